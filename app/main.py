@@ -1,0 +1,39 @@
+"""Compose the web application: `create_app()` wires settings, connections, routers and error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.errors import install_error_handlers
+from app.services import Services, build_services
+from schemas.settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app; tests pass their own Services (a real database and Redis of their own)."""
+    services = services or build_services(settings or load_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    app = FastAPI(
+        title="Samvaad",
+        version="0.1.0",
+        description="Multilingual helpline routing for doctors' peer-support lines.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    return app
+
+
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,43 @@
+"""Errors raised by routing. ``app/`` maps them to HTTP answers or TwiML in one place.
+
+* RoutingError
+  + InvalidPhoneNumberError
+  + NotFoundError
+  + ConflictError
+  + InvalidConfigurationError
+  + NoListenerAvailableError
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RoutingError(Exception):
+    """Base of routing's errors; keyword details travel with it for logs and API messages."""
+
+    message = "routing error"
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        self.details = details
+        super().__init__(message or self.message)
+
+
+class InvalidPhoneNumberError(RoutingError):
+    message = "not a valid phone number"
+
+
+class NotFoundError(RoutingError):
+    message = "not found"
+
+
+class ConflictError(RoutingError):
+    message = "conflicts with existing data"
+
+
+class InvalidConfigurationError(RoutingError):
+    message = "invalid configuration"
+
+
+class NoListenerAvailableError(RoutingError):
+    message = "no listener available"

@@ -1,0 +1,60 @@
+"""Phone numbers: validated as E.164, recognised by a keyed hash, stored only encrypted, shown masked.
+
+A number in clear text lives only in memory, for as long as a call or message needs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+import phonenumbers
+from cryptography.fernet import Fernet, InvalidToken
+
+from routing.errors import InvalidPhoneNumberError
+
+
+def to_e164(raw: str, default_region: str = "IN") -> str:
+    """``+91 98765 43210`` or ``098765 43210`` becomes ``+919876543210``; anything else is refused."""
+    try:
+        parsed = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneNumberError(raw_length=len(raw)) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidPhoneNumberError(raw_length=len(raw))
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_e164(raw: str) -> bool:
+    try:
+        return to_e164(raw) == raw
+    except InvalidPhoneNumberError:
+        return False
+
+
+def mask(number: str) -> str:
+    """For logs and screens: only the last four digits."""
+    digits = [c for c in number if c.isdigit()]
+    return "…" + "".join(digits[-4:]) if digits else "…"
+
+
+@dataclass(frozen=True)
+class PhoneVault:
+    """Keyed hashing and encryption of numbers, built from the two secrets in Settings."""
+
+    hash_secret: str
+    encryption_key: str
+
+    def fingerprint(self, number: str) -> str:
+        """The same number always gives the same hash, and nobody without the secret can reverse it."""
+        return hmac.new(self.hash_secret.encode(), number.encode(), hashlib.sha256).hexdigest()
+
+    def encrypt(self, number: str) -> bytes:
+        return Fernet(self.encryption_key.encode()).encrypt(number.encode())
+
+    def decrypt(self, token: bytes) -> str:
+        try:
+            return Fernet(self.encryption_key.encode()).decrypt(token).decode()
+        except InvalidToken as exc:
+            raise InvalidPhoneNumberError(raw_length=0) from exc

