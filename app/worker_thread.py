@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from app.services import Services
-from workers.runner import ThreadCronScheduler, ThreadWorker, build_cron, job_queue
-from workers.scope import install
+from workers.runner import start_worker_threads
 
 logger = logging.getLogger(__name__)
 
 
 def start_worker_thread(services: Services) -> None:
-    install(services)
-    worker = ThreadWorker([job_queue(services.redis)], connection=services.redis)
-    cron = build_cron(services.redis, ThreadCronScheduler)
-    threading.Thread(
-        target=worker.work, kwargs={"with_scheduler": True}, name="samvaad-worker", daemon=True
-    ).start()
-    threading.Thread(target=cron.start, name="samvaad-cron", daemon=True).start()
-    logger.info("in-process worker started")
+    start_worker_threads(services)
+    logger.info("in-process worker started: jobs, delayed jobs and schedules run in this process")

@@ -1,4 +1,8 @@
-"""Run RQ: a worker for the ``samvaad`` queue, its scheduler for delayed retries, and the cron schedules."""
+"""Run RQ: a worker for the ``samvaad`` queue, the scheduler for delayed jobs and retries, and the cron schedules.
+
+`samvaad worker` runs RQ's own worker (forking a work horse per job, with RQ's scheduler process). On the
+embedded default, `samvaad serve` runs the same three parts as threads of the web process instead.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Any
 
 from rq import Queue, SimpleWorker, Worker
 from rq.cron import CronScheduler
+from rq.scheduler import RQScheduler
+from rq.timeouts import TimerDeathPenalty
 
 from workers.schedules import schedules
 from workers.scope import QUEUE_NAME, install
@@ -19,8 +25,8 @@ def job_queue(connection: Any) -> Queue:
     return Queue(QUEUE_NAME, connection=connection)
 
 
-def build_cron(connection: Any, scheduler_class: type[CronScheduler] = CronScheduler) -> CronScheduler:
-    cron = scheduler_class(connection=connection)
+def build_cron(connection: Any) -> ThreadCronScheduler:
+    cron = ThreadCronScheduler(connection=connection)
     for schedule in schedules():
         cron.register(schedule.func, QUEUE_NAME, interval=schedule.interval_seconds)
     return cron
@@ -31,9 +37,47 @@ def run_worker(services: Any, burst: bool = False) -> None:
     install(services)
     connection = services.redis
     if not burst:
-        cron = build_cron(connection, ThreadCronScheduler)
-        threading.Thread(target=cron.start, name="samvaad-cron", daemon=True).start()
+        cron = build_cron(connection)
+        threading.Thread(
+            target=cron.run_until, args=(threading.Event(),), name="samvaad-cron", daemon=True
+        ).start()
     Worker([job_queue(connection)], connection=connection).work(burst=burst, with_scheduler=True)
+
+
+class WorkerThreads:
+    """Jobs, delayed jobs and cron schedules in threads of this process (the embedded default); ``stop`` ends all."""
+
+    def __init__(self, connection: Any) -> None:
+        self._stop = threading.Event()
+        self.worker = ThreadWorker([job_queue(connection)], connection=connection)
+        self.scheduler = ThreadScheduler([QUEUE_NAME], connection=connection)
+        self.cron = build_cron(connection)
+        self.threads = [
+            threading.Thread(
+                target=self.worker.run_until, args=(self._stop,), name="samvaad-worker", daemon=True
+            ),
+            threading.Thread(
+                target=self.scheduler.run_until, args=(self._stop,), name="samvaad-scheduler", daemon=True
+            ),
+            threading.Thread(
+                target=self.cron.run_until, args=(self._stop,), name="samvaad-cron", daemon=True
+            ),
+        ]
+
+    def start(self) -> WorkerThreads:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def stop(self, timeout: float = 5) -> None:
+        self._stop.set()
+        for thread in self.threads:
+            thread.join(timeout)
+
+
+def start_worker_threads(services: Any) -> WorkerThreads:
+    install(services)
+    return WorkerThreads(services.redis).start()
 
 
 class ThreadCronScheduler(CronScheduler):
@@ -42,9 +86,45 @@ class ThreadCronScheduler(CronScheduler):
     def _install_signal_handlers(self) -> None:
         return None
 
+    def run_until(self, stop: threading.Event) -> None:
+        self.register_birth()
+        try:
+            while not stop.is_set():
+                if self.enqueue_jobs():
+                    self.save()
+                self.heartbeat()
+                stop.wait(min(self.calculate_sleep_interval(), 1.0))
+        finally:
+            self.register_death()
+
 
 class ThreadWorker(SimpleWorker):
-    """A worker that runs jobs in the web process's thread, for the embedded default."""
+    """Runs jobs in its own thread of the web process, without forking; job timeouts use a timer, not SIGALRM."""
+
+    death_penalty_class = TimerDeathPenalty
 
     def _install_signal_handlers(self) -> None:
         return None
+
+    def run_until(self, stop: threading.Event) -> None:
+        """Block for jobs (so they start at once), and come up for air each idle second to see a stop request."""
+        while not stop.is_set():
+            self.work(max_idle_time=1, logging_level="WARNING")
+
+
+class ThreadScheduler(RQScheduler):
+    """RQ's scheduler loop (moves due delayed jobs and retries onto the queue) in a thread instead of a fork."""
+
+    def run_until(self, stop: threading.Event) -> None:
+        self.acquire_locks()
+        self.register_birth()
+        try:
+            while not stop.is_set():
+                if self.should_reacquire_locks:
+                    self.acquire_locks()
+                self.heartbeat()
+                self.enqueue_scheduled_jobs()
+                stop.wait(self.interval)
+        finally:
+            self.release_locks()
+            self.register_death()

@@ -1,0 +1,10 @@
+"""A job that proves the worker runs: it records that it ran, so `samvaad` and the tests can check."""
+
+from __future__ import annotations
+
+from workers.scope import job_scope
+
+
+def record_probe(token: str) -> None:
+    with job_scope() as scope:
+        scope.redis.set(f"samvaad:probe:{token}", "done", ex=60)
