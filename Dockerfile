@@ -1,0 +1,35 @@
+# One image for the web service, the worker and migrations:
+#   docker run IMAGE serve --host 0.0.0.0   (default)
+#   docker run IMAGE worker
+#   docker run IMAGE migrate
+# Configuration comes from SAMVAAD_* environment variables (see README.md).
+
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/samvaad
+WORKDIR /src
+COPY pyproject.toml README.md alembic.ini ./
+COPY app ./app
+COPY routing ./routing
+COPY telephony ./telephony
+COPY locales ./locales
+COPY schemas ./schemas
+COPY workers ./workers
+RUN /opt/samvaad/bin/pip install . \
+ && /opt/samvaad/bin/python -c "import locales; compile = getattr(locales, 'compile_catalogs', None); compile and compile(force=True)"
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    PATH=/opt/samvaad/bin:$PATH \
+    SAMVAAD_DATA_DIR=/data
+RUN groupadd --system --gid 10001 samvaad \
+ && useradd --system --uid 10001 --gid samvaad --home-dir /app --no-create-home samvaad \
+ && mkdir -p /app /data && chown samvaad:samvaad /data
+COPY --from=build /opt/samvaad /opt/samvaad
+COPY alembic.ini /app/alembic.ini
+WORKDIR /app
+USER samvaad
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
+ENTRYPOINT ["samvaad"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]
