@@ -22,8 +22,19 @@ TEMPLATE = LOCALES_DIR / "samvaad.pot"
 # The script each catalog must be written in; hi_Latn is Hinglish as typed on WhatsApp.
 SCRIPTS = {
     "en": "LATIN",
+    "as": "BENGALI",
+    "bn": "BENGALI",
+    "gu": "GUJARATI",
     "hi": "DEVANAGARI",
     "hi_Latn": "LATIN",
+    "kn": "KANNADA",
+    "ml": "MALAYALAM",
+    "mr": "DEVANAGARI",
+    "or": "ORIYA",
+    "pa": "GURMUKHI",
+    "ta": "TAMIL",
+    "te": "TELUGU",
+    "ur": "ARABIC",
 }
 EXPECTED_LOCALES = tuple(SCRIPTS)
 SAMPLE_VALUES = {
