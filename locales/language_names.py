@@ -35,13 +35,18 @@ def english_name(code: str) -> str:
     return (locale.get_display_name("en") or code) if locale else code
 
 
-def spoken_name(code: str) -> str:
+def spoken_name(code: str, in_locale: str | None = None) -> str:
     """The name to put into a sentence: the language without its script, so ``hi_Latn`` is ``Hindi``.
 
-    A Hinglish caller is told "Hindi mein baat karenge", not "Hindi (Latin) mein".
+    By default in the language itself (the caller's menu); ``in_locale`` names it in another language, as a
+    Tamil listener hears that a Hindi caller waits: ``spoken_name("hi", "ta")`` is ``இந்தி``. A Hinglish
+    caller is told "Hindi mein baat karenge", not "Hindi (Latin) mein".
     """
     locale = _parse(code)
-    return (locale.get_language_name(locale) or code) if locale else code
+    listener = _parse(in_locale) if in_locale else locale
+    if locale is None or listener is None:
+        return code
+    return locale.get_language_name(listener) or code
 
 
 def scheduled_languages() -> tuple[Language, ...]:

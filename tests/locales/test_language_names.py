@@ -35,6 +35,12 @@ def test_every_supported_locale_has_a_name_to_speak() -> None:
     assert spoken_name("hi_Latn") == "Hindi"
 
 
+def test_a_language_can_be_named_in_the_listeners_language() -> None:
+    assert spoken_name("hi", "ta") == "இந்தி"
+    assert spoken_name("ta", "hi-IN") == "तमिल"
+    assert spoken_name("ta", "qq") == "ta"
+
+
 def test_unknown_codes_fall_back_to_the_code() -> None:
     assert native_name("qq") == "qq"
     assert english_name("not a code") == "not a code"
