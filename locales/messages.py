@@ -1,0 +1,101 @@
+"""Every sentence Samvaad says or sends, as msgids for the gettext catalogs.
+
+Code refers to these constants rather than retyping the English: a typo in a retyped msgid would not fail,
+it would silently fall back to English, which is what a caller must never meet. ``N_`` only marks a string for
+``pybabel extract`` (it is one of Babel's default keywords); translation happens when the message is used:
+``translator_for(locale).gettext(messages.WELCOME) % {...}``.
+
+Comments starting ``TRANSLATORS:`` are extracted into the template for the people who translate.
+"""
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it yet."""
+    return message
+
+
+# Voice: read aloud by text-to-speech to callers. Short sentences, so the TTS sounds natural.
+
+WELCOME = N_("Welcome to the doctors' peer support helpline.")
+DANGER_PRESS_ZERO = N_("If you are in danger right now, press 0.")
+# TRANSLATORS: one line of the language menu; %(language)s is the language's own name in that language,
+# e.g. "हिंदी", so each line of the menu is spoken in its own language.
+LANGUAGE_MENU_ITEM = N_("For %(language)s, press %(digit)s.")
+WELCOME_BACK_LANGUAGE = N_(
+    "Welcome back. To continue in %(language)s, press 1. For another language, press 2."
+)
+NOT_CAUGHT = N_("Sorry, I did not catch that.")
+CONTINUE_IN_LANGUAGE = N_("We will continue in %(language)s.")
+QUEUE_POSITION = N_("You are number %(position)s in line.")
+# TRANSLATORS: %(minutes)s is always 2 or more; under a minute the next message is used instead.
+EXPECTED_WAIT = N_("The expected wait is about %(minutes)s minutes.")
+EXPECTED_WAIT_UNDER_A_MINUTE = N_("The expected wait is less than a minute.")
+PLEASE_STAY = N_("A doctor who speaks your language will be with you soon. Please stay on the line.")
+HOLD_OPTIONS = N_("To get a call back instead, press 1. If you are in danger, press 0.")
+CALLBACK_CONFIRMED_VOICE = N_(
+    "Thank you. A doctor will call you back from this helpline number, in %(language)s. "
+    "Your place in line is kept. You can hang up now."
+)
+# TRANSLATORS: %(start)s and %(end)s are clock times such as 18:00.
+CALLBACK_WINDOW = N_("We will call you back between %(start)s and %(end)s.")
+CRISIS_TRANSFER = N_("Connecting you to the Tele-MANAS crisis line, 14416. In an emergency, dial 112.")
+CONNECTING = N_("Connecting you now.")
+ALL_BUSY_CALLBACK = N_("All our listeners are busy right now. We will call you back as soon as one is free.")
+FALLBACK_TRANSFER = N_(
+    "We are having trouble connecting you. Please stay on the line while we connect you to another helpline."
+)
+GOODBYE = N_("Thank you for calling. Take care.")
+CALLBACK_GREETING = N_(
+    "This is the doctors' peer support helpline, calling you back as you asked. "
+    "Please hold while we connect you."
+)
+
+# Listener: spoken or sent to a volunteer doctor, in the listener's own language.
+
+# TRANSLATORS: whispered to the listener before the call is put through.
+LISTENER_OFFER_WAITED = N_(
+    "A caller who speaks %(language)s has waited %(minutes)s minutes. Press 1 to take the call."
+)
+LISTENER_OFFER = N_("A caller who speaks %(language)s is waiting. Press 1 to take the call.")
+LISTENER_CALLBACK_OFFER = N_("Callback for a caller who speaks %(language)s. Press 1 to connect.")
+LISTENER_ALREADY_TAKEN = N_("The caller has already been connected. Thank you.")
+# TRANSLATORS: %(tag)s is a short conversation label such as #A7; keep it exactly as it is.
+LISTENER_NEW_CONVERSATION = N_(
+    "New conversation %(tag)s in %(language)s. Reply to this number to answer. "
+    "If you have more than one conversation, start your reply with %(tag)s."
+)
+LISTENER_CONVERSATION_ENDED = N_("Conversation %(tag)s has ended.")
+LISTENER_PAUSED = N_(
+    "You have been paused after missed calls. Set yourself available again on your dashboard."
+)
+
+# Text: SMS and WhatsApp replies to callers. Keep the keywords CALL, END, STOP and START in Latin
+# letters, and add the local keyword from locales/keywords/<code>.json where it reads naturally.
+
+TEXT_WELCOME = N_(
+    "Thank you for writing. A doctor who speaks %(language)s will reply here, usually within "
+    "%(minutes)s minutes. If you are in danger, call Tele-MANAS 14416 or 112. "
+    "Reply CALL for a call back instead."
+)
+TEXT_CRISIS = N_(
+    "If you are in danger right now, please call Tele-MANAS on 14416, or 112 in an emergency. "
+    "We are moving you to the front of the line."
+)
+TEXT_CALLBACK_CONFIRMED = N_(
+    "We will call you back from this number, in %(language)s. Your place in line is kept."
+)
+TEXT_HELP = N_(
+    "Write your message and a doctor will reply. CALL: a call back. END: close the conversation. "
+    "STOP: no more messages. In danger: 14416 or 112."
+)
+TEXT_STOPPED = N_("You will not receive more messages. Reply START to begin again.")
+TEXT_RESTARTED = N_("Welcome back. Write your message and a doctor will reply.")
+TEXT_CLOSED = N_("This conversation is closed. Take care. You can write again at any time.")
+TEXT_CLOSED_IDLE = N_(
+    "This conversation was closed because it was quiet for a while. You can write again at any time."
+)
+TEXT_LANGUAGE_QUESTION = N_("Which language would you like? Reply with a number.")
+# TRANSLATORS: one line of the text language menu, written in that language, e.g. "2 हिंदी के लिए".
+TEXT_LANGUAGE_MENU_ITEM = N_("%(digit)s for %(language)s")
+TEXT_ONLY = N_("We can only read text messages. Please write your message in words.")
+TEXT_DOCTOR_JOINED = N_("A doctor has joined the conversation.")
