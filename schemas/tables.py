@@ -169,3 +169,18 @@ class AuditEntry(SQLModel, table=True):
     entity_id: str = Field(max_length=50)
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = utc_column()
+
+
+class CallerProfile(SQLModel, table=True):
+    """What Samvaad remembers of a caller, under the keyed hash of their number: never the number itself."""
+
+    __tablename__ = "caller_profiles"
+    __table_args__ = (UniqueConstraint("association_id", "caller_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    caller_hash: str = Field(max_length=64)
+    language: str | None = Field(default=None, max_length=16)
+    script: str | None = Field(default=None, max_length=8)
+    opted_out: bool = Field(default=False)
+    last_seen: datetime = utc_column()
