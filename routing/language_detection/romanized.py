@@ -1,0 +1,172 @@
+"""Which language a message typed in Latin letters is in: English, or an Indian language romanized.
+
+Off-the-shelf detectors call romanized Hindi "English" or Hausa. Here each language is a small
+generative model of words: a frequency list (exact hits) mixed with a character 4-gram model
+(spelling variants and unlisted words). A romanized message mixes in English words freely, so
+each Indian language's model also emits English words with probability `CODE_MIXING`; an
+all-English message is therefore likelier under English, and a single clearly Indian word
+tips the balance. Spellings are folded first (ee->i, oo->u, repeated letters once) because
+people write "nahiii", "nahee" and "nahi" for one word.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+ROMANIZED_LANGUAGES: tuple[str, ...] = ("hi", "bn", "mr", "ta", "te", "kn", "ml")
+LATIN_LANGUAGES: tuple[str, ...] = ("en", *ROMANIZED_LANGUAGES)
+
+CODE_MIXING = 0.35  # share of English words in a romanized Indian-language message
+CHARACTER_MODEL_WEIGHT = 0.25  # share of a language's words left to the character model
+ORDER = 4  # character n-gram length
+DIRICHLET = 3.0  # how strongly a context backs off to the shorter one
+PRIORS = {"en": 0.3, **{code: 0.7 / len(ROMANIZED_LANGUAGES) for code in ROMANIZED_LANGUAGES}}
+ENGLISH_CHARACTER_TYPES = 12000  # the character model learns from this many commonest English words
+
+_WORD = re.compile(r"[a-z]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def fold_spelling(word: str) -> str:
+    """One spelling for the variants people type: lower case, ee->i, oo->u, no doubled letters."""
+    word = word.replace("ee", "i").replace("oo", "u")
+    return _REPEATS.sub(r"\1", word)
+
+
+def words_of(text: str) -> list[str]:
+    """Latin words, accents stripped and spellings folded; digits, emoji and punctuation dropped."""
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
+    return [fold_spelling(w) for w in _WORD.findall(plain)]
+
+
+class CharacterModel:
+    """Probability of a whole word as a string of letters, interpolating 1- to ORDER-grams."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        """Learn from word types, each counted once: unlisted words resemble types, not tokens."""
+        self._counts: Counter[str] = Counter()
+        self._contexts: Counter[str] = Counter()
+        for word in words:
+            padded = "^" * (ORDER - 1) + word + "$"
+            for i in range(ORDER - 1, len(padded)):
+                for n in range(ORDER):
+                    context = padded[i - n : i]
+                    self._counts[context + "|" + padded[i]] += 1
+                    self._contexts[context] += 1
+        self._alphabet = 27  # a-z and the end of a word
+
+    def log_probability(self, word: str) -> float:
+        padded = "^" * (ORDER - 1) + word + "$"
+        steps = range(ORDER - 1, len(padded))
+        return sum(math.log(self._next(padded[i - ORDER + 1 : i], padded[i])) for i in steps)
+
+    def _next(self, history: str, char: str) -> float:
+        p = 1.0 / self._alphabet
+        for n in range(len(history) + 1):
+            context = history[len(history) - n :]
+            total = self._contexts.get(context, 0.0)
+            p = (self._counts.get(context + "|" + char, 0.0) + DIRICHLET * p) / (total + DIRICHLET)
+        return p
+
+
+@dataclass(frozen=True)
+class WordModel:
+    """A language's word distribution: listed words plus a character model for the rest."""
+
+    frequencies: dict[str, float]
+    characters: CharacterModel
+
+    def probability(self, word: str) -> float:
+        listed = self.frequencies.get(word, 0.0)
+        spelled = math.exp(self.characters.log_probability(word))
+        return (1.0 - CHARACTER_MODEL_WEIGHT) * listed + CHARACTER_MODEL_WEIGHT * spelled
+
+
+def score_latin(words: list[str]) -> dict[str, float]:
+    """Posterior probability of each Latin-script language given the words; {} when there are none."""
+    if not words:
+        return {}
+    totals = dict.fromkeys(LATIN_LANGUAGES, 0.0)
+    for word in words:
+        for code, log_p in zip(LATIN_LANGUAGES, _word_log_probabilities(word), strict=True):
+            totals[code] += log_p
+    for code in totals:
+        totals[code] += math.log(PRIORS[code])
+    top = max(totals.values())
+    exps = {code: math.exp(total - top) for code, total in totals.items()}
+    norm = sum(exps.values())
+    return {code: value / norm for code, value in exps.items()}
+
+
+@lru_cache(maxsize=65536)
+def _word_log_probabilities(word: str) -> tuple[float, ...]:
+    """log P(word | language) for each of LATIN_LANGUAGES, Indian ones mixed with English."""
+    models = load_models()
+    english = models["en"].probability(word)
+    scores = [math.log(english)]
+    for code in ROMANIZED_LANGUAGES:
+        own = models[code].probability(word)
+        scores.append(math.log((1.0 - CODE_MIXING) * own + CODE_MIXING * english))
+    return tuple(scores)
+
+
+@cache
+def load_models() -> dict[str, WordModel]:
+    """Build every language's model from the shipped lists (about a second, once per process)."""
+    models = {"en": _english_model()}
+    for code in ROMANIZED_LANGUAGES:
+        models[code] = _indian_model(code)
+    return models
+
+
+def _english_model() -> WordModel:
+    frequencies = _read_frequencies("wordfreq-en.tsv")
+    common = sorted(frequencies, key=frequencies.__getitem__, reverse=True)[:ENGLISH_CHARACTER_TYPES]
+    return WordModel(_normalized(frequencies), CharacterModel(common))
+
+
+def _indian_model(code: str) -> WordModel:
+    lists = [_read_hand_list(f"hand-{code}.txt")]
+    if _data(f"wordfreq-{code}.tsv").is_file():
+        lists.append(_read_frequencies(f"wordfreq-{code}.tsv"))
+    frequencies: defaultdict[str, float] = defaultdict(float)
+    for listed in lists:
+        for word, p in _normalized(listed).items():
+            frequencies[word] += p / len(lists)
+    return WordModel(dict(frequencies), CharacterModel(frequencies))
+
+
+def _read_frequencies(name: str) -> dict[str, float]:
+    frequencies: defaultdict[str, float] = defaultdict(float)
+    for line in _data(name).read_text(encoding="utf-8").splitlines():
+        word, _, value = line.partition("\t")
+        for folded in words_of(word):
+            frequencies[folded] += float(value)
+    return frequencies
+
+
+def _read_hand_list(name: str) -> dict[str, float]:
+    """Hand-written lists are ordered commonest first; rank stands in for frequency (Zipf)."""
+    lines = _data(name).read_text(encoding="utf-8").splitlines()
+    words = [w for line in lines if not line.startswith("#") for w in words_of(line)]
+    frequencies: defaultdict[str, float] = defaultdict(float)
+    for rank, word in enumerate(words):
+        frequencies[word] += 1.0 / (rank + 20)
+    return frequencies
+
+
+def _normalized(frequencies: dict[str, float]) -> dict[str, float]:
+    total = sum(frequencies.values())
+    return {word: value / total for word, value in frequencies.items()}
+
+
+def _data(name: str) -> Traversable:
+    return files("routing.language_detection.data").joinpath(name)
