@@ -27,6 +27,7 @@ LATIN_LANGUAGES: tuple[str, ...] = ("en", *ROMANIZED_LANGUAGES)
 CODE_MIXING = 0.35  # share of English words in a romanized Indian-language message
 CHARACTER_MODEL_WEIGHT = 0.25  # share of a language's words left to the character model
 ORDER = 4  # character n-gram length
+ALPHABET = 27  # a-z and the end of a word
 DIRICHLET = 3.0  # how strongly a context backs off to the shorter one
 PRIORS = {"en": 0.3, **{code: 0.7 / len(ROMANIZED_LANGUAGES) for code in ROMANIZED_LANGUAGES}}
 ENGLISH_CHARACTER_TYPES = 12000  # the character model learns from this many commonest English words
@@ -48,33 +49,46 @@ def words_of(text: str) -> list[str]:
 
 
 class CharacterModel:
-    """Probability of a whole word as a string of letters, interpolating 1- to ORDER-grams."""
+    """Probability of a whole word as a string of letters, interpolating 1- to ORDER-grams.
+
+    P(c | h) = (count(h c) + DIRICHLET * P(c | shorter h)) / (count(h) + DIRICHLET), with the
+    seen n-grams worked out once at load time so a lookup is a dictionary hit or two.
+    """
 
     def __init__(self, words: Iterable[str]) -> None:
         """Learn from word types, each counted once: unlisted words resemble types, not tokens."""
-        self._counts: Counter[str] = Counter()
-        self._contexts: Counter[str] = Counter()
+        counts: Counter[str] = Counter()
+        contexts: Counter[str] = Counter()
         for word in words:
             padded = "^" * (ORDER - 1) + word + "$"
             for i in range(ORDER - 1, len(padded)):
                 for n in range(ORDER):
                     context = padded[i - n : i]
-                    self._counts[context + "|" + padded[i]] += 1
-                    self._contexts[context] += 1
-        self._alphabet = 27  # a-z and the end of a word
+                    counts[context + "|" + padded[i]] += 1
+                    contexts[context] += 1
+        self._log_backoff = {h: math.log(DIRICHLET / (total + DIRICHLET)) for h, total in contexts.items()}
+        self._log_p: dict[str, float] = {}
+        for key in sorted(counts, key=len):  # shorter contexts first: longer ones build on them
+            context, char = key[:-2], key[-1]
+            lower = math.exp(self._log_next(context[1:], char)) if context else 1.0 / ALPHABET
+            self._log_p[key] = math.log((counts[key] + DIRICHLET * lower) / (contexts[context] + DIRICHLET))
 
     def log_probability(self, word: str) -> float:
         padded = "^" * (ORDER - 1) + word + "$"
-        steps = range(ORDER - 1, len(padded))
-        return sum(math.log(self._next(padded[i - ORDER + 1 : i], padded[i])) for i in steps)
+        return sum(
+            self._log_next(padded[i - ORDER + 1 : i], padded[i]) for i in range(ORDER - 1, len(padded))
+        )
 
-    def _next(self, history: str, char: str) -> float:
-        p = 1.0 / self._alphabet
-        for n in range(len(history) + 1):
-            context = history[len(history) - n :]
-            total = self._contexts.get(context, 0.0)
-            p = (self._counts.get(context + "|" + char, 0.0) + DIRICHLET * p) / (total + DIRICHLET)
-        return p
+    def _log_next(self, context: str, char: str) -> float:
+        backoff = 0.0
+        while True:
+            seen = self._log_p.get(context + "|" + char)
+            if seen is not None:
+                return backoff + seen
+            backoff += self._log_backoff.get(context, 0.0)
+            if not context:
+                return backoff - math.log(ALPHABET)
+            context = context[1:]
 
 
 @dataclass(frozen=True)
