@@ -45,6 +45,8 @@ WORD_EVIDENCE: dict[str, tuple[str, float]] = {
     "तुम्ही": ("mr", 3.0),
     "झाले": ("mr", 3.0),
 }
+# Word endings: Marathi's genitive -च्या and dative -ला (Hindi uses का/की/के and को).
+SUFFIX_EVIDENCE: dict[str, tuple[str, float]] = {"च्या": ("mr", 4.0), "ला": ("mr", 1.5)}
 NB_TEMPERATURE = 2.0  # naive Bayes overcounts correlated n-grams; halve its log-odds
 _WORD = re.compile(r"[\w\u0900-\u09FF]+")  # \w alone splits words at their vowel signs
 
@@ -73,6 +75,10 @@ def _marker_log_odds(text: str, pair: tuple[str, str]) -> float:
     for word in _WORD.findall(text):
         if word in WORD_EVIDENCE:
             log_odds += _signed(WORD_EVIDENCE[word], pair)
+        elif len(word) > 3:
+            for suffix, evidence in SUFFIX_EVIDENCE.items():
+                if word.endswith(suffix):
+                    log_odds += _signed(evidence, pair)
     return log_odds
 
 
