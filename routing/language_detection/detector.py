@@ -29,7 +29,7 @@ def detect_language(text: str, *, menu: Sequence[str] = ()) -> Detection:
         return _detect_native(text, native, menu)
     if counts.get("Latn", 0) and counts["Latn"] >= letters / 2:
         return _detect_latin(text)
-    return unsure(script="", candidates=_menu_candidates(menu))
+    return unsure(script="", candidates=[(code, 0.0) for code in dict.fromkeys(menu)])
 
 
 def detect_lines(lines: Iterable[str]) -> Iterator[str]:
@@ -74,8 +74,3 @@ def _pair(script: str) -> tuple[str, str]:
 
 def _first_language(script: str) -> str:
     return SINGLE_LANGUAGE_SCRIPTS.get(script) or SHARED_SCRIPTS[script][0]
-
-
-def _menu_candidates(menu: Sequence[str]) -> tuple[tuple[str, float], ...]:
-    offered = list(dict.fromkeys(menu))
-    return tuple((code, round(1.0 / len(offered), 4)) for code in offered)

@@ -44,6 +44,14 @@ WORD_EVIDENCE: dict[str, tuple[str, float]] = {
     "काय": ("mr", 3.0),
     "तुम्ही": ("mr", 3.0),
     "झाले": ("mr", 3.0),
+    "কেমন": ("bn", 4.0),
+    "কেন": ("bn", 3.0),
+    "খুব": ("bn", 3.0),
+    "নেই": ("bn", 3.0),
+    "কোথায়": ("bn", 3.0),
+    "মই": ("as", 4.0),
+    "কেনে": ("as", 4.0),
+    "কিয়": ("as", 3.0),
 }
 # Word endings: Marathi's genitive -च्या and dative -ला (Hindi uses का/की/के and को).
 SUFFIX_EVIDENCE: dict[str, tuple[str, float]] = {"च्या": ("mr", 4.0), "ला": ("mr", 1.5)}
