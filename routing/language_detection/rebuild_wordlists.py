@@ -4,9 +4,11 @@ Offline tool, not used at run time: `pip install wordfreq==3.1.1` in a scratch e
 `python -m routing.language_detection.rebuild_wordlists`. wordfreq's data is CC BY-SA 4.0
 (Robyn Speer, wordfreq v3.1, doi:10.5281/zenodo.7199437); the derived lists keep that licence.
 
-English is copied as is. Hindi, Bengali and Tamil are romanized with our own
+English is copied as is. Hindi and Bengali are romanized with our own
 `transliteration.romanize_word`, since people texting in those languages in Latin letters write
-the same words; forms that romanize alike are merged.
+the same words; forms that romanize alike are merged. Tamil is left out on purpose: wordfreq's
+Tamil is the written register (இருக்கிறது), while people text the spoken one (irukku), and the
+big list made the detector mistake romanized Malayalam and Telugu for Tamil.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from pathlib import Path
 from routing.language_detection.transliteration import romanize_word
 
 DATA = Path(__file__).parent / "data"
-SIZES = {"en": 25000, "hi": 6000, "bn": 6000, "ta": 6000}
-INHERENT_VOWELS = {"hi": ("a",), "bn": ("o", "a"), "ta": ("a",)}
+SIZES = {"en": 25000, "hi": 6000, "bn": 6000}
+INHERENT_VOWELS = {"hi": ("a",), "bn": ("o", "a")}
 
 
 def romanized_frequencies(language: str, size: int) -> Counter[str]:
@@ -49,7 +51,7 @@ def write_list(path: Path, frequencies: Counter[str], size: int) -> None:
 
 def main() -> None:
     write_list(DATA / "wordfreq-en.tsv", english_frequencies(SIZES["en"]), SIZES["en"])
-    for language in ("hi", "bn", "ta"):
+    for language in ("hi", "bn"):
         size = SIZES[language]
         write_list(DATA / f"wordfreq-{language}.tsv", romanized_frequencies(language, size), size)
 
