@@ -18,18 +18,21 @@ NATIVE_OVER_LATIN = 0.3  # native letters needed, as a share of all letters, to 
 
 def detect_language(text: str, *, menu: Sequence[str] = ()) -> Detection:
     """Language of one message; an explicit choice (menu number, language name) wins."""
+    counts = count_scripts(text)
     chosen = explicit_choice(text, menu)
     if chosen is not None:
-        return Detection(chosen, 1.0, "", False, ((chosen, 1.0),), explicit=True)
-    counts = count_scripts(text)
+        script = counts.most_common(1)[0][0] if counts else ""
+        return Detection(
+            chosen, 1.0, script if script != "Zyyy" else "", False, ((chosen, 1.0),), explicit=True
+        )
     native = {s: n for s, n in counts.items() if s in SINGLE_LANGUAGE_SCRIPTS or s in SHARED_SCRIPTS}
     letters = sum(counts.values())
     native_letters = sum(native.values())
     if native_letters and native_letters >= NATIVE_OVER_LATIN * letters:
         return _detect_native(text, native, menu)
     if counts.get("Latn", 0) and counts["Latn"] >= letters / 2:
-        return _detect_latin(text)
-    return unsure(script="", candidates=[(code, 0.0) for code in dict.fromkeys(menu)])
+        return _detect_latin(text, menu)
+    return unsure(script="", candidates=_offer_menu(menu))
 
 
 def detect_lines(lines: Iterable[str]) -> Iterator[str]:
@@ -60,10 +63,10 @@ def _detect_native(text: str, native: dict[str, int], menu: Sequence[str]) -> De
     return decide(rank_pair(text, _pair(script)), script=script, threshold=SURE_NATIVE)
 
 
-def _detect_latin(text: str) -> Detection:
+def _detect_latin(text: str, menu: Sequence[str]) -> Detection:
     probabilities = score_latin(words_of(text))
-    if not probabilities:
-        return unsure(script="Latn")
+    if not probabilities:  # only greetings, titles or names: nothing to go on
+        return unsure(script="Latn", candidates=_offer_menu(menu))
     return decide(probabilities, script="Latn", threshold=SURE_LATIN, romanized=True)
 
 
@@ -74,3 +77,8 @@ def _pair(script: str) -> tuple[str, str]:
 
 def _first_language(script: str) -> str:
     return SINGLE_LANGUAGE_SCRIPTS.get(script) or SHARED_SCRIPTS[script][0]
+
+
+def _offer_menu(menu: Sequence[str]) -> list[tuple[str, float]]:
+    """With no evidence at all, offer the association's own menu, in its order."""
+    return [(code, 0.0) for code in dict.fromkeys(menu)]

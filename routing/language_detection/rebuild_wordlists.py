@@ -32,10 +32,19 @@ def romanized_frequencies(language: str, size: int) -> Counter[str]:
         frequency = wordfreq.word_frequency(word, language)
         vowels = INHERENT_VOWELS[language]
         for vowel in vowels:
-            latin = romanize_word(word, inherent=vowel)
-            if len(latin) > 0:
-                merged[latin] += frequency / len(vowels)
+            spellings = _spellings(word, romanize_word(word, inherent=vowel))
+            for latin in spellings:
+                merged[latin] += frequency / len(vowels) / len(spellings)
     return merged
+
+
+def _spellings(word: str, latin: str) -> list[str]:
+    """Hindi's final nasal is often not typed: नहीं is "nahin" and "nahi", में "mein" and "mei"."""
+    if not latin:
+        return []
+    if word.endswith(("ं", "ँ")) and latin.endswith(("n", "m")) and len(latin) > 2:
+        return [latin, latin[:-1]]
+    return [latin]
 
 
 def english_frequencies(size: int) -> Counter[str]:

@@ -29,10 +29,18 @@ CHARACTER_MODEL_WEIGHT = 0.25  # share of a language's words left to the charact
 ORDER = 4  # character n-gram length
 ALPHABET = 27  # a-z and the end of a word
 DIRICHLET = 3.0  # how strongly a context backs off to the shorter one
-PRIORS = {"en": 0.3, **{code: 0.7 / len(ROMANIZED_LANGUAGES) for code in ROMANIZED_LANGUAGES}}
+PRIORS = {"en": 0.3, "hi": 0.25, **{code: 0.45 / 6 for code in ROMANIZED_LANGUAGES[1:]}}
+MAX_WORDS = 40  # enough to settle any language; bounds the time a long message takes
 ENGLISH_CHARACTER_TYPES = 12000  # the character model learns from this many commonest English words
 
+# Greetings, thanks and titles that callers of every language type in English: no evidence either way.
+NEUTRAL_WORDS = frozenset(
+    {"hi", "hello", "helo", "hey", "ok", "okay", "k", "yes", "no", "sir", "madam", "mam", "maam", "dr"}
+    | {"doctor", "please", "pls", "plz", "sorry", "thanks", "thank", "thanku", "namaste", "namaskar"}
+)
 _WORD = re.compile(r"[a-z]+")
+_TOKEN = re.compile(r"[^\W\d_]+|[.!?]")
+_SENTENCE_ENDS = frozenset(".!?")
 _REPEATS = re.compile(r"(.)\1+")
 
 
@@ -43,9 +51,44 @@ def fold_spelling(word: str) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    """Latin words, accents stripped and spellings folded; digits, emoji and punctuation dropped."""
-    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
-    return [fold_spelling(w) for w in _WORD.findall(plain)]
+    """Latin words, accents stripped and spellings folded; digits, emoji and punctuation dropped.
+
+    Names say nothing about the language ("My name is Priya Sharma" is English), so a
+    capitalised word inside a sentence is left out, unless the writer capitalises three words in four.
+    """
+    tokens = _TOKEN.findall(text)
+    inside: list[str] = []  # words that do not start a sentence
+    starts: list[bool] = []
+    sentence_start = True
+    for i, token in enumerate(tokens):
+        if token in _SENTENCE_ENDS:
+            sentence_start = sentence_start or not _is_abbreviation(tokens[i - 1] if i else "")
+            continue
+        starts.append(sentence_start)
+        if not sentence_start:
+            inside.append(token)
+        sentence_start = False
+    drop_names = sum(_is_titled(w) for w in inside) * 4 < len(inside) * 3
+    words = [t for t in tokens if t not in _SENTENCE_ENDS]
+    kept: list[str] = []
+    for word, start in zip(words, starts, strict=True):
+        if not (drop_names and not start and _is_titled(word)):
+            kept.extend(_fold(word))
+    return kept
+
+
+def _fold(token: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", token.lower()).encode("ascii", "ignore").decode("ascii")
+    return [fold_spelling(w) for w in _WORD.findall(plain) if w not in NEUTRAL_WORDS]
+
+
+def _is_titled(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+def _is_abbreviation(word: str) -> bool:
+    """ "Dr." and "Mr." do not end a sentence."""
+    return _is_titled(word) and len(word) <= 3
 
 
 class CharacterModel:
@@ -109,7 +152,7 @@ def score_latin(words: list[str]) -> dict[str, float]:
     if not words:
         return {}
     totals = dict.fromkeys(LATIN_LANGUAGES, 0.0)
-    for word in words:
+    for word in words[:MAX_WORDS]:
         for code, log_p in zip(LATIN_LANGUAGES, _word_log_probabilities(word), strict=True):
             totals[code] += log_p
     for code in totals:

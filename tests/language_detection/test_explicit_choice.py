@@ -68,6 +68,12 @@ def test_sentence_mentioning_languages_is_not_an_explicit_choice(text: str) -> N
     assert not detect_language(text).explicit
 
 
+def test_explicit_choice_reports_the_script_it_was_typed_in() -> None:
+    assert detect_language("தமிழ்").script == "Taml"
+    assert detect_language("Tamil").script == "Latn"
+    assert detect_language("2", menu=MENU).script == ""
+
+
 def test_explicit_choice_beats_the_script() -> None:
     """ "ਪੰਜਾਬੀ" is Punjabi by script too, but "English" typed by a Tamil menu user means English."""
     assert detect_language("English", menu=("ta", "en")).language == "en"

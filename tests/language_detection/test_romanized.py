@@ -56,8 +56,20 @@ def test_other_romanized_languages(text: str, language: str) -> None:
     assert (detection.language, detection.romanized) == (language, True)
 
 
-def test_a_greeting_alone_is_unsure_and_english_is_offered_first() -> None:
-    detection = detect_language("hello")
+@pytest.mark.parametrize("text", ["hello", "Hi", "ok", "Hello doctor", "thanks"])
+def test_a_greeting_alone_is_unsure_and_offers_the_menu(text: str) -> None:
+    """Callers of every language open with "hello": ask rather than guess."""
+    detection = detect_language(text, menu=("ta", "en", "hi"))
     assert detection.language is None
-    assert clarifying_options(detection)[0] == "en"
-    assert len(clarifying_options(detection, limit=2)) == 2
+    assert clarifying_options(detection) == ["ta", "en", "hi"]
+
+
+@pytest.mark.parametrize(
+    "text", ["My name is Priya Sharma", "I am Dr. Ramesh from Chennai", "This is Anjali Deshpande from Pune"]
+)
+def test_indian_names_in_an_english_message_do_not_make_it_indian(text: str) -> None:
+    assert detect_language(text).language == "en"
+
+
+def test_capitalising_every_word_does_not_hide_romanized_hindi() -> None:
+    assert detect_language("Mera Naam Priya Hai Mujhe Baat Karni Hai").language == "hi"
