@@ -32,18 +32,24 @@ def romanized_frequencies(language: str, size: int) -> Counter[str]:
         frequency = wordfreq.word_frequency(word, language)
         vowels = INHERENT_VOWELS[language]
         for vowel in vowels:
-            spellings = _spellings(word, romanize_word(word, inherent=vowel))
+            spellings = _spellings(word, romanize_word(word, inherent=vowel), language)
             for latin in spellings:
                 merged[latin] += frequency / len(vowels) / len(spellings)
     return merged
 
 
-def _spellings(word: str, latin: str) -> list[str]:
-    """Hindi's final nasal is often not typed: नहीं is "nahin" and "nahi", में "mein" and "mei"."""
+def _spellings(word: str, latin: str, language: str) -> list[str]:
+    """The other common ways to type a word.
+
+    Hindi's final nasal is often not typed: नहीं is "nahin" and "nahi", में "mein" and "mei".
+    Bengali ভ is typed "bh" or "v" (ভালো: "bhalo", "valo").
+    """
     if not latin:
         return []
     if word.endswith(("ं", "ँ")) and latin.endswith(("n", "m")) and len(latin) > 2:
         return [latin, latin[:-1]]
+    if language == "bn" and "bh" in latin:
+        return [latin, latin.replace("bh", "v")]
     return [latin]
 
 
