@@ -19,6 +19,7 @@ from pathlib import Path
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from routing.language_detection import detect_language
+from routing.language_detection.romanized import _word_log_probabilities
 
 DEV_SET = Path("/work/shared/data/langid-dev.tsv")
 NEIGHBOURS = (("hi", "mr", "native"), ("bn", "as", "native"), ("hi", "en", "latin"))
@@ -44,15 +45,25 @@ def read_rows(path: Path) -> list[Row]:
         return [Row(r["lang"], r["script"], r["text"]) for r in reader]
 
 
-def run(name: str, detect: Callable[[str], str], rows: list[Row]) -> Run:
+def run(name: str, detect: Callable[[str], str], rows: list[Row], passes: int = 3) -> Run:
+    """Time every message, keeping the quietest of `passes` passes (other work shares the machine).
+
+    The romanized word cache is emptied before each pass, so every pass pays for unseen words.
+    """
     for warm_up in ("load the models", "मुझे", "আমি"):  # load every model outside the timing
         detect(warm_up)
-    answers, seconds = [], []
-    for row in rows:
-        start = time.perf_counter()
-        answers.append(detect(row.text))
-        seconds.append(time.perf_counter() - start)
-    return Run(name, answers, seconds)
+    best: Run | None = None
+    for _ in range(passes):
+        _word_log_probabilities.cache_clear()
+        answers, seconds = [], []
+        for row in rows:
+            start = time.perf_counter()
+            answers.append(detect(row.text))
+            seconds.append(time.perf_counter() - start)
+        if best is None or sum(seconds) < sum(best.seconds):
+            best = Run(name, answers, seconds)
+    assert best is not None
+    return best
 
 
 def samvaad(text: str) -> str:
