@@ -3,7 +3,7 @@
 Pure and offline: the word lists ship under `data/`, py3langid ships its own model.
 """
 
-from routing.language_detection.detector import clarifying_options, detect_language, detect_lines
+from routing.language_detection.detector import clarifying_options, detect_language, detect_lines, warm_up
 from routing.language_detection.result import LANGUAGES, Detection
 
-__all__ = ["LANGUAGES", "Detection", "clarifying_options", "detect_language", "detect_lines"]
+__all__ = ["LANGUAGES", "Detection", "clarifying_options", "detect_language", "detect_lines", "warm_up"]

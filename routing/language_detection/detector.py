@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from routing.language_detection.choice import explicit_choice
-from routing.language_detection.native import rank_pair
+from routing.language_detection.choice import explicit_choice, language_names
+from routing.language_detection.native import identifier, rank_pair
 from routing.language_detection.result import Detection, decide, rank_candidates, unsure
-from routing.language_detection.romanized import score_latin, words_of
+from routing.language_detection.romanized import load_models, score_latin, words_of
 from routing.language_detection.scripts import SHARED_SCRIPTS, SINGLE_LANGUAGE_SCRIPTS, count_scripts
 
 SURE_NATIVE = 0.75  # below this a Hindi/Marathi or Bengali/Assamese call is "unsure"
@@ -33,6 +33,13 @@ def detect_language(text: str, *, menu: Sequence[str] = ()) -> Detection:
     if counts.get("Latn", 0) and counts["Latn"] >= letters / 2:
         return _detect_latin(text, menu)
     return unsure(script="", candidates=_offer_menu(menu))
+
+
+def warm_up() -> None:
+    """Load the models now (about a second) rather than on the first caller's message."""
+    language_names()
+    identifier()
+    load_models()
 
 
 def detect_lines(lines: Iterable[str]) -> Iterator[str]:

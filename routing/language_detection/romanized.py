@@ -31,6 +31,7 @@ ALPHABET = 27  # a-z and the end of a word
 DIRICHLET = 3.0  # how strongly a context backs off to the shorter one
 PRIORS = {"en": 0.3, "hi": 0.25, **{code: 0.45 / 6 for code in ROMANIZED_LANGUAGES[1:]}}
 MAX_WORDS = 40  # enough to settle any language; bounds the time a long message takes
+MAX_WORD_LENGTH = 40  # longer "words" are keyboard mashing; the rest of it adds only time
 ENGLISH_CHARACTER_TYPES = 12000  # the character model learns from this many commonest English words
 
 # Greetings, thanks and titles that callers of every language type in English: no evidence either way.
@@ -78,7 +79,7 @@ def words_of(text: str) -> list[str]:
 
 
 def _fold(token: str) -> list[str]:
-    plain = unicodedata.normalize("NFKD", token.lower()).encode("ascii", "ignore").decode("ascii")
+    plain = unicodedata.normalize("NFKD", token[:MAX_WORD_LENGTH].lower()).encode("ascii", "ignore").decode()
     return [fold_spelling(w) for w in _WORD.findall(plain) if w not in NEUTRAL_WORDS]
 
 
