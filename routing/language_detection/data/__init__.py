@@ -1,0 +1,1 @@
+"""Word lists the language detector loads with importlib.resources; sources in docs/language-detection.md."""

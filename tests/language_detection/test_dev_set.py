@@ -1,0 +1,48 @@
+"""Accuracy floors on the shared development set, a little below what we measured, so regressions fail.
+
+Measured and explained in docs/language-detection.md; rerun `python -m bench.language_detection`.
+"""
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from routing.language_detection import detect_language
+
+CANDIDATE_PATHS = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "langid-dev.tsv",
+    Path("/work/shared/data/langid-dev.tsv"),
+)
+# Floors per (script group, language); unsure counts as wrong.
+NATIVE_FLOOR = 0.95
+LATIN_FLOORS = {"en": 0.95, "hi": 0.92, "bn": 0.72, "kn": 0.7, "ml": 0.65, "te": 0.75}
+
+
+def dev_rows() -> list[dict[str, str]]:
+    path = next((p for p in CANDIDATE_PATHS if p.is_file()), None)
+    if path is None:
+        pytest.skip("shared/data/langid-dev.tsv is not next to the repository")
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@pytest.fixture(scope="module")
+def accuracy() -> dict[tuple[str, str], float]:
+    hits: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for row in dev_rows():
+        hits[(row["script"], row["lang"])].append(detect_language(row["text"]).language == row["lang"])
+    return {group: sum(h) / len(h) for group, h in hits.items()}
+
+
+def test_every_native_script_language_stays_above_its_floor(accuracy: dict[tuple[str, str], float]) -> None:
+    native = {lang: a for (script, lang), a in accuracy.items() if script == "native"}
+    assert len(native) == 12
+    assert {lang: a for lang, a in native.items() if a < NATIVE_FLOOR} == {}
+    assert sum(native.values()) / len(native) >= 0.97
+
+
+def test_latin_script_groups_stay_above_their_floors(accuracy: dict[tuple[str, str], float]) -> None:
+    latin = {lang: a for (script, lang), a in accuracy.items() if script == "latin"}
+    assert {lang: a for lang, a in latin.items() if a < LATIN_FLOORS[lang]} == {}
