@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
     migrate.set_defaults(run=migrate_command)
+
+    detect = commands.add_parser(
+        "detect-language",
+        help="read messages one per line on stdin, print one language code per line (und: unsure)",
+    )
+    detect.set_defaults(run=detect_language_command)
     return parser
 
 
@@ -88,6 +94,14 @@ def worker_command(args: argparse.Namespace) -> int:
     settings = load_settings()
     describe_defaults(settings)
     run_worker(build_services(settings), burst=args.burst)
+    return 0
+
+
+def detect_language_command(args: argparse.Namespace) -> int:
+    from routing.language_detection import detect_lines
+
+    for code in detect_lines(line.rstrip("\n") for line in sys.stdin):
+        print(code, flush=True)
     return 0
 
 
