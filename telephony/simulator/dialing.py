@@ -185,6 +185,7 @@ def ring(sim: Simulator, leg: SimCall, timeout: float, detect_machine: bool) -> 
         return "busy"
     sim.set_status(leg, "ringing")
     phone.ringing.append(leg)
+    phone.calls.append(leg)
     leg.phone = phone
     sim.hear(leg, "ring", leg.from_)
     person, machine = phone.answer_after, phone.voicemail_after

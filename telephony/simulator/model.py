@@ -77,6 +77,12 @@ class SimCall:
     def is_bridged(self) -> bool:
         return self.bridge is not None and self.bridge.is_connected
 
+    def queue_wait(self, now: float) -> float:
+        """Seconds spent in the current (or last) queue: until dequeued, else until now."""
+        if self.enqueued_at is None:
+            return 0.0
+        return (self.dequeued_at if self.dequeued_at is not None else now) - self.enqueued_at
+
     def duration(self, now: float) -> int:
         if self.answered_at is None:
             return 0
@@ -131,7 +137,7 @@ class SimQueue:
         return True
 
     def average_wait(self, now: float) -> int:
-        waits = [now - (m.enqueued_at or now) for m in self.members]
+        waits = [m.queue_wait(now) for m in self.members]
         return int(sum(waits) / len(waits)) if waits else 0
 
     def params(self, call: SimCall, now: float) -> list[tuple[str, str]]:
@@ -139,7 +145,7 @@ class SimQueue:
         return [
             ("QueuePosition", str(self.position(call))),
             ("QueueSid", self.sid),
-            ("QueueTime", str(int(now - (call.enqueued_at or now)))),
+            ("QueueTime", str(int(call.queue_wait(now)))),
             ("AvgQueueTime", str(self.average_wait(now))),
             ("CurrentQueueSize", str(len(self.members))),
             ("MaxQueueSize", str(self.max_size)),

@@ -79,11 +79,10 @@ def enqueue(sim: Simulator, call: SimCall, verb: Element, doc_url: str) -> Step:
     return _exit(sim, call, action, method, result, queue)
 
 
-def _queue_params(call: SimCall, queue: SimQueue | None, result: str) -> list[tuple[str, str]]:
+def _queue_params(call: SimCall, queue: SimQueue | None, result: str, now: float) -> list[tuple[str, str]]:
     params = [("QueueResult", result)]
     if queue is not None and call.enqueued_at is not None:
-        left = call.dequeued_at if call.dequeued_at is not None else call.enqueued_at
-        params += [("QueueSid", queue.sid), ("QueueTime", str(int(left - call.enqueued_at)))]
+        params += [("QueueSid", queue.sid), ("QueueTime", str(int(call.queue_wait(now))))]
     return params
 
 
@@ -92,7 +91,7 @@ def _exit(
 ) -> Fetch | None:
     if action is None:
         return None
-    return Fetch(action, method, _queue_params(call, queue, result))
+    return Fetch(action, method, _queue_params(call, queue, result, sim.clock.seconds))
 
 
 def _notify_exit(
@@ -100,7 +99,7 @@ def _notify_exit(
 ) -> None:
     """Twilio requests the action even when the call is over or moved on; it ignores the answer."""
     if action is not None:
-        sim.notify(action, call.params() + _queue_params(call, queue, result), method)
+        sim.notify(action, call.params() + _queue_params(call, queue, result, sim.clock.seconds), method)
 
 
 def _wait(sim: Simulator, call: SimCall, stay: _Stay, wait_url: str | None, wait_method: str) -> Step:
@@ -135,7 +134,7 @@ def _be_bridged(sim: Simulator, call: SimCall, stay: _Stay, dequeued: Dequeued) 
         if dequeued.url:
             params = [
                 ("QueueSid", stay.queue.sid),
-                ("QueueTime", str(int((call.dequeued_at or 0) - (call.enqueued_at or 0)))),
+                ("QueueTime", str(int(call.queue_wait(sim.clock.seconds)))),
                 ("DequeingCallSid", bridge.dialer.sid),
             ]
             yield from run_documents(sim, call, Fetch(dequeued.url, dequeued.method, params), QUEUE_URL)
@@ -202,5 +201,7 @@ def hold_bridge(
     except (HungUp, Redirected):
         sim.end_bridge(bridge, ended_by=call)
         raise
-    duration = int((bridge.ended_at or sim.clock.seconds) - (bridge.connected_at or sim.clock.seconds))
+    now = sim.clock.seconds
+    ended = bridge.ended_at if bridge.ended_at is not None else now
+    duration = int(ended - (bridge.connected_at if bridge.connected_at is not None else now))
     return DialOutcome("completed", bridge.other.sid, duration, bridged=True, queue_sid=queue_sid)

@@ -287,7 +287,7 @@ class RestApi:
             "call_sid": call.sid,
             "queue_sid": queue.sid,
             "position": queue.position(call),
-            "wait_time": int(now - (call.enqueued_at or now)),
+            "wait_time": int(call.queue_wait(now)),
             "date_enqueued": self._date(call.enqueued_at),
             "uri": f"{self._queue_json(queue)['uri'][:-5]}/Members/{call.sid}.json",
         }
@@ -361,7 +361,12 @@ class RestApiServer:
         self.api = RestApi(sim)
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.api = self.api
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sim-rest-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="sim-rest-api",
+            daemon=True,
+        )
 
     @property
     def base_url(self) -> str:
