@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from routing.errors import (
@@ -46,6 +47,20 @@ async def routing_error_to_json(request: Request, exc: Exception) -> JSONRespons
     return JSONResponse(status_code=status, content={"detail": str(exc)})
 
 
+async def invalid_request_to_json(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's shape without echoing the input: it may hold a phone number, or text JSON cannot encode."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
 async def unexpected_error_to_json(request: Request, exc: Exception) -> JSONResponse:
     logger.error(
         "unexpected error method=%s path=%s error=%s", request.method, request.url.path, type(exc).__name__
@@ -55,4 +70,5 @@ async def unexpected_error_to_json(request: Request, exc: Exception) -> JSONResp
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RoutingError, routing_error_to_json)
+    app.add_exception_handler(RequestValidationError, invalid_request_to_json)
     app.add_exception_handler(Exception, unexpected_error_to_json)

@@ -27,6 +27,8 @@ from schemas.api import ShiftCreate, ShiftUpdate
 from schemas.tables import Listener, Proficiency, Shift
 
 ALLOWED_FREQUENCIES = re.compile(r"(^|;)FREQ=(DAILY|WEEKLY|MONTHLY)(;|$)")
+INTERVAL = re.compile(r"(^|;)INTERVAL=(\d+)")
+MAX_INTERVAL = 100
 MAX_WINDOW = timedelta(days=62)
 
 
@@ -102,6 +104,11 @@ def _check_rule(fields: dict[str, Any]) -> None:
     body = rule.rrule.strip().removeprefix("RRULE:").upper()
     if not ALLOWED_FREQUENCIES.search(body):
         raise InvalidConfigurationError("a shift repeats DAILY, WEEKLY or MONTHLY", field="rrule")
+    interval = INTERVAL.search(body)
+    if interval and not 1 <= int(interval.group(2)) <= MAX_INTERVAL:
+        raise InvalidConfigurationError(
+            f"invalid rrule: INTERVAL runs from 1 to {MAX_INTERVAL}", field="rrule"
+        )
     try:
         parse_rrule(rule.rrule, rule.starts_at).after(rule.starts_at, inc=True)
     except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:

@@ -39,7 +39,10 @@ def refuse_unstorable(value: str) -> str:
 
 def within_supported_years(value: datetime) -> datetime:
     """Dates far from now overflow time-zone arithmetic; a helpline shift lives between 2000 and 2100."""
-    naive = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    try:
+        naive = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    except OverflowError as exc:
+        raise ValueError("must be between 2000-01-01 and 2100-01-01") from exc
     if not EARLIEST <= naive < LATEST:
         raise ValueError("must be between 2000-01-01 and 2100-01-01")
     return value
