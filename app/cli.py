@@ -136,6 +136,8 @@ def create_api_key_command(args: argparse.Namespace) -> int:
     except RoutingError as exc:
         print(f"samvaad: {exc}", file=sys.stderr)
         return 1
+    finally:
+        engine.dispose()
     print(key)
     print("Keep this key safe: it is shown only now.", file=sys.stderr)
     return 0
@@ -148,7 +150,11 @@ def seed_demo_command(args: argparse.Namespace) -> int:
     settings = load_settings()
     _open_database(settings).dispose()
     services = build_services(settings)
-    result = seed_demo(services)
+    try:
+        result = seed_demo(services)
+    finally:
+        services.engine.dispose()
+        services.redis.close()
     if not result.created:
         print(f"demo association exists (id {result.association_id}); its admin key is in {result.key_file}")
         return 0

@@ -132,12 +132,12 @@ class AssociationFields(Request):
     timezone: TimeZoneName = "Asia/Kolkata"
     callback_start: ClockTime = time(8, 0)
     callback_end: ClockTime = time(22, 0)
-    callback_attempts: int = Field(3, ge=0, le=10)
-    ring_seconds: int = Field(20, ge=5, le=120)
-    max_text_conversations: int = Field(3, ge=1, le=20)
+    callback_attempts: int = Field(default=3, ge=0, le=10)
+    ring_seconds: int = Field(default=20, ge=5, le=120)
+    max_text_conversations: int = Field(default=3, ge=1, le=20)
     store_message_bodies: bool = False
-    message_retention_days: int = Field(30, ge=0, le=3650)
-    conversation_idle_minutes: int = Field(60, ge=5, le=1440)
+    message_retention_days: int = Field(default=30, ge=0, le=3650)
+    conversation_idle_minutes: int = Field(default=60, ge=5, le=1440)
     backup_numbers: list[PhoneText] = Field(default_factory=list, max_length=5)
 
 
@@ -151,13 +151,13 @@ class AssociationUpdate(Patch):
     timezone: TimeZoneName | None = None
     callback_start: ClockTime | None = None
     callback_end: ClockTime | None = None
-    callback_attempts: int | None = Field(None, ge=0, le=10)
-    ring_seconds: int | None = Field(None, ge=5, le=120)
-    max_text_conversations: int | None = Field(None, ge=1, le=20)
+    callback_attempts: int | None = Field(default=None, ge=0, le=10)
+    ring_seconds: int | None = Field(default=None, ge=5, le=120)
+    max_text_conversations: int | None = Field(default=None, ge=1, le=20)
     store_message_bodies: bool | None = None
-    message_retention_days: int | None = Field(None, ge=0, le=3650)
-    conversation_idle_minutes: int | None = Field(None, ge=5, le=1440)
-    backup_numbers: list[PhoneText] | None = Field(None, max_length=5)
+    message_retention_days: int | None = Field(default=None, ge=0, le=3650)
+    conversation_idle_minutes: int | None = Field(default=None, ge=5, le=1440)
+    backup_numbers: list[PhoneText] | None = Field(default=None, max_length=5)
 
 
 class AssociationRead(Read):
@@ -206,9 +206,9 @@ class NumberRead(Read):
 class LanguageCreate(Request):
     code: LanguageCode = Field(description="BCP-47 code known to Babel, e.g. hi, ta, bn, en")
     digit: int = Field(ge=1, le=9, description="Keypad digit in the menu; 0 is kept for the crisis option")
-    position: int | None = Field(None, ge=0, le=100, description="Order in the menu; default: last")
+    position: int | None = Field(default=None, ge=0, le=100, description="Order in the menu; default: last")
     enabled: bool = True
-    tts_voice: VoiceName | None = Field(None, description="Twilio <Say> voice, e.g. Polly.Aditi")
+    tts_voice: VoiceName | None = Field(default=None, description="Twilio <Say> voice, e.g. Polly.Aditi")
     prompt_urls: dict[PromptKey, PromptUrl] = Field(
         default_factory=dict, max_length=30, description="Recorded prompts: prompt key -> https URL"
     )
@@ -217,11 +217,11 @@ class LanguageCreate(Request):
 class LanguageUpdate(Patch):
     nullable = frozenset({"tts_voice"})
 
-    digit: int | None = Field(None, ge=1, le=9)
-    position: int | None = Field(None, ge=0, le=100)
+    digit: int | None = Field(default=None, ge=1, le=9)
+    position: int | None = Field(default=None, ge=0, le=100)
     enabled: bool | None = None
     tts_voice: VoiceName | None = None
-    prompt_urls: dict[PromptKey, PromptUrl] | None = Field(None, max_length=30)
+    prompt_urls: dict[PromptKey, PromptUrl] | None = Field(default=None, max_length=30)
 
 
 class LanguageRead(Read):
@@ -275,7 +275,7 @@ class ListenerCreate(Request):
     institution: Label = ""
     city: City = ""
     declined_institutions: list[Label] = Field(default_factory=list, max_length=20)
-    max_text_conversations: int | None = Field(None, ge=1, le=20)
+    max_text_conversations: int | None = Field(default=None, ge=1, le=20)
 
 
 class ListenerUpdate(Patch):
@@ -283,7 +283,7 @@ class ListenerUpdate(Patch):
 
     name: Name | None = None
     phone: PhoneText | None = None
-    languages: list[SpokenLanguage] | None = Field(None, min_length=1, max_length=10)
+    languages: list[SpokenLanguage] | None = Field(default=None, min_length=1, max_length=10)
     prompt_language: LanguageCode | None = None
     text_channel: TextChannel | None = None
     registration_verified: bool | None = None
@@ -291,8 +291,8 @@ class ListenerUpdate(Patch):
     active: bool | None = None
     institution: Label | None = None
     city: City | None = None
-    declined_institutions: list[Label] | None = Field(None, max_length=20)
-    max_text_conversations: int | None = Field(None, ge=1, le=20)
+    declined_institutions: list[Label] | None = Field(default=None, max_length=20)
+    max_text_conversations: int | None = Field(default=None, ge=1, le=20)
 
 
 class ListenerRead(Read):
@@ -334,7 +334,7 @@ class ShiftUpdate(Patch):
 
     listener_id: Id | None = None
     starts_at: Moment | None = None
-    duration_minutes: int | None = Field(None, ge=5, le=1440)
+    duration_minutes: int | None = Field(default=None, ge=5, le=1440)
     timezone: TimeZoneName | None = None
     rrule: RRuleText | None = None
     note: Label | None = None
