@@ -54,6 +54,11 @@ def within_supported_dates(value: date) -> date:
     return value
 
 
+def assume_utc(value: datetime) -> datetime:
+    """SQLite returns stored UTC times without their zone; answers always carry one."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def without_zone(value: time) -> time:
     return value.replace(tzinfo=None)
 
@@ -94,6 +99,7 @@ RRuleText = Annotated[
     AfterValidator(refuse_unstorable),
 ]
 Moment = Annotated[datetime, AfterValidator(within_supported_years)]
+UtcTime = Annotated[datetime, AfterValidator(assume_utc)]
 Day = Annotated[date, AfterValidator(within_supported_dates)]
 ClockTime = Annotated[time, AfterValidator(without_zone)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -174,7 +180,7 @@ class AssociationRead(Read):
     message_retention_days: int
     conversation_idle_minutes: int
     backup_numbers: list[str]
-    created_at: datetime
+    created_at: UtcTime
 
 
 # Helpline numbers
@@ -310,7 +316,7 @@ class ListenerRead(Read):
     city: str
     declined_institutions: list[str]
     max_text_conversations: int | None
-    created_at: datetime
+    created_at: UtcTime
 
 
 # Shifts
@@ -380,7 +386,7 @@ class OnShiftLanguage(BaseModel):
 
 
 class OnShiftRead(BaseModel):
-    at: datetime
+    at: UtcTime
     languages: list[OnShiftLanguage]
 
 
@@ -391,7 +397,7 @@ class PolicyRead(BaseModel):
     language: str
     steps: list[dict[str, Any]]
     is_default: bool
-    updated_at: datetime | None
+    updated_at: UtcTime | None
 
 
 PolicyWrite = PolicySteps
@@ -411,8 +417,8 @@ class ApiKeyRead(Read):
     prefix: str
     role: Role
     association_id: int | None
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: UtcTime
+    revoked_at: UtcTime | None
 
 
 class ApiKeyCreated(ApiKeyRead):
@@ -429,7 +435,7 @@ class AuditRead(Read):
     entity: str
     entity_id: str
     changes: dict[str, Any]
-    at: datetime
+    at: UtcTime
 
 
 class AuditPage(BaseModel):

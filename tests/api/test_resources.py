@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -193,3 +194,6 @@ def test_audit_log_records_who_did_what(client: TestClient, association: dict, a
     assert latest["actor"].startswith("coordinator desk (key ")
     assert latest["changes"]["phone"] == "…3210"
     assert page["total"] >= 3 and len(page["items"]) == 2
+    read_back = client.get(url(association), headers=admin).json()
+    for moment in (latest["at"], read_back["created_at"]):
+        assert datetime.fromisoformat(moment).tzinfo is not None
