@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from routing.changes import Actor, commit_changes, record_change
+from routing.changes import Actor, commit_changes, flush_changes, record_change
 from routing.errors import InvalidConfigurationError, NotFoundError
 from schemas.tables import ApiKey, Association, Role
 
@@ -40,7 +40,7 @@ def issue_api_key(
         created_at=actor.at, revoked_at=None,
     )  # fmt: skip
     session.add(row)
-    session.flush()
+    flush_changes(session)
     record_change(
         session, actor, action="create", entity="api_key", entity_id=row.id, association_id=association_id,
         changes={"name": name, "role": role, "prefix": prefix},

@@ -79,6 +79,15 @@ def apply_changes(row: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
     return changed
 
 
+def flush_changes(session: Session) -> None:
+    """Flush (to learn a new row's id), with the same conflict handling as a commit."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ConflictError("conflicts with existing configuration") from exc
+
+
 def commit_changes(session: Session) -> None:
     """Commit, turning a lost race on a unique constraint into a conflict the caller can report."""
     try:

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from locales.language_names import is_known_language
-from routing.changes import Actor, apply_changes, commit_changes, record_change
+from routing.changes import Actor, apply_changes, commit_changes, flush_changes, record_change
 from routing.errors import ConflictError, InvalidConfigurationError, InvalidPhoneNumberError, NotFoundError
 from routing.phones import to_e164
 from schemas.api import (
@@ -26,16 +26,26 @@ from schemas.api import (
     NumberCreate,
     NumberUpdate,
 )
-from schemas.policy import PolicySteps, default_policy
+from schemas.policy import ListenerStep, PolicySteps, default_policy
 from schemas.tables import Association, AssociationLanguage, FallbackPolicy, HelplineNumber
 
 # Checks shared by every configuration module
 
 
-def check_language(code: str, field: str) -> str:
+def canonical_code(code: str) -> str:
+    """BCP-47 casing (``hi``, ``hi-IN``, ``sr-Latn-RS``), so ``HI`` and ``hi`` are one language everywhere."""
+    first, *rest = code.replace("_", "-").split("-")
+    tags = [first.lower()]
+    for tag in rest:
+        tags.append(tag.upper() if len(tag) == 2 else tag.title() if len(tag) == 4 else tag.lower())
+    return "-".join(tags)
+
+
+def check_language(code: str, field: str, location: str = "body") -> str:
+    """The canonical code, if Babel knows the language."""
     if not is_known_language(code):
-        raise InvalidConfigurationError(f"unknown language code {code!r}", field=field)
-    return code
+        raise InvalidConfigurationError(f"unknown language code {code!r}", field=field, location=location)
+    return canonical_code(code)
 
 
 @cache
@@ -80,7 +90,7 @@ def list_associations(session: Session, only: int | None = None) -> list[Associa
 
 def _checked_association_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if "default_language" in fields:
-        check_language(fields["default_language"], "default_language")
+        fields["default_language"] = check_language(fields["default_language"], "default_language")
     if "timezone" in fields:
         check_time_zone(fields["timezone"])
     if "backup_numbers" in fields:
@@ -94,7 +104,7 @@ def create_association(session: Session, data: AssociationCreate, actor: Actor) 
     fields = _checked_association_fields(data.model_dump(mode="python"))
     row = Association(**fields, created_at=actor.at)
     session.add(row)
-    session.flush()
+    flush_changes(session)
     record_change(
         session, actor, action="create", entity="association", entity_id=row.id, association_id=row.id,
         changes=fields,
@@ -152,7 +162,7 @@ def add_number(session: Session, association_id: int, data: NumberCreate, actor:
     _ensure_number_free(session, number)
     row = HelplineNumber(association_id=association_id, number=number, channel=data.channel, label=data.label)
     session.add(row)
-    session.flush()
+    flush_changes(session)
     record_change(
         session, actor, action="create", entity="helpline_number", entity_id=row.id,
         association_id=association_id, changes={"number": number, "channel": data.channel, "label": data.label},
@@ -196,6 +206,7 @@ def list_languages(session: Session, association_id: int) -> list[AssociationLan
 
 
 def get_language(session: Session, association_id: int, code: str) -> AssociationLanguage:
+    code = canonical_code(code)
     query = select(AssociationLanguage).where(
         AssociationLanguage.association_id == association_id, AssociationLanguage.code == code
     )
@@ -219,7 +230,7 @@ def _ensure_digit_free(session: Session, association_id: int, digit: int, code: 
 def add_language(
     session: Session, association_id: int, data: LanguageCreate, actor: Actor
 ) -> AssociationLanguage:
-    check_language(data.code, "code")
+    data = data.model_copy(update={"code": check_language(data.code, "code")})
     if session.exec(
         select(AssociationLanguage).where(
             AssociationLanguage.association_id == association_id, AssociationLanguage.code == data.code
@@ -237,7 +248,7 @@ def add_language(
         fields["position"] = 0 if last is None else last + 1
     row = AssociationLanguage(association_id=association_id, **fields)
     session.add(row)
-    session.flush()
+    flush_changes(session)
     record_change(
         session, actor, action="create", entity="language", entity_id=row.code, association_id=association_id,
         changes=fields,
@@ -276,7 +287,7 @@ def delete_language(session: Session, row: AssociationLanguage, actor: Actor) ->
 
 def get_policy(session: Session, association_id: int, language: str) -> FallbackPolicy | None:
     query = select(FallbackPolicy).where(
-        FallbackPolicy.association_id == association_id, FallbackPolicy.language == language
+        FallbackPolicy.association_id == association_id, FallbackPolicy.language == canonical_code(language)
     )
     return session.exec(query).first()
 
@@ -292,22 +303,22 @@ def effective_steps(
     """The association's policy for the language, or the default when it has set none."""
     row = get_policy(session, association_id, language)
     if row is None:
-        return default_policy(language), None
+        return default_policy(canonical_code(language)), None
     return PolicySteps.model_validate({"steps": row.steps}), row
 
 
-def _check_policy_languages(steps: PolicySteps) -> None:
+def _checked_policy(steps: PolicySteps) -> PolicySteps:
     for i, step in enumerate(steps.steps):
-        for code in getattr(step, "languages", []):
-            check_language(code, f"steps.{i}.languages")
+        if isinstance(step, ListenerStep):
+            step.languages = [check_language(code, f"steps.{i}.languages") for code in step.languages]
+    return steps
 
 
 def set_policy(
     session: Session, association_id: int, language: str, steps: PolicySteps, actor: Actor
 ) -> FallbackPolicy:
-    check_language(language, "language")
-    _check_policy_languages(steps)
-    dumped = steps.model_dump(mode="json")["steps"]
+    language = check_language(language, "language", location="path")
+    dumped = _checked_policy(steps).model_dump(mode="json")["steps"]
     row = get_policy(session, association_id, language)
     action = "update" if row else "create"
     if row is None:

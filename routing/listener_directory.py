@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from routing.changes import Actor, apply_changes, commit_changes, record_change
+from routing.changes import Actor, apply_changes, commit_changes, flush_changes, record_change
 from routing.configuration import check_language, check_number
 from routing.errors import ConflictError, InvalidConfigurationError, NotFoundError
 from routing.phones import PhoneVault
@@ -45,15 +45,13 @@ def spoken_languages(session: Session, listener_ids: Sequence[int]) -> dict[int,
 
 
 def _checked_languages(languages: list[SpokenLanguage]) -> list[SpokenLanguage]:
-    seen = set()
+    checked: list[SpokenLanguage] = []
     for i, language in enumerate(languages):
-        check_language(language.code, f"languages.{i}.code")
-        if language.code in seen:
-            raise InvalidConfigurationError(
-                f"language {language.code!r} listed twice", field=f"languages.{i}.code"
-            )
-        seen.add(language.code)
-    return languages
+        code = check_language(language.code, f"languages.{i}.code")
+        if code in {c.code for c in checked}:
+            raise InvalidConfigurationError(f"language {code!r} listed twice", field=f"languages.{i}.code")
+        checked.append(language.model_copy(update={"code": code}))
+    return checked
 
 
 def _ensure_phone_free(session: Session, association_id: int, fingerprint: str, keep_id: int | None) -> None:
@@ -75,7 +73,7 @@ def _phone_fields(vault: PhoneVault, raw: str) -> tuple[dict[str, Any], str]:
 def _replace_languages(session: Session, listener_id: int, languages: list[SpokenLanguage]) -> None:
     for old in session.exec(select(ListenerLanguage).where(ListenerLanguage.listener_id == listener_id)):
         session.delete(old)
-    session.flush()
+    flush_changes(session)
     for language in languages:
         session.add(
             ListenerLanguage(listener_id=listener_id, code=language.code, proficiency=language.proficiency)
@@ -90,13 +88,13 @@ def create_listener(
     session: Session, vault: PhoneVault, association_id: int, data: ListenerCreate, actor: Actor
 ) -> Listener:
     languages = _checked_languages(data.languages)
-    check_language(data.prompt_language, "prompt_language")
     phone, number = _phone_fields(vault, data.phone)
     _ensure_phone_free(session, association_id, phone["phone_hash"], keep_id=None)
     fields = data.model_dump(mode="python", exclude={"phone", "languages"})
+    fields["prompt_language"] = check_language(data.prompt_language, "prompt_language")
     row = Listener(association_id=association_id, **fields, **phone, created_at=actor.at)
     session.add(row)
-    session.flush()
+    flush_changes(session)
     assert row.id is not None
     _replace_languages(session, row.id, languages)
     record_change(
@@ -114,7 +112,7 @@ def update_listener(
     languages = fields.pop("languages", None)
     raw_phone = fields.pop("phone", None)
     if "prompt_language" in fields:
-        check_language(fields["prompt_language"], "prompt_language")
+        fields["prompt_language"] = check_language(fields["prompt_language"], "prompt_language")
     changed: dict[str, Any] = {}
     if raw_phone is not None:
         phone, number = _phone_fields(vault, raw_phone)
@@ -124,8 +122,9 @@ def update_listener(
             fields.update(phone)
     if languages is not None and data.languages is not None:
         assert row.id is not None
-        _replace_languages(session, row.id, _checked_languages(data.languages))
-        changed["languages"] = _language_summary(data.languages)
+        checked = _checked_languages(data.languages)
+        _replace_languages(session, row.id, checked)
+        changed["languages"] = _language_summary(checked)
     changed.update(
         {
             k: v

@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from locales.language_names import native_name
-from routing.changes import Actor, apply_changes, commit_changes, record_change
+from routing.changes import Actor, apply_changes, commit_changes, flush_changes, record_change
 from routing.configuration import check_time_zone, list_languages
 from routing.errors import InvalidConfigurationError, NotFoundError
 from routing.listener_directory import get_listener, spoken_languages
@@ -123,7 +123,7 @@ def create_shift(session: Session, association_id: int, data: ShiftCreate, actor
     fields["starts_at"] = _as_instant(fields["starts_at"], data.timezone)
     row = Shift(association_id=association_id, **fields)
     session.add(row)
-    session.flush()
+    flush_changes(session)
     record_change(
         session, actor, action="create", entity="shift", entity_id=row.id, association_id=association_id,
         changes=fields,

@@ -30,7 +30,7 @@ def list_policies(association: ScopedAssociation, session: SessionDep) -> list[P
 
 @router.get("/{language}", response_model=PolicyRead)
 def read_policy(association: ScopedAssociation, language: LanguagePath, session: SessionDep) -> PolicyRead:
-    configuration.check_language(language, "language")
+    language = configuration.check_language(language, "language", location="path")
     steps, row = configuration.effective_steps(session, id_of(association), language)
     return PolicyRead(
         language=language,

@@ -197,3 +197,36 @@ def test_audit_log_records_who_did_what(client: TestClient, association: dict, a
     read_back = client.get(url(association), headers=admin).json()
     for moment in (latest["at"], read_back["created_at"]):
         assert datetime.fromisoformat(moment).tzinfo is not None
+
+
+def test_language_codes_are_kept_in_one_canonical_form(
+    client: TestClient, association: dict, admin: dict
+) -> None:
+    made = client.post(url(association, "/languages"), json={"code": "HI-in", "digit": 1}, headers=admin)
+    assert made.status_code == 201 and made.json()["code"] == "hi-IN"
+    assert (
+        client.post(
+            url(association, "/languages"), json={"code": "hi-IN", "digit": 2}, headers=admin
+        ).status_code
+        == 409
+    )
+    assert client.get(url(association, "/languages/hi-in"), headers=admin).json()["code"] == "hi-IN"
+    listener = client.post(
+        url(association, "/listeners"),
+        json={**LISTENER, "languages": [{"code": "HI-IN"}, {"code": "hi-in", "proficiency": "native"}]},
+        headers=admin,
+    )
+    assert listener.status_code == 422 and listener.json()["detail"][0]["loc"] == [
+        "body",
+        "languages",
+        1,
+        "code",
+    ]
+    policy = client.put(
+        url(association, "/policies/HI-IN"),
+        json={"steps": [{"kind": "listeners", "languages": ["HI-IN", "EN"], "seconds": 30}]},
+        headers=admin,
+    ).json()
+    assert policy["language"] == "hi-IN" and policy["steps"][0]["languages"] == ["hi-IN", "en"]
+    unknown = client.get(url(association, "/policies/xx"), headers=admin)
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["path", "language"]
