@@ -4,8 +4,9 @@ shift at a moment, per language of the association's menu.
 ``shifts.starts_at`` is a timestamp with time zone holding the first start as an instant; the wall-clock
 time that recurs is that instant seen in the shift's ``timezone`` (``local_start``).
 
-Recurrence is limited to daily, weekly and monthly rules: a helpline shift never repeats every second, and the
-limit keeps expanding a calendar cheap whatever a client sends.
+Recurrence is limited to daily, weekly and monthly rules built from FREQ, INTERVAL, BYDAY, BYMONTHDAY, COUNT,
+UNTIL and WKST: a helpline shift never repeats every second, and a rule that can never occur (``BYMONTH=2;
+BYMONTHDAY=30``) would make dateutil search for seconds to the year 9999 on every calendar query.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from schemas.api import ShiftCreate, ShiftUpdate
 from schemas.tables import Listener, Proficiency, Shift
 
 ALLOWED_FREQUENCIES = re.compile(r"(^|;)FREQ=(DAILY|WEEKLY|MONTHLY)(;|$)")
-INTERVAL = re.compile(r"(^|;)INTERVAL=(\d+)")
+ALLOWED_PARTS = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL", "WKST"})
 MAX_INTERVAL = 100
 MAX_WINDOW = timedelta(days=62)
 
@@ -98,21 +99,48 @@ def _check_rule(fields: dict[str, Any]) -> None:
         timezone=check_time_zone(fields["timezone"]),
         rrule=fields.get("rrule"),
     )
-    validate_shift(rule)
-    if not rule.rrule:
-        return
-    body = rule.rrule.strip().removeprefix("RRULE:").upper()
-    if not ALLOWED_FREQUENCIES.search(body):
-        raise InvalidConfigurationError("a shift repeats DAILY, WEEKLY or MONTHLY", field="rrule")
-    interval = INTERVAL.search(body)
-    if interval and not 1 <= int(interval.group(2)) <= MAX_INTERVAL:
+    if rule.rrule:
+        body = rule.rrule.strip().removeprefix("RRULE:").upper()
+        if not ALLOWED_FREQUENCIES.search(body):
+            raise InvalidConfigurationError("a shift repeats DAILY, WEEKLY or MONTHLY", field="rrule")
+        _check_rule_parts(
+            {name: value for name, _, value in (p.partition("=") for p in body.split(";") if p)}
+        )
+    try:
+        validate_shift(rule)
+        first = (
+            parse_rrule(rule.rrule, rule.starts_at).after(rule.starts_at, inc=True) if rule.rrule else True
+        )
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
+        raise InvalidConfigurationError(f"invalid rrule: {exc}", field="rrule") from exc
+    if first is None:
+        raise InvalidConfigurationError("the rrule never occurs on or after starts_at", field="rrule")
+
+
+def _check_rule_parts(parts: dict[str, str]) -> None:
+    """Only rules that always occur again soon: combinations such as ``FREQ=DAILY;INTERVAL=7;BYDAY=MO`` from
+    a Tuesday never occur, and dateutil would search to the year 9999 to find that out."""
+    if not parts.keys() <= ALLOWED_PARTS:
+        names = ", ".join(sorted(parts.keys() - ALLOWED_PARTS))
+        raise InvalidConfigurationError(f"invalid rrule: {names} not supported for shifts", field="rrule")
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or not 1 <= int(interval) <= MAX_INTERVAL:
         raise InvalidConfigurationError(
             f"invalid rrule: INTERVAL runs from 1 to {MAX_INTERVAL}", field="rrule"
         )
-    try:
-        parse_rrule(rule.rrule, rule.starts_at).after(rule.starts_at, inc=True)
-    except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
-        raise InvalidConfigurationError(f"invalid rrule: {exc}", field="rrule") from exc
+    frequency, repeats = parts.get("FREQ"), int(interval) > 1
+    if frequency == "DAILY" and repeats and {"BYDAY", "BYMONTHDAY"} & parts.keys():
+        raise InvalidConfigurationError(
+            "invalid rrule: a daily INTERVAL cannot be combined with BYDAY or BYMONTHDAY", field="rrule"
+        )
+    if frequency == "WEEKLY" and "BYMONTHDAY" in parts:
+        raise InvalidConfigurationError(
+            "invalid rrule: a weekly rule takes BYDAY, not BYMONTHDAY", field="rrule"
+        )
+    if frequency == "MONTHLY" and repeats and "BYMONTHDAY" in parts:
+        raise InvalidConfigurationError(
+            "invalid rrule: a monthly INTERVAL cannot be combined with BYMONTHDAY", field="rrule"
+        )
 
 
 def create_shift(session: Session, association_id: int, data: ShiftCreate, actor: Actor) -> Shift:
