@@ -7,8 +7,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from sqlalchemy.engine import Engine
+
 from schemas.migrate import upgrade_database
 from schemas.settings import Settings, SettingsError, load_settings
+from schemas.tables import Role
 
 logger = logging.getLogger("samvaad")
 
@@ -49,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="read messages one per line on stdin, print one language code per line (und: unsure)",
     )
     detect.set_defaults(run=detect_language_command)
+
+    api_key = commands.add_parser("create-api-key", help="make an API key and print it (only once)")
+    api_key.add_argument("--role", required=True, choices=[role.value for role in Role])
+    api_key.add_argument("--association", type=int, default=None, help="association id (admin, coordinator)")
+    api_key.add_argument("--name", required=True, help="who or what uses the key, for the audit log")
+    api_key.set_defaults(run=create_api_key_command)
+
+    seed = commands.add_parser(
+        "seed-demo", help="create a demo association with listeners and a week of shifts"
+    )
+    seed.set_defaults(run=seed_demo_command)
     return parser
 
 
@@ -102,6 +116,65 @@ def detect_language_command(args: argparse.Namespace) -> int:
 
     for code in detect_lines(line.rstrip("\n") for line in sys.stdin):
         print(code, flush=True)
+    return 0
+
+
+def make_api_key(engine: Engine, *, role: Role, name: str, association_id: int | None) -> str:
+    """The key for `samvaad create-api-key`; the only way to make a platform key."""
+    from routing.api_keys import issue_api_key
+    from routing.changes import Actor
+    from routing.clock import SystemClock
+    from schemas.database import session_scope
+
+    with session_scope(engine) as session:
+        actor = Actor(label="command line (create-api-key)", at=SystemClock().now())
+        _row, key = issue_api_key(session, name=name, role=role, association_id=association_id, actor=actor)
+    return key
+
+
+def _open_database(settings: Settings) -> Engine:
+    """On the embedded default the database is migrated first, so a fresh install needs no extra step."""
+    from schemas.database import make_engine
+
+    if settings.database_url is None:
+        upgrade_database(settings.resolved_database_url)
+    return make_engine(settings.resolved_database_url)
+
+
+def create_api_key_command(args: argparse.Namespace) -> int:
+    from routing.errors import RoutingError
+
+    engine = _open_database(load_settings())
+    try:
+        key = make_api_key(engine, role=Role(args.role), name=args.name, association_id=args.association)
+    except RoutingError as exc:
+        print(f"samvaad: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(key)
+    print("Keep this key safe: it is shown only now.", file=sys.stderr)
+    return 0
+
+
+def seed_demo_command(args: argparse.Namespace) -> int:
+    from app.demo_seed import seed_demo
+    from app.services import build_services
+
+    settings = load_settings()
+    _open_database(settings).dispose()
+    services = build_services(settings)
+    try:
+        result = seed_demo(services)
+    finally:
+        services.engine.dispose()
+        services.redis.close()
+    if not result.created:
+        print(f"demo association exists (id {result.association_id}); its admin key is in {result.key_file}")
+        return 0
+    print(f"demo association created (id {result.association_id})")
+    print(f"admin API key (also written to {result.key_file}):")
+    print(result.api_key)
     return 0
 
 

@@ -1,10 +1,16 @@
-"""Routing's errors become HTTP answers here, in one place: a JSON 4xx with a message, never a 500."""
+"""Routing's errors become HTTP answers here, in one place: a JSON 4xx with a message, never a 500.
+
+Invalid configuration answers 422 in FastAPI's own shape (``detail: [{loc, msg, type}]``), so a client reads
+a Babel or phone-number refusal exactly like a schema refusal. A last-resort handler answers a JSON 500 and
+logs the error type (never the request body, which may hold a phone number).
+"""
 
 from __future__ import annotations
 
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from routing.errors import (
@@ -25,11 +31,44 @@ STATUS_FOR: dict[type[RoutingError], int] = {
 }
 
 
+def field_location(exc: RoutingError) -> list[str | int]:
+    """``steps.0.languages`` in the body becomes ``["body", "steps", 0, "languages"]``."""
+    parts = str(exc.details.get("field", "")).split(".") if exc.details.get("field") else []
+    where: list[str | int] = [str(exc.details.get("location", "body"))]
+    return where + [int(p) if p.isdigit() else p for p in parts]
+
+
 async def routing_error_to_json(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RoutingError)
     status = next((code for kind, code in STATUS_FOR.items() if isinstance(exc, kind)), 400)
+    if status == 422:
+        detail = [{"loc": field_location(exc), "msg": str(exc), "type": "value_error"}]
+        return JSONResponse(status_code=422, content={"detail": detail})
     return JSONResponse(status_code=status, content={"detail": str(exc)})
+
+
+async def invalid_request_to_json(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's shape without echoing the input: it may hold a phone number, or text JSON cannot encode."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
+async def unexpected_error_to_json(request: Request, exc: Exception) -> JSONResponse:
+    logger.error(
+        "unexpected error method=%s path=%s error=%s", request.method, request.url.path, type(exc).__name__
+    )
+    return JSONResponse(status_code=500, content={"detail": "internal error"})
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RoutingError, routing_error_to_json)
+    app.add_exception_handler(RequestValidationError, invalid_request_to_json)
+    app.add_exception_handler(Exception, unexpected_error_to_json)

@@ -1,0 +1,80 @@
+"""Listeners: the volunteer doctors. Answers show a number's last four digits, never the number."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
+from app.deps import SessionDep, VaultDep
+from locales.language_names import describe
+from routing import listener_directory
+from schemas.api import ListenerCreate, ListenerRead, ListenerUpdate, SpokenLanguageRead
+from schemas.tables import Listener, ListenerLanguage
+
+router = APIRouter(prefix="/associations/{association_id}/listeners", tags=["listeners"])
+
+
+def present_listener(row: Listener, languages: list[ListenerLanguage]) -> ListenerRead:
+    spoken = [
+        SpokenLanguageRead(
+            code=language.code,
+            proficiency=language.proficiency,
+            native_name=describe(language.code).native_name,
+            english_name=describe(language.code).english_name,
+        )
+        for language in languages
+    ]
+    fields = row.model_dump(exclude={"phone_encrypted", "phone_hash"})
+    return ListenerRead.model_validate({**fields, "languages": spoken})
+
+
+def _present_one(session: SessionDep, row: Listener) -> ListenerRead:
+    assert row.id is not None
+    return present_listener(row, listener_directory.spoken_languages(session, [row.id]).get(row.id, []))
+
+
+@router.get("", response_model=list[ListenerRead])
+def list_listeners(association: ScopedAssociation, session: SessionDep) -> list[ListenerRead]:
+    rows = listener_directory.list_listeners(session, id_of(association))
+    spoken = listener_directory.spoken_languages(session, [row.id for row in rows if row.id is not None])
+    return [present_listener(row, spoken.get(row.id or 0, [])) for row in rows]
+
+
+@router.post("", response_model=ListenerRead, status_code=201)
+def create_listener(
+    association: ScopedAssociation,
+    data: ListenerCreate,
+    actor: ActorDep,
+    session: SessionDep,
+    vault: VaultDep,
+) -> ListenerRead:
+    row = listener_directory.create_listener(session, vault, id_of(association), data, actor)
+    return _present_one(session, row)
+
+
+@router.get("/{listener_id}", response_model=ListenerRead)
+def read_listener(association: ScopedAssociation, listener_id: ItemId, session: SessionDep) -> ListenerRead:
+    return _present_one(session, listener_directory.get_listener(session, id_of(association), listener_id))
+
+
+@router.patch("/{listener_id}", response_model=ListenerRead)
+def update_listener(
+    association: ScopedAssociation,
+    listener_id: ItemId,
+    data: ListenerUpdate,
+    actor: ActorDep,
+    session: SessionDep,
+    vault: VaultDep,
+) -> ListenerRead:
+    row = listener_directory.get_listener(session, id_of(association), listener_id)
+    return _present_one(session, listener_directory.update_listener(session, vault, row, data, actor))
+
+
+@router.delete("/{listener_id}", status_code=204)
+def delete_listener(
+    association: ScopedAssociation, listener_id: ItemId, actor: ActorDep, session: SessionDep
+) -> Response:
+    """Deletes the listener's shifts too. To pause someone, set ``active`` to false instead."""
+    row = listener_directory.get_listener(session, id_of(association), listener_id)
+    listener_directory.delete_listener(session, row, actor)
+    return Response(status_code=204)

@@ -1,0 +1,142 @@
+"""`samvaad seed-demo`: a demo association to try Samvaad with, made through the same service layer the API
+uses (so it is validated and audited like any configuration). Running it again changes nothing.
+
+Four languages, eight listeners (some not yet verified, one whose peer-support training has lapsed), weekly
+shifts that keep Hindi and English covered around the clock and Tamil and Bengali most of the day, and a
+Tamil fallback policy that widens to English before offering a callback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from app.services import Services
+from routing import configuration, listener_directory, shift_calendar
+from routing.api_keys import issue_api_key
+from routing.changes import Actor
+from schemas.api import AssociationCreate, LanguageCreate, ListenerCreate, NumberCreate, ShiftCreate
+from schemas.database import session_scope
+from schemas.policy import PolicySteps
+from schemas.tables import Association, Channel, Role
+
+DEMO_NAME = "Demo Medical Association"
+KEY_FILE = "demo-api-key.txt"
+
+NUMBERS = [
+    ("+918047182300", Channel.voice, "Helpline (voice)"),
+    ("+918047182301", Channel.whatsapp, "WhatsApp"),
+]
+
+LANGUAGES = [("hi", 1, "Polly.Aditi"), ("ta", 2, "Google.ta-IN-Standard-C"),
+             ("bn", 3, "Google.bn-IN-Standard-C"), ("en", 4, "Polly.Raveena")]  # fmt: skip
+
+DAILY = "MO,TU,WE,TH,FR,SA,SU"
+WEEKDAYS = "MO,TU,WE,TH,FR"
+
+# name, phone, languages (code, proficiency), verified, training valid for days (negative: lapsed),
+# shifts (local start hour, hours, BYDAY)
+LISTENERS: list[tuple[str, str, list[tuple[str, str]], bool, int, list[tuple[int, int, str]]]] = [
+    ("Dr. Ananya Sharma", "+919876543210", [("hi", "native"), ("en", "fluent")], True, 300, [(6, 8, DAILY)]),
+    ("Dr. Rohan Mehta", "+919876543211", [("hi", "fluent"), ("en", "fluent"), ("bn", "conversational")], True,
+     200, [(14, 8, DAILY)]),
+    ("Dr. Farhan Qureshi", "+919876543212", [("hi", "native"), ("ur", "native"), ("en", "fluent")], True, 150,
+     [(22, 8, DAILY)]),
+    ("Dr. Kavitha Raghunathan", "+919876543213", [("ta", "native"), ("en", "fluent")], True, 365,
+     [(8, 8, WEEKDAYS)]),
+    ("Dr. Arjun Subramanian", "+919876543214", [("ta", "native"), ("en", "fluent"), ("hi", "conversational")],
+     False, 90, [(16, 8, WEEKDAYS), (8, 8, "SA,SU")]),
+    ("Dr. Meera Iyer", "+919876543215", [("en", "native"), ("ta", "fluent")], True, 240, [(22, 8, DAILY)]),
+    ("Dr. Priyanka Chatterjee", "+919876543216", [("bn", "native"), ("hi", "fluent"), ("en", "fluent")], True,
+     180, [(8, 8, "MO,TU,WE,TH,FR,SA")]),
+    ("Dr. Sourav Banerjee", "+919876543217", [("bn", "native"), ("en", "conversational")], True, -30,
+     [(16, 8, DAILY)]),
+]  # fmt: skip
+
+TAMIL_POLICY = {
+    "steps": [
+        {"kind": "listeners", "languages": ["ta"], "min_proficiency": "fluent", "seconds": 90},
+        {"kind": "listeners", "languages": ["ta"], "min_proficiency": "conversational", "seconds": 90},
+        {"kind": "listeners", "languages": ["ta", "en"], "min_proficiency": "fluent", "seconds": 120},
+        {"kind": "callback"},
+        {"kind": "crisis_line"},
+    ]
+}
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    association_id: int
+    created: bool
+    api_key: str | None
+    key_file: Path
+
+
+def seed_demo(services: Services) -> SeedResult:
+    key_file = services.settings.data_dir / KEY_FILE
+    now = services.clock.now()
+    actor = Actor(label="command line (seed-demo)", at=now)
+    with session_scope(services.engine) as session:
+        existing = session.exec(select(Association).where(Association.name == DEMO_NAME)).first()
+        if existing is not None and existing.id is not None:
+            return SeedResult(existing.id, created=False, api_key=None, key_file=key_file)
+        association = configuration.create_association(session, AssociationCreate(name=DEMO_NAME), actor)
+        assert association.id is not None
+        _configure(session, services, association.id, actor)
+        _row, key = issue_api_key(
+            session, name="demo admin", role=Role.admin, association_id=association.id, actor=actor
+        )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(key + "\n")
+    key_file.chmod(0o600)
+    return SeedResult(association.id, created=True, api_key=key, key_file=key_file)
+
+
+def _configure(session: Any, services: Services, association_id: int, actor: Actor) -> None:
+    for number, channel, label in NUMBERS:
+        configuration.add_number(
+            session, association_id, NumberCreate(number=number, channel=channel, label=label), actor
+        )
+    for code, digit, voice in LANGUAGES:
+        configuration.add_language(
+            session, association_id, LanguageCreate(code=code, digit=digit, tts_voice=voice), actor
+        )
+    week_start = _this_monday(actor.at)
+    for name, phone, spoken, verified, training_days, shifts in LISTENERS:
+        listener = listener_directory.create_listener(
+            session,
+            services.vault,
+            association_id,
+            ListenerCreate.model_validate(
+                {
+                    "name": name,
+                    "phone": phone,
+                    "languages": [{"code": c, "proficiency": p} for c, p in spoken],
+                    "registration_verified": verified,
+                    "training_valid_until": actor.at.date() + timedelta(days=training_days),
+                    "prompt_language": spoken[0][0],
+                }
+            ),
+            actor,
+        )
+        assert listener.id is not None
+        for hour, hours, days in shifts:
+            shift = ShiftCreate(
+                listener_id=listener.id,
+                starts_at=week_start + timedelta(hours=hour),
+                duration_minutes=hours * 60,
+                rrule=f"FREQ=WEEKLY;BYDAY={days}",
+            )
+            shift_calendar.create_shift(session, association_id, shift, actor)
+    configuration.set_policy(session, association_id, "ta", PolicySteps.model_validate(TAMIL_POLICY), actor)
+
+
+def _this_monday(now: datetime) -> datetime:
+    """Local midnight of last week's Monday: the weekly shifts have begun, and last night's run into today."""
+    local = now.astimezone(shift_calendar.zone("Asia/Kolkata")).date()
+    monday = local - timedelta(days=local.weekday())
+    return datetime.combine(monday - timedelta(days=7), datetime.min.time())

@@ -1,0 +1,445 @@
+"""Shapes of the configuration API: what a request may carry and what an answer shows.
+
+Every string and number has a bound that fits its column, because PostgreSQL refuses what SQLite accepts, and
+a refusal must be a 422 with a message rather than a 500. Read models never carry a listener's phone number,
+only its last four digits. Language codes are checked against Babel by routing (schemas imports nothing of ours).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    AnyUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    UrlConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from schemas.policy import PolicySteps
+from schemas.tables import Channel, Proficiency, Role
+
+MAX_ID = 2**31 - 1  # PostgreSQL integer
+EARLIEST = datetime(2000, 1, 1)
+LATEST = datetime(2100, 1, 1)
+
+
+def refuse_unstorable(value: str) -> str:
+    """NUL bytes and lone surrogates pass JSON parsing but no database stores them."""
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("must not contain NUL bytes or unpaired surrogates")
+    return value
+
+
+def within_supported_years(value: datetime) -> datetime:
+    """Dates far from now overflow time-zone arithmetic; a helpline shift lives between 2000 and 2100."""
+    try:
+        naive = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    except OverflowError as exc:
+        raise ValueError("must be between 2000-01-01 and 2100-01-01") from exc
+    if not EARLIEST <= naive < LATEST:
+        raise ValueError("must be between 2000-01-01 and 2100-01-01")
+    return value
+
+
+def within_supported_dates(value: date) -> date:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise ValueError("must be between 2000-01-01 and 2100-01-01")
+    return value
+
+
+def assume_utc(value: datetime) -> datetime:
+    """SQLite returns stored UTC times without their zone; answers always carry one."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def without_zone(value: time) -> time:
+    return value.replace(tzinfo=None)
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(refuse_unstorable),
+]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(refuse_unstorable)
+]
+City = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(refuse_unstorable)
+]
+PhoneText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=32),
+    AfterValidator(refuse_unstorable),
+]
+LanguageCode = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$"),
+]
+TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$")]
+VoiceName = Annotated[
+    str,
+    StringConstraints(
+        max_length=100,
+        pattern=r"^(Polly\.[A-Z][A-Za-z0-9-]*|Google\.[a-z]{2,3}-[A-Z]{2}-[A-Za-z0-9]+(-[A-Za-z0-9]+)*|man|woman|alice)$",
+    ),
+]
+PromptKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+PromptUrl = Annotated[AnyUrl, UrlConstraints(max_length=500, allowed_schemes=["https"], host_required=True)]
+RRuleText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(refuse_unstorable),
+]
+Moment = Annotated[datetime, AfterValidator(within_supported_years)]
+UtcTime = Annotated[datetime, AfterValidator(assume_utc)]
+Day = Annotated[date, AfterValidator(within_supported_dates)]
+ClockTime = Annotated[time, AfterValidator(without_zone)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Patch(Request):
+    """A partial update: absent fields stay as they are; null is accepted only where a value may be empty."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
+
+
+class Read(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorMessage(BaseModel):
+    detail: str
+
+
+# Associations
+
+
+class AssociationFields(Request):
+    default_language: LanguageCode = "en"
+    timezone: TimeZoneName = "Asia/Kolkata"
+    callback_start: ClockTime = time(8, 0)
+    callback_end: ClockTime = time(22, 0)
+    callback_attempts: int = Field(default=3, ge=0, le=10)
+    ring_seconds: int = Field(default=20, ge=5, le=120)
+    max_text_conversations: int = Field(default=3, ge=1, le=20)
+    store_message_bodies: bool = False
+    message_retention_days: int = Field(default=30, ge=0, le=3650)
+    conversation_idle_minutes: int = Field(default=60, ge=5, le=1440)
+    backup_numbers: list[PhoneText] = Field(default_factory=list, max_length=5)
+
+
+class AssociationCreate(AssociationFields):
+    name: Name
+
+
+class AssociationUpdate(Patch):
+    name: Name | None = None
+    default_language: LanguageCode | None = None
+    timezone: TimeZoneName | None = None
+    callback_start: ClockTime | None = None
+    callback_end: ClockTime | None = None
+    callback_attempts: int | None = Field(default=None, ge=0, le=10)
+    ring_seconds: int | None = Field(default=None, ge=5, le=120)
+    max_text_conversations: int | None = Field(default=None, ge=1, le=20)
+    store_message_bodies: bool | None = None
+    message_retention_days: int | None = Field(default=None, ge=0, le=3650)
+    conversation_idle_minutes: int | None = Field(default=None, ge=5, le=1440)
+    backup_numbers: list[PhoneText] | None = Field(default=None, max_length=5)
+
+
+class AssociationRead(Read):
+    id: int
+    name: str
+    default_language: str
+    timezone: str
+    callback_start: time
+    callback_end: time
+    callback_attempts: int
+    ring_seconds: int
+    max_text_conversations: int
+    store_message_bodies: bool
+    message_retention_days: int
+    conversation_idle_minutes: int
+    backup_numbers: list[str]
+    created_at: UtcTime
+
+
+# Helpline numbers
+
+
+class NumberCreate(Request):
+    number: PhoneText = Field(description="The number callers dial or text, E.164 (+91…) or national format")
+    channel: Channel = Channel.voice
+    label: Label = ""
+
+
+class NumberUpdate(Patch):
+    number: PhoneText | None = None
+    channel: Channel | None = None
+    label: Label | None = None
+
+
+class NumberRead(Read):
+    id: int
+    association_id: int
+    number: str
+    channel: Channel
+    label: str
+
+
+# Languages offered by an association
+
+
+class LanguageCreate(Request):
+    code: LanguageCode = Field(description="BCP-47 code known to Babel, e.g. hi, ta, bn, en")
+    digit: int = Field(ge=1, le=9, description="Keypad digit in the menu; 0 is kept for the crisis option")
+    position: int | None = Field(default=None, ge=0, le=100, description="Order in the menu; default: last")
+    enabled: bool = True
+    tts_voice: VoiceName | None = Field(default=None, description="Twilio <Say> voice, e.g. Polly.Aditi")
+    prompt_urls: dict[PromptKey, PromptUrl] = Field(
+        default_factory=dict, max_length=30, description="Recorded prompts: prompt key -> https URL"
+    )
+
+
+class LanguageUpdate(Patch):
+    nullable = frozenset({"tts_voice"})
+
+    digit: int | None = Field(default=None, ge=1, le=9)
+    position: int | None = Field(default=None, ge=0, le=100)
+    enabled: bool | None = None
+    tts_voice: VoiceName | None = None
+    prompt_urls: dict[PromptKey, PromptUrl] | None = Field(default=None, max_length=30)
+
+
+class LanguageRead(Read):
+    id: int
+    association_id: int
+    code: str
+    native_name: str
+    english_name: str
+    right_to_left: bool
+    digit: int
+    position: int
+    enabled: bool
+    tts_voice: str | None
+    prompt_urls: dict[str, str]
+
+
+class CatalogLanguage(BaseModel):
+    code: str
+    native_name: str
+    english_name: str
+    right_to_left: bool
+
+
+# Listeners
+
+
+class SpokenLanguage(Request):
+    code: LanguageCode
+    proficiency: Proficiency = Proficiency.fluent
+
+
+class SpokenLanguageRead(Read):
+    code: str
+    proficiency: Proficiency
+    native_name: str
+    english_name: str
+
+
+TextChannel = Literal[Channel.sms, Channel.whatsapp]
+
+
+class ListenerCreate(Request):
+    name: Name
+    phone: PhoneText = Field(description="Stored encrypted; answers show only the last four digits")
+    languages: list[SpokenLanguage] = Field(min_length=1, max_length=10)
+    prompt_language: LanguageCode = "en"
+    text_channel: TextChannel = Channel.sms
+    registration_verified: bool = False
+    training_valid_until: Day | None = None
+    active: bool = True
+    institution: Label = ""
+    city: City = ""
+    declined_institutions: list[Label] = Field(default_factory=list, max_length=20)
+    max_text_conversations: int | None = Field(default=None, ge=1, le=20)
+
+
+class ListenerUpdate(Patch):
+    nullable = frozenset({"training_valid_until", "max_text_conversations"})
+
+    name: Name | None = None
+    phone: PhoneText | None = None
+    languages: list[SpokenLanguage] | None = Field(default=None, min_length=1, max_length=10)
+    prompt_language: LanguageCode | None = None
+    text_channel: TextChannel | None = None
+    registration_verified: bool | None = None
+    training_valid_until: Day | None = None
+    active: bool | None = None
+    institution: Label | None = None
+    city: City | None = None
+    declined_institutions: list[Label] | None = Field(default=None, max_length=20)
+    max_text_conversations: int | None = Field(default=None, ge=1, le=20)
+
+
+class ListenerRead(Read):
+    id: int
+    association_id: int
+    name: str
+    phone_last4: str
+    languages: list[SpokenLanguageRead]
+    prompt_language: str
+    text_channel: Channel
+    registration_verified: bool
+    training_valid_until: date | None
+    active: bool
+    institution: str
+    city: str
+    declined_institutions: list[str]
+    max_text_conversations: int | None
+    created_at: UtcTime
+
+
+# Shifts
+
+
+class ShiftCreate(Request):
+    listener_id: Id
+    starts_at: Moment = Field(
+        description="Local wall-clock start in `timezone` (an offset, if given, is converted to it)"
+    )
+    duration_minutes: int = Field(ge=5, le=1440)
+    timezone: TimeZoneName = "Asia/Kolkata"
+    rrule: RRuleText | None = Field(
+        None, description="RFC 5545 RRULE for a recurring shift, e.g. FREQ=WEEKLY;BYDAY=MO,WE,FR"
+    )
+    note: Label = ""
+
+
+class ShiftUpdate(Patch):
+    nullable = frozenset({"rrule"})
+
+    listener_id: Id | None = None
+    starts_at: Moment | None = None
+    duration_minutes: int | None = Field(default=None, ge=5, le=1440)
+    timezone: TimeZoneName | None = None
+    rrule: RRuleText | None = None
+    note: Label | None = None
+
+
+class OccurrenceRead(BaseModel):
+    start: datetime
+    end: datetime
+
+
+class ShiftRead(Read):
+    id: int
+    association_id: int
+    listener_id: int
+    starts_at: datetime
+    duration_minutes: int
+    timezone: str
+    rrule: str | None
+    note: str
+    occurrences: list[OccurrenceRead] | None = Field(
+        None, description="Occurrences in the requested window, when `from` and `to` are given"
+    )
+
+
+# Who is on shift
+
+
+class OnShiftListener(BaseModel):
+    id: int
+    name: str
+    proficiency: Proficiency
+    shift_id: int
+    until: datetime
+    registration_verified: bool
+    training_valid: bool
+
+
+class OnShiftLanguage(BaseModel):
+    code: str
+    native_name: str
+    enabled: bool
+    listeners: list[OnShiftListener]
+
+
+class OnShiftRead(BaseModel):
+    at: UtcTime
+    languages: list[OnShiftLanguage]
+
+
+# Fallback policies
+
+
+class PolicyRead(BaseModel):
+    language: str
+    steps: list[dict[str, Any]]
+    is_default: bool
+    updated_at: UtcTime | None
+
+
+PolicyWrite = PolicySteps
+
+
+# API keys
+
+
+class ApiKeyCreate(Request):
+    name: Name
+    role: Literal[Role.admin, Role.coordinator]
+
+
+class ApiKeyRead(Read):
+    id: int
+    name: str
+    prefix: str
+    role: Role
+    association_id: int | None
+    created_at: UtcTime
+    revoked_at: UtcTime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str = Field(description="The key itself, shown this once; only its hash is kept")
+
+
+# Audit
+
+
+class AuditRead(Read):
+    id: int
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    changes: dict[str, Any]
+    at: UtcTime
+
+
+class AuditPage(BaseModel):
+    items: list[AuditRead]
+    total: int
+    limit: int
+    offset: int
