@@ -116,7 +116,11 @@ class ListenerLanguage(SQLModel, table=True):
 
 
 class Shift(SQLModel, table=True):
-    """A one-off shift (``rrule`` empty) or a recurring one (an RFC 5545 RRULE), in local wall-clock time."""
+    """A one-off shift (``rrule`` empty) or a recurring one (an RFC 5545 RRULE).
+
+    ``starts_at`` is the first start as a moment in time; the wall-clock time it recurs at is that moment seen in
+    ``timezone`` (``routing.shift_calendar.to_rule``), so a 09:00 IST shift stays at 09:00 IST.
+    """
 
     __tablename__ = "shifts"
 
