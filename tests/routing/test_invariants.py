@@ -14,14 +14,19 @@ from dataclasses import dataclass, field
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from app.services import Services
-from routing.live import PRIORITIES, ListenerRecord, LiveState, pool_key
+from routing.live import PRIORITIES, ListenerRecord, LiveState, QueueQuery, pool_key
 from routing.policy import US, arrival_windows, speaker_pools, step_at
 from routing.roster import PolicyBook
 from routing.services import _score_range
-from routing.live import QueueQuery
 from schemas.policy import PolicySteps
 from schemas.tables import Proficiency
 
@@ -44,7 +49,12 @@ POLICIES = PolicyBook(
             {
                 "steps": [
                     {"kind": "listeners", "languages": ["mr"], "min_proficiency": "fluent", "seconds": 60},
-                    {"kind": "listeners", "languages": ["mr", "hi"], "min_proficiency": "fluent", "seconds": 60},
+                    {
+                        "kind": "listeners",
+                        "languages": ["mr", "hi"],
+                        "min_proficiency": "fluent",
+                        "seconds": 60,
+                    },
                     {"kind": "callback"},
                 ]
             }
@@ -88,7 +98,10 @@ class LiveMachine(RuleBasedStateMachine):
 
     def _sync(self, ids: list[int]) -> None:
         self.live.sync_listeners(
-            [ListenerRecord(i, ASSOCIATION, pools_of(i), self.on_shift[i], self.paused[i], 2, 3) for i in ids],
+            [
+                ListenerRecord(i, ASSOCIATION, pools_of(i), self.on_shift[i], self.paused[i], 2, 3)
+                for i in ids
+            ],
             self.now,
         )
 
@@ -100,7 +113,11 @@ class LiveMachine(RuleBasedStateMachine):
         return self._step_admits(contact, listener_id) and listener_id not in contact.skip
 
     def _waiting(self) -> list[Contact]:
-        return [self.contacts[c.contact_id] for c in self.live.waiting(ASSOCIATION) if c.contact_id in self.contacts]
+        return [
+            self.contacts[c.contact_id]
+            for c in self.live.waiting(ASSOCIATION)
+            if c.contact_id in self.contacts
+        ]
 
     # ---- rules ----
 
@@ -136,7 +153,9 @@ class LiveMachine(RuleBasedStateMachine):
             if listener_id not in contact.skip
         }
         offer_id = self._new_id("o")
-        got = self.live.claim(contact.contact_id, choice.pools, self.now, self.now + RING, offer_id, choice.index)
+        got = self.live.claim(
+            contact.contact_id, choice.pools, self.now, self.now + RING, offer_id, choice.index
+        )
         if not candidates:
             assert got is None
             return
@@ -175,7 +194,11 @@ class LiveMachine(RuleBasedStateMachine):
         others = [c for c in others if self._has_room(before, c.kind)]
         if contact.priority == "normal":
             assert not [c for c in others if c.priority == "crisis"], "a crisis contact was passed over"
-        same = [c for c in others if (c.language, c.kind, c.priority) == (contact.language, contact.kind, contact.priority)]
+        same = [
+            c
+            for c in others
+            if (c.language, c.kind, c.priority) == (contact.language, contact.kind, contact.priority)
+        ]
         assert all(c.arrival > contact.arrival for c in same), "first come, first served within a priority"
 
     @staticmethod
@@ -227,7 +250,10 @@ class LiveMachine(RuleBasedStateMachine):
         assert listener_id not in contact.skip, "offered across an exclusion"
         assert self._step_admits(contact, listener_id), "offered outside the current policy step"
         offer = self.live.offer(offer_id)
-        assert offer is not None and (offer.contact_id, offer.listener_id) == (contact.contact_id, listener_id)
+        assert offer is not None and (offer.contact_id, offer.listener_id) == (
+            contact.contact_id,
+            listener_id,
+        )
 
     @invariant()
     def one_state_and_the_right_pools(self) -> None:
