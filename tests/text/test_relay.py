@@ -87,18 +87,7 @@ def test_messages_written_while_waiting_reach_the_listener_in_order(helpline: Te
     assert len(helpline.rows(TextMessage)) == 2
 
     listener = helpline.listener("Anbu", ("ta",))
-    helpline.run_jobs()
-    # the routing tick offers the waiting conversation; here the test hands the offers over itself
-    from routing import services as routing
-    from routing.live import LiveState
-    from workers.text_jobs import deliver_offers, text_queue
-
-    with helpline.session() as session:
-        offers = routing.dispatch(
-            session, LiveState(helpline.services.redis), helpline.association_id, helpline.clock.now()
-        )
-    deliver_offers(text_queue(helpline.services.redis), offers)
-    helpline.run_jobs()
+    helpline.offer_waiting()
 
     assert [b.split(" ", 1)[1] for b in bodies(listener.inbox)[1:]] == [
         "எனக்கு பேச வேண்டும்",
