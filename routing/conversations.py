@@ -19,6 +19,8 @@ from schemas.tables import (
     AssociationLanguage,
     CallerProfile,
     Channel,
+    Contact,
+    ContactStatus,
     Conversation,
     ConversationStatus,
     HelplineNumber,
@@ -366,3 +368,20 @@ def purge_bodies(session: Session, now: datetime) -> int:
         message.body_encrypted = None
         session.add(message)
     return len(due)
+
+
+def offers_not_taken(session: Session, limit: int = 50) -> list[tuple[str, str]]:
+    """(offer id, contact id) of text offers routing made that no job has taken yet: made by the routing
+    tick, by a freed listener, by another channel's dispatch, or lost on the way."""
+    rows = session.exec(
+        select(Contact.offer_id, Contact.id)
+        .join(Conversation, col(Conversation.contact_id) == col(Contact.id))
+        .where(
+            Contact.status == ContactStatus.offered,
+            col(Contact.channel).in_(TEXT_CHANNELS),
+            col(Contact.offer_id).is_not(None),
+            col(Conversation.status).in_((ConversationStatus.waiting, ConversationStatus.offered)),
+        )
+        .limit(limit)
+    ).all()
+    return [(offer_id, contact_id) for offer_id, contact_id in rows if offer_id]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import redis
 from rq import Queue, Retry
 
+from routing import conversations
 from routing import text_lifecycle as text
 from routing.live import LiveState
 from routing.services import Offer
@@ -27,9 +28,7 @@ logger = logging.getLogger(__name__)
 RETRY = Retry(max=3, interval=[10, 60, 300])
 IDLE_SWEEP_SECONDS = 60
 PURGE_SECONDS = 3600
-# Which job takes an offer, by kind. The voice channel adds "voice" (a dotted path, so nothing here
-# imports it); a kind without a job is logged and left to expire back into its queue.
-OFFER_JOBS: dict[str, str] = {"text": "workers.text_jobs.connect_text_offer"}
+TEXT_SWEEP_SECONDS = 3
 
 
 def text_queue(connection: redis.Redis) -> Queue:
@@ -40,13 +39,14 @@ def text_queue(connection: redis.Redis) -> Queue:
 
 
 def deliver_offers(queue: Queue, offers: Iterable[Offer]) -> None:
-    """Hand each offer to its channel's job."""
+    """Hand text offers to the job that takes them; other kinds are left to their channel's sweep."""
     for offer in offers:
-        job = OFFER_JOBS.get(offer.kind)
-        if job is None:
-            logger.warning("offer left undelivered kind=%s offer_id=%s", offer.kind, offer.offer_id)
-            continue
-        queue.enqueue(job, offer.offer_id, offer.contact_id, retry=RETRY)
+        if offer.kind == "text":
+            enqueue_offer(queue, offer.offer_id, offer.contact_id)
+
+
+def enqueue_offer(queue: Queue, offer_id: str, contact_id: str) -> None:
+    queue.enqueue(connect_text_offer, offer_id, contact_id, job_id=f"text-offer-{offer_id}", retry=RETRY)
 
 
 def enqueue_relays(queue: Queue, message_ids: Sequence[int]) -> None:
@@ -107,6 +107,16 @@ def close_idle_conversations() -> None:
         deliver_offers(queue, sweep.offers)
     if sweep.closed:
         logger.info("idle text conversations closing count=%d", len(sweep.closed))
+
+
+def sweep_text_offers() -> None:
+    """Cron, every few seconds: take the text offers routing made on its own (the routing tick, a listener
+    freed by a call, another channel's dispatch). Safe to overlap: an offer is taken once."""
+    with job_scope() as scope:
+        pending = conversations.offers_not_taken(scope.session)
+        queue = text_queue(scope.redis)
+        for offer_id, contact_id in pending:
+            enqueue_offer(queue, offer_id, contact_id)
 
 
 def purge_message_bodies() -> None:

@@ -33,8 +33,9 @@ from telephony.simulator import Simulator
 from telephony.simulator.asgi_server import serve
 from telephony.simulator.messaging import SimMessage
 from telephony.simulator.phones import Phone
+from workers.routing_jobs import routing_tick
 from workers.scope import install
-from workers.text_jobs import deliver_offers, text_queue
+from workers.text_jobs import sweep_text_offers, text_queue
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 11:30 in Kolkata
 SHIFT_START = datetime(2026, 11, 25, 3, 30, tzinfo=UTC)  # 09:00-17:00 in Kolkata
@@ -135,13 +136,12 @@ class TextHelpline:
         self.sim.advance(3)
 
     def offer_waiting(self) -> None:
-        """What the routing tick does every few seconds: offer waiting contacts to free listeners; the
-        offers go to their channel's job."""
-        with self.session() as session:
-            offers = routing.dispatch(
-                session, LiveState(self.services.redis), self.association_id, self.clock.now()
-            )
-        deliver_offers(text_queue(self.services.redis), offers)
+        """The scheduled jobs as the worker's cron runs them: the routing tick offers waiting contacts to
+        free listeners, then the text sweep takes the text offers it made."""
+        queue = text_queue(self.services.redis)
+        queue.enqueue(routing_tick)
+        self.run_jobs()
+        queue.enqueue(sweep_text_offers)
         self.run_jobs()
 
     def rows(self, table: type[SQLModel], **where: Any) -> list[Any]:
