@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from locales import messages
+from routing.text_language import say
 from schemas.tables import Channel, Conversation, ConversationStatus, TextMessage
 from telephony.simulator.phones import Phone
 from tests.text.conftest import SMS_NUMBER, WHATSAPP_NUMBER, TextHelpline, bodies
+from workers.text_jobs import relay_text_message, text_queue
 
 
 def assert_never_saw(phone: Phone, *others: Phone) -> None:
@@ -93,3 +96,43 @@ def test_messages_written_while_waiting_reach_the_listener_in_order(helpline: Te
         "எனக்கு பேச வேண்டும்",
         "இரவு முழுவதும் வேலை",
     ]
+
+
+def test_the_listener_is_told_in_their_own_language(helpline: TextHelpline) -> None:
+    listener = helpline.listener("Kavya", ("hi", "ta"), prompt_language="ta")
+    helpline.text(helpline.caller(), "mujhe baat karni hai")
+    [conversation] = helpline.rows(Conversation)
+
+    assert bodies(listener.inbox)[0] == say(
+        "ta", messages.LISTENER_NEW_CONVERSATION, tag=f"#{conversation.tag}", language="இந்தி"
+    )
+
+
+def test_the_associations_text_capacity_applies_when_the_listener_has_none(helpline: TextHelpline) -> None:
+    helpline.configure(max_text_conversations=1)
+    helpline.listener("Anbu", ("ta",))
+    helpline.text(helpline.caller("a"), "எனக்கு பேச வேண்டும்")
+    helpline.text(helpline.caller("b"), "எனக்கு பேச வேண்டும்")
+
+    statuses = sorted(c.status for c in helpline.rows(Conversation))
+    assert statuses == [ConversationStatus.active, ConversationStatus.waiting]
+
+
+def test_a_failed_send_is_retried_and_a_second_run_sends_nothing_twice(helpline: TextHelpline) -> None:
+    listener = helpline.listener("Anbu", ("ta",))
+    caller = helpline.caller()
+    helpline.text(caller, "எனக்கு பேச வேண்டும்")
+    helpline.sim.fail_next_rest_request("Messages", status=503, code=20503)
+
+    helpline.text(caller, "இரவு முழுவதும் வேலை")
+
+    held = helpline.rows(TextMessage)[-1]
+    assert held.relayed_at is None and held.body_encrypted is not None
+    assert len(listener.inbox) == 2
+    queue = text_queue(helpline.services.redis)
+    queue.enqueue(relay_text_message, held.id)
+    queue.enqueue(relay_text_message, held.id)
+    helpline.run_jobs()
+
+    assert bodies(listener.inbox)[2:] == [f"#{helpline.rows(Conversation)[0].tag} இரவு முழுவதும் வேலை"]
+    assert helpline.rows(TextMessage)[-1].body_encrypted is None
