@@ -12,10 +12,6 @@ request (offers to deliver, messages to relay, closing notices), which the app h
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from sqlmodel import Session
 
 from locales import messages
@@ -23,56 +19,19 @@ from locales.crisis import is_crisis_message
 from locales.keywords import match_keyword
 from routing import conversations as store
 from routing import services as routing
-from routing.errors import NotFoundError
 from routing.language_detection import detect_language
-from routing.live import LiveState
-from routing.phones import PhoneVault
-from routing.services import Offer
+from routing.text_context import InboundText, TextContext, TextOutcome, record_inbound
 from routing.text_language import LATIN, choose_language, language_label, language_menu, reply_locale, say
-from routing.text_relay import count_segments, split_tag
-from schemas.tables import (
-    Channel,
-    Conversation,
-    ConversationStatus,
-    HelplineNumber,
-    Listener,
-    MessageDirection,
-    Priority,
+from routing.text_listeners import handle_listener_text
+from routing.text_queueing import (
+    close_conversation,
+    enqueue_conversation,
+    reply_minutes,
+    requeue_conversation,
 )
+from schemas.tables import CallerProfile, Conversation, ConversationStatus, HelplineNumber, MessageDirection
 
-
-@dataclass(frozen=True)
-class InboundText:
-    """A message as it arrived. The numbers are in clear here, in memory only, for this request."""
-
-    message_sid: str
-    sender: str
-    recipient: str
-    body: str
-    channel: Channel
-    num_media: int = 0
-    num_segments: int | None = None
-
-
-@dataclass
-class TextOutcome:
-    """``replies`` go back to the sender at once; the rest is work for jobs. ``reason`` is for the log."""
-
-    reason: str
-    replies: list[str] = field(default_factory=list)
-    offers: list[Offer] = field(default_factory=list)
-    relays: list[int] = field(default_factory=list)
-    closed: list[int] = field(default_factory=list)
-    association_id: int | None = None
-
-
-@dataclass(frozen=True)
-class TextContext:
-    session: Session
-    live: LiveState
-    vault: PhoneVault
-    now: datetime
-    default_reply_minutes: int = 15
+__all__ = ["InboundText", "TextContext", "TextOutcome", "handle_text"]
 
 
 def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
@@ -111,7 +70,7 @@ def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: Inbo
         store.remember_caller(session, association_id, caller_hash, ctx.now, opted_out=False)
         return TextOutcome("START", [say(locale, messages.TEXT_RESTARTED)])
     if keyword == "STOP":
-        outcome = _finish(ctx, conversation, "stopped") if conversation else TextOutcome("STOP")
+        outcome = close_conversation(ctx, conversation, "stopped") if conversation else TextOutcome("STOP")
         store.remember_caller(session, association_id, caller_hash, ctx.now, opted_out=True)
         outcome.replies = [say(locale, messages.TEXT_STOPPED)]
         return outcome
@@ -120,7 +79,7 @@ def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: Inbo
     if keyword == "HELP":
         return TextOutcome("HELP", [say(locale, messages.TEXT_HELP)])
     if keyword == "END":
-        outcome = _finish(ctx, conversation, "caller") if conversation else TextOutcome("END")
+        outcome = close_conversation(ctx, conversation, "caller") if conversation else TextOutcome("END")
         outcome.replies = [say(locale, messages.TEXT_CLOSED)]
         return outcome
     if not text:
@@ -135,13 +94,12 @@ def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: Inbo
 
 
 def _caller_locale(
-    session: Session, association_id: int, conversation: Conversation | None, profile: object
+    session: Session, association_id: int, conversation: Conversation | None, profile: CallerProfile | None
 ) -> str:
     if conversation is not None and conversation.status != ConversationStatus.choosing:
         return reply_locale(conversation.language, conversation.script)
-    language = getattr(profile, "language", None)
-    if language:
-        return reply_locale(language, getattr(profile, "script", None))
+    if profile is not None and profile.language:
+        return reply_locale(profile.language, profile.script)
     return store.served_languages(session, association_id)[0]
 
 
@@ -171,7 +129,7 @@ def _first_message(
     if not choice.explicit:
         _keep_for_listener(ctx, conversation, message)
     conversation.crisis = crisis
-    outcome = _enqueue(ctx, conversation, "first message")
+    outcome = enqueue_conversation(ctx, conversation, "first message")
     outcome.replies = [*replies, _welcome(ctx, conversation)]
     return outcome
 
@@ -225,7 +183,7 @@ def _menu_answer(ctx: TextContext, conversation: Conversation, message: InboundT
         language=language,
         script=conversation.script,
     )
-    outcome = _enqueue(ctx, conversation, "language chosen")
+    outcome = enqueue_conversation(ctx, conversation, "language chosen")
     locale = reply_locale(language, conversation.script)
     crisis_reply = [say(locale, messages.TEXT_CRISIS)] if crisis else []
     outcome.replies = [*crisis_reply, _welcome(ctx, conversation)]
@@ -273,7 +231,7 @@ def _language_switch(ctx: TextContext, conversation: Conversation, text: str) ->
     store.touch(ctx.session, conversation, ctx.now)
     outcome = TextOutcome("language switched")
     if conversation.status in (ConversationStatus.waiting, ConversationStatus.offered):
-        outcome = _requeue(ctx, conversation, "language switched")
+        outcome = requeue_conversation(ctx, conversation, "language switched")
     locale = reply_locale(language, conversation.script)
     outcome.replies = [say(locale, messages.CONTINUE_IN_LANGUAGE, language=language_label(language, locale))]
     return outcome
@@ -287,24 +245,10 @@ def _escalate(ctx: TextContext, conversation: Conversation, outcome: TextOutcome
     conversation.crisis = True
     ctx.session.add(conversation)
     if conversation.status in (ConversationStatus.waiting, ConversationStatus.offered):
-        requeued = _requeue(ctx, conversation, "crisis: moved to the front")
+        requeued = requeue_conversation(ctx, conversation, "crisis: moved to the front")
         requeued.relays = outcome.relays
         return requeued
     outcome.reason += ", crisis"
-    return outcome
-
-
-def _requeue(ctx: TextContext, conversation: Conversation, reason: str) -> TextOutcome:
-    """Queue again (new language or crisis priority). A crisis contact goes before every normal one."""
-    offers: list[Offer] = []
-    if conversation.contact_id is not None:
-        try:
-            ended = routing.cancel_contact(ctx.session, ctx.live, conversation.contact_id, ctx.now)
-            offers += [ended.next_offer] if ended.next_offer else []
-        except NotFoundError:
-            pass
-    outcome = _enqueue(ctx, conversation, reason)
-    outcome.offers = offers + outcome.offers
     return outcome
 
 
@@ -324,7 +268,7 @@ def _callback(
         if conversation is None:
             conversation = _open(ctx, helpline, message, caller_hash, language or served[0], None)
         conversation.language = language or conversation.language
-        outcome = _enqueue(ctx, conversation, "callback requested")
+        outcome = enqueue_conversation(ctx, conversation, "callback requested")
     assert conversation.contact_id is not None
     routing.request_callback(ctx.session, ctx.live, conversation.contact_id, ctx.now)
     conversation.callback_requested = True
@@ -336,144 +280,16 @@ def _callback(
     return outcome
 
 
-def _enqueue(ctx: TextContext, conversation: Conversation, reason: str) -> TextOutcome:
-    """Into the language's queue with the calls, then offer what can be offered now."""
-    session = ctx.session
-    conversation.status = ConversationStatus.waiting
-    session.add(conversation)
-    session.flush()
-    conversation.contact_id = routing.enqueue_contact(
-        session,
-        ctx.live,
-        association_id=conversation.association_id,
-        channel=conversation.channel,
-        language=conversation.language,
-        caller_hash=conversation.caller_hash,
-        now=ctx.now,
-        priority=Priority.crisis if conversation.crisis else Priority.normal,
-    )
-    session.add(conversation)
-    session.commit()
-    offers = routing.dispatch(session, ctx.live, conversation.association_id, ctx.now)
-    mark_offered(session, offers)
-    return TextOutcome(reason, offers=offers)
-
-
-def mark_offered(session: Session, offers: list[Offer]) -> None:
-    for offer in offers:
-        found = store.find_by_contact(session, offer.contact_id) if offer.kind == "text" else None
-        if found is not None and found.status == ConversationStatus.waiting:
-            found.status = ConversationStatus.offered
-            session.add(found)
-    session.commit()
-
-
 def _welcome(ctx: TextContext, conversation: Conversation) -> str:
     locale = reply_locale(conversation.language, conversation.script)
     return say(
         locale,
         messages.TEXT_WELCOME,
         language=language_label(conversation.language, locale),
-        minutes=_reply_minutes(ctx, conversation),
+        minutes=reply_minutes(ctx, conversation),
     )
-
-
-def _reply_minutes(ctx: TextContext, conversation: Conversation) -> int:
-    """Roughly when a doctor replies: the queue's honest estimate, at least 2 minutes; a default without."""
-    if conversation.contact_id is None:
-        return ctx.default_reply_minutes
-    try:
-        position = routing.queue_position(ctx.session, ctx.live, conversation.contact_id, ctx.now)
-    except NotFoundError:
-        return ctx.default_reply_minutes
-    if position.expected_wait_seconds is None:
-        return ctx.default_reply_minutes
-    return max(2, math.ceil(position.expected_wait_seconds / 60))
 
 
 def _keep_for_listener(ctx: TextContext, conversation: Conversation, message: InboundText) -> int:
     """Record the message's metadata; its body waits, encrypted, until relayed."""
-    return _record(ctx, conversation, message, MessageDirection.from_caller)
-
-
-def _record(
-    ctx: TextContext,
-    conversation: Conversation,
-    message: InboundText,
-    direction: MessageDirection,
-    body: str | None = None,
-) -> int:
-    text = (message.body if body is None else body).strip()
-    stored = store.record_message(
-        ctx.session,
-        conversation,
-        message_sid=message.message_sid,
-        direction=direction,
-        body_encrypted=ctx.vault.encrypt(text) if text else None,
-        length=len(text),
-        segments=message.num_segments or count_segments(text),
-        now=ctx.now,
-    )
-    assert stored.id is not None
-    return stored.id
-
-
-def _finish(ctx: TextContext, conversation: Conversation, reason: str) -> TextOutcome:
-    offers = finish_conversation(ctx.session, ctx.live, conversation, reason, ctx.now)
-    assert conversation.id is not None
-    return TextOutcome(f"closed by {reason}", offers=offers, closed=[conversation.id])
-
-
-def finish_conversation(
-    session: Session, live: LiveState, conversation: Conversation, reason: str, now: datetime
-) -> list[Offer]:
-    """Close the conversation and release its place in routing: a connected listener gets the capacity
-    back (and may be offered the next contact at once); a waiting contact leaves the queue."""
-    offers: list[Offer] = []
-    if conversation.contact_id is not None:
-        finish = (
-            routing.end_contact
-            if conversation.status == ConversationStatus.active
-            else routing.cancel_contact
-        )
-        try:
-            ended = finish(session, live, conversation.contact_id, now)
-            offers += [ended.next_offer] if ended.next_offer else []
-        except NotFoundError:
-            pass
-    store.close(session, conversation, reason, now)
-    session.commit()
-    mark_offered(session, offers)
-    return offers
-
-
-# ---- listeners ----
-
-
-def handle_listener_text(ctx: TextContext, listener: Listener, message: InboundText) -> TextOutcome:
-    """A listener's reply: to the conversation its tag names, else their most recently active one."""
-    assert listener.id is not None
-    text = message.body.strip()
-    tag, rest = split_tag(text)
-    conversation = store.find_listener_conversation(ctx.session, listener.id, tag) if tag else None
-    if conversation is not None:
-        text = rest.strip()
-    else:
-        open_ones = store.listener_conversations(ctx.session, listener.id)
-        conversation = open_ones[0] if open_ones else None
-    if conversation is None:
-        return TextOutcome("listener has no open conversation")
-    locale = listener.prompt_language
-    if conversation.status == ConversationStatus.closed:
-        return TextOutcome(
-            "conversation already closed",
-            [say(locale, messages.LISTENER_CONVERSATION_ENDED, tag=f"#{conversation.tag}")],
-        )
-    if match_keyword(text) == "END":
-        outcome = _finish(ctx, conversation, "listener")
-        outcome.replies = [say(locale, messages.LISTENER_CONVERSATION_ENDED, tag=f"#{conversation.tag}")]
-        return outcome
-    if not text:
-        return TextOutcome("listener sent no text", [say(locale, messages.TEXT_ONLY)])
-    stored = _record(ctx, conversation, message, MessageDirection.from_listener, text)
-    return TextOutcome("listener reply relayed", relays=[stored])
+    return record_inbound(ctx, conversation, message, MessageDirection.from_caller)

@@ -25,8 +25,8 @@ from routing import services as routing
 from routing.live import LiveState
 from routing.phones import PhoneVault
 from routing.services import Offer
-from routing.text_inbound import finish_conversation, mark_offered
 from routing.text_language import reply_locale, say
+from routing.text_queueing import finish_conversation, mark_offered
 from routing.text_relay import split_body
 from schemas.tables import Channel, Conversation, ConversationStatus, Listener, MessageDirection
 
