@@ -126,12 +126,16 @@ def connect_offer(
     )
 
 
-def confirm_connected(session: Session, conversation_id: int, listener_id: int, now: datetime) -> None:
+def confirm_connected(session: Session, conversation_id: int, listener_id: int, now: datetime) -> list[int]:
+    """The introductions are out: relays flow from now on. Returns every message still held, including
+    any that arrived while the introductions were being sent."""
     conversation = store.get_conversation(session, conversation_id)
     conversation.status = ConversationStatus.active
     conversation.listener_id = listener_id
     store.touch(session, conversation, now)
     session.commit()
+    held = store.unrelayed(session, conversation, MessageDirection.from_caller)
+    return [message.id for message in held if message.id is not None]
 
 
 def _introduce(

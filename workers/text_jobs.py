@@ -69,12 +69,13 @@ def connect_text_offer(offer_id: str, contact_id: str) -> None:
             scope.session, LiveState(scope.redis), scope.vault, offer_id, contact_id, scope.clock.now()
         )
         _send(scope.settings, connection.outgoing)
+        held = connection.relays
         if connection.outgoing and connection.conversation_id and connection.listener_id:
-            text.confirm_connected(
+            held = text.confirm_connected(
                 scope.session, connection.conversation_id, connection.listener_id, scope.clock.now()
             )
         queue = text_queue(scope.redis)
-        enqueue_relays(queue, connection.relays)
+        enqueue_relays(queue, held)
         deliver_offers(queue, connection.offers)
     logger.info("text offer handled offer_id=%s outcome=%s", offer_id, connection.reason)
 
