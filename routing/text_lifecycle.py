@@ -18,14 +18,13 @@ from sqlmodel import Session
 
 from locales import messages
 from locales.crisis import is_crisis_message
-from locales.language_names import spoken_name
 from routing import contact_records
 from routing import conversations as store
 from routing import services as routing
 from routing.live import LiveState
 from routing.phones import PhoneVault
 from routing.services import Offer
-from routing.text_language import reply_locale, say
+from routing.text_language import language_label, reply_locale, say
 from routing.text_queueing import finish_conversation, mark_offered
 from routing.text_relay import split_body
 from schemas.tables import Channel, Conversation, ConversationStatus, Listener, MessageDirection
@@ -146,7 +145,7 @@ def _introduce(
         locale,
         messages.LISTENER_NEW_CONVERSATION,
         tag=f"#{conversation.tag}",
-        language=spoken_name(conversation.language, locale.split("_")[0]),
+        language=language_label(conversation.language, locale),
     )
     if conversation.crisis:
         body = say(locale, messages.LISTENER_URGENT, tag=f"#{conversation.tag}") + "\n" + body
