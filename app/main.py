@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app.api import api_router
 from app.errors import install_error_handlers
 from app.services import Services, build_services
+from app.webhooks import messaging
 from schemas.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     install_error_handlers(app)
     app.include_router(api_router)
+    app.include_router(messaging.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     return app
 

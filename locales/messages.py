@@ -65,6 +65,10 @@ LISTENER_NEW_CONVERSATION = N_(
     "If you have more than one conversation, start your reply with %(tag)s."
 )
 LISTENER_CONVERSATION_ENDED = N_("Conversation %(tag)s has ended.")
+# TRANSLATORS: sent to a listener before a message with crisis words; %(tag)s is the conversation label.
+LISTENER_URGENT = N_(
+    "Urgent, %(tag)s: this doctor may be in danger and has been given the crisis line, 14416."
+)
 LISTENER_PAUSED = N_(
     "You have been paused after missed calls. Set yourself available again on your dashboard."
 )

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     encryption_key: str | None = Field(None, description="Fernet key encrypting stored phone numbers")
     crisis_line: str = Field("14416", description="Crisis line offered to callers (Tele-MANAS)")
     emergency_number: str = Field("112", description="Emergency number read to callers")
+    text_reply_minutes: int = Field(
+        15, ge=1, description="Reply time promised to texters when the queue has no recent history"
+    )
     embedded_worker: bool = Field(
         True, description="Run an RQ worker inside `samvaad serve` (embedded default)"
     )

@@ -255,3 +255,69 @@ class RoutingSettings(SQLModel, table=True):
     wrapup_factor: float = Field(default=0.25)
     wrapup_max_seconds: int = Field(default=900)
     missed_offers_before_pause: int = Field(default=3)
+
+
+class ConversationStatus(StrEnum):
+    """``choosing``: asked which language, not queued yet; ``closed`` conversations keep no number."""
+
+    choosing = "choosing"
+    waiting = "waiting"
+    offered = "offered"
+    active = "active"
+    closed = "closed"
+
+
+class Conversation(SQLModel, table=True):
+    """A text conversation (SMS or WhatsApp) between a caller and a listener, relayed by Samvaad.
+
+    The caller's number is needed to relay the listener's replies, so it is kept encrypted while the
+    conversation is open and erased when it closes; callers are matched by the keyed hash only."""
+
+    __tablename__ = "conversations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    helpline_number_id: int = Field(foreign_key="helpline_numbers.id", ondelete="CASCADE")
+    contact_id: str | None = Field(default=None, max_length=36, index=True)
+    tag: str = Field(max_length=8)
+    channel: Channel = Field(default=Channel.sms, sa_type=enum_type(Channel))
+    language: str = Field(max_length=16)
+    script: str | None = Field(default=None, max_length=8)
+    menu: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    caller_hash: str = Field(max_length=64, index=True)
+    caller_encrypted: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    listener_id: int | None = Field(default=None, foreign_key="listeners.id", ondelete="SET NULL")
+    status: ConversationStatus = Field(
+        default=ConversationStatus.waiting, sa_type=enum_type(ConversationStatus), index=True
+    )
+    crisis: bool = Field(default=False)
+    callback_requested: bool = Field(default=False)
+    opened_at: datetime = utc_column()
+    last_activity_at: datetime = utc_column()
+    closed_at: datetime | None = utc_column(nullable=True)
+    close_reason: str = Field(default="", max_length=20)
+    closing_notices_sent: bool = Field(default=False)
+
+
+class MessageDirection(StrEnum):
+    from_caller = "from_caller"
+    from_listener = "from_listener"
+
+
+class TextMessage(SQLModel, table=True):
+    """Metadata of one relayed message. The body is held encrypted only until it is relayed, unless the
+    association opted in to keeping bodies (then until ``purge_after``)."""
+
+    __tablename__ = "text_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversations.id", index=True, ondelete="CASCADE")
+    message_sid: str = Field(max_length=64, unique=True)
+    direction: MessageDirection = Field(sa_type=enum_type(MessageDirection))
+    length: int = Field(default=0)
+    segments: int = Field(default=1)
+    at: datetime = utc_column()
+    relayed_at: datetime | None = utc_column(nullable=True)
+    relay_parts: int = Field(default=0)
+    body_encrypted: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    purge_after: datetime | None = utc_column(nullable=True)

@@ -16,5 +16,18 @@ class Schedule:
 def schedules() -> list[Schedule]:
     """Every recurring job. Modules add theirs here, so one list says what runs on a timer."""
     from workers.routing_jobs import TICK_SECONDS, routing_tick
+    from workers.text_jobs import (
+        IDLE_SWEEP_SECONDS,
+        PURGE_SECONDS,
+        TEXT_SWEEP_SECONDS,
+        close_idle_conversations,
+        purge_message_bodies,
+        sweep_text_offers,
+    )
 
-    return [Schedule(routing_tick, TICK_SECONDS)]
+    return [
+        Schedule(routing_tick, TICK_SECONDS),
+        Schedule(sweep_text_offers, TEXT_SWEEP_SECONDS),
+        Schedule(close_idle_conversations, IDLE_SWEEP_SECONDS),
+        Schedule(purge_message_bodies, PURGE_SECONDS),
+    ]

@@ -1,0 +1,86 @@
+"""The messaging webhook: SMS and WhatsApp messages to the helpline's text numbers, answered with TwiML.
+
+Thin: the signature is checked, Twilio's parameters become an ``InboundText``, the text channel decides
+(``routing.text_inbound``), replies to the sender go back in the MessagingResponse, and anything for someone
+else (relays, offers, closing notices) goes to jobs. Whatever arrives, the answer is valid TwiML.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Response
+from starlette.datastructures import FormData
+
+from app.deps import ClockDep, RedisDep, SessionDep, SettingsDep, VaultDep
+from app.webhooks.messaging_auth import SignedForm
+from routing.live import LiveState
+from routing.phones import mask
+from routing.text_inbound import InboundText, TextContext, TextOutcome, handle_text
+from schemas.tables import Channel
+from telephony import twiml
+from telephony.errors import WebhookFormError
+from telephony.twilio_adapter import parse_message
+from workers.text_jobs import deliver_offers, enqueue_closing_notices, enqueue_relays, text_queue
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/messaging", tags=["webhooks"])
+REPLY_LIMIT = 1600
+
+
+def _xml(body: str) -> Response:
+    return Response(body, media_type=twiml.TWIML_MEDIA_TYPE)
+
+
+def to_inbound(form: FormData) -> InboundText:
+    """Twilio's names become ours; ``whatsapp:`` prefixes go, the channel stays."""
+    event = parse_message({key: value for key, value in form.items() if isinstance(value, str)})
+    segments = form.get("NumSegments")
+    return InboundText(
+        message_sid=event.message_sid,
+        sender=event.sender,
+        recipient=event.recipient,
+        body=event.body,
+        channel=Channel(event.channel),
+        num_media=event.num_media,
+        num_segments=int(segments) if isinstance(segments, str) and segments.isdigit() else None,
+    )
+
+
+@router.post("/incoming")
+def incoming_message(
+    form: SignedForm,
+    session: SessionDep,
+    redis: RedisDep,
+    vault: VaultDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    try:
+        message = to_inbound(form)
+    except (WebhookFormError, ValueError):
+        logger.warning("message webhook without the parameters it must carry")
+        return _xml(twiml.render_messages())
+    ctx = TextContext(session, LiveState(redis), vault, clock.now(), settings.text_reply_minutes)
+    try:
+        outcome = handle_text(ctx, message)
+    except Exception:  # a webhook always answers TwiML; the failure is logged, never shown
+        session.rollback()
+        logger.exception("text message not handled message_sid=%s", message.message_sid)
+        return _xml(twiml.render_messages())
+    _hand_to_jobs(redis, outcome)
+    logger.info(
+        "text message handled message_sid=%s sender=%s outcome=%s",
+        message.message_sid,
+        mask(message.sender),
+        outcome.reason,
+    )
+    return _xml(twiml.render_messages(*(twiml.Message(body[:REPLY_LIMIT]) for body in outcome.replies)))
+
+
+def _hand_to_jobs(redis: RedisDep, outcome: TextOutcome) -> None:
+    queue = text_queue(redis)
+    deliver_offers(queue, outcome.offers)
+    enqueue_relays(queue, outcome.relays)
+    enqueue_closing_notices(queue, outcome.closed)

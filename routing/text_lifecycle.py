@@ -1,0 +1,248 @@
+"""The text channel's work outside a webhook: taking an offer, relaying, closing notices, idle closes, purges.
+
+Functions here decide and record; they return the messages to send (``Outgoing``, with the addresses
+decrypted in memory only), and the jobs in ``workers/text_jobs.py`` send them and then confirm, so that a job
+run twice does not send twice what it already confirmed.
+
+Text offers are taken at once: a listener with free text capacity is told of the new conversation (in their
+own language, naming its tag, and that it is urgent when the caller wrote crisis words) and receives what
+the caller wrote while waiting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from locales import messages
+from locales.crisis import is_crisis_message
+from routing import contact_records
+from routing import conversations as store
+from routing import services as routing
+from routing.live import LiveState
+from routing.phones import PhoneVault
+from routing.services import Offer
+from routing.text_language import language_label, reply_locale, say
+from routing.text_queueing import finish_conversation, mark_offered
+from routing.text_relay import split_body
+from schemas.tables import Channel, Conversation, ConversationStatus, Listener, MessageDirection
+
+WHATSAPP = "whatsapp:"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send from a helpline number. Addresses carry ``whatsapp:`` on WhatsApp."""
+
+    to: str
+    from_: str
+    body: str
+
+
+@dataclass
+class Connection:
+    """What taking a text offer led to: messages to send, held messages to relay, offers made instead."""
+
+    conversation_id: int | None = None
+    listener_id: int | None = None
+    outgoing: list[Outgoing] = field(default_factory=list)
+    relays: list[int] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
+    reason: str = ""
+
+
+def address(number: str, channel: Channel) -> str:
+    return WHATSAPP + number if channel == Channel.whatsapp else number
+
+
+def caller_route(session: Session, vault: PhoneVault, conversation: Conversation) -> tuple[str, str] | None:
+    """(to, from) for the caller: from the number they wrote to, on their channel; None once erased."""
+    if conversation.caller_encrypted is None:
+        return None
+    helpline = store.get_helpline_number(session, conversation.helpline_number_id)
+    return (
+        address(vault.decrypt(conversation.caller_encrypted), conversation.channel),
+        address(helpline.number, conversation.channel),
+    )
+
+
+def listener_route(
+    session: Session, vault: PhoneVault, listener: Listener, conversation: Conversation
+) -> tuple[str, str]:
+    """(to, from) for the listener: on the channel they prefer when the association has a number on it."""
+    preferred = store.number_for_channel(session, listener.association_id, listener.text_channel)
+    if preferred is not None:
+        number, channel = preferred.number, listener.text_channel
+    else:
+        number = store.get_helpline_number(session, conversation.helpline_number_id).number
+        channel = conversation.channel
+    return address(vault.decrypt(listener.phone_encrypted), channel), address(number, channel)
+
+
+def caller_locale(conversation: Conversation) -> str:
+    return reply_locale(conversation.language, conversation.script)
+
+
+# ---- offers ----
+
+
+def connect_offer(
+    session: Session, live: LiveState, vault: PhoneVault, offer_id: str, contact_id: str, now: datetime
+) -> Connection:
+    """Take a text offer for its listener; say what to send. A second run after success sends nothing."""
+    conversation = store.find_by_contact(session, contact_id)
+    if conversation is None or conversation.status == ConversationStatus.closed:
+        routing.decline_offer(session, live, offer_id, now)
+        return Connection(reason="no open conversation for this contact")
+    accepted = routing.accept_offer(session, live, offer_id, now)
+    if not accepted.ok and accepted.reason != "accepted":
+        if conversation.status == ConversationStatus.offered:
+            conversation.status = ConversationStatus.waiting
+            session.add(conversation)
+            session.commit()
+        mark_offered(session, list(accepted.offers))
+        return Connection(conversation.id, offers=list(accepted.offers), reason=f"offer {accepted.reason}")
+    if conversation.status == ConversationStatus.active:
+        return Connection(conversation.id, reason="already connected")
+    contact = contact_records.get_contact(session, contact_id)
+    if contact.listener_id is None:
+        return Connection(conversation.id, reason="contact has no listener")
+    listener = store.get_listener(session, contact.listener_id)
+    held = [
+        m.id for m in store.unrelayed(session, conversation, MessageDirection.from_caller) if m.id is not None
+    ]
+    return Connection(
+        conversation.id,
+        listener.id,
+        outgoing=[
+            _introduce(session, vault, listener, conversation),
+            _doctor_joined(session, vault, conversation),
+        ],
+        relays=held,
+        reason="connected",
+    )
+
+
+def confirm_connected(session: Session, conversation_id: int, listener_id: int, now: datetime) -> list[int]:
+    """The introductions are out: relays flow from now on. Returns every message still held, including
+    any that arrived while the introductions were being sent."""
+    conversation = store.get_conversation(session, conversation_id)
+    conversation.status = ConversationStatus.active
+    conversation.listener_id = listener_id
+    store.touch(session, conversation, now)
+    session.commit()
+    held = store.unrelayed(session, conversation, MessageDirection.from_caller)
+    return [message.id for message in held if message.id is not None]
+
+
+def _introduce(
+    session: Session, vault: PhoneVault, listener: Listener, conversation: Conversation
+) -> Outgoing:
+    locale = listener.prompt_language
+    body = say(
+        locale,
+        messages.LISTENER_NEW_CONVERSATION,
+        tag=f"#{conversation.tag}",
+        language=language_label(conversation.language, locale),
+    )
+    if conversation.crisis:
+        body = say(locale, messages.LISTENER_URGENT, tag=f"#{conversation.tag}") + "\n" + body
+    to, from_ = listener_route(session, vault, listener, conversation)
+    return Outgoing(to, from_, body)
+
+
+def _doctor_joined(session: Session, vault: PhoneVault, conversation: Conversation) -> Outgoing:
+    route = caller_route(session, vault, conversation)
+    assert route is not None
+    return Outgoing(route[0], route[1], say(caller_locale(conversation), messages.TEXT_DOCTOR_JOINED))
+
+
+# ---- relaying ----
+
+
+def relay_parts(session: Session, vault: PhoneVault, message_id: int) -> list[Outgoing]:
+    """The message to the other side, split to fit; empty when already relayed, not due or nowhere to go.
+    To the listener it carries the conversation's tag (and an urgent note for crisis words); to the caller
+    it is exactly what the listener wrote."""
+    message = store.get_message(session, message_id)
+    conversation = store.get_conversation(session, message.conversation_id)
+    if message.relayed_at is not None or message.body_encrypted is None:
+        return []
+    if conversation.status != ConversationStatus.active or conversation.listener_id is None:
+        return []
+    body = vault.decrypt(message.body_encrypted)
+    if message.direction == MessageDirection.from_listener:
+        route = caller_route(session, vault, conversation)
+        return [Outgoing(route[0], route[1], part) for part in split_body(body)] if route else []
+    listener = store.get_listener(session, conversation.listener_id)
+    to, from_ = listener_route(session, vault, listener, conversation)
+    prefix = f"#{conversation.tag} "
+    if is_crisis_message(body):
+        prefix = (
+            say(listener.prompt_language, messages.LISTENER_URGENT, tag=f"#{conversation.tag}")
+            + "\n"
+            + prefix
+        )
+    return [Outgoing(to, from_, part) for part in split_body(body, prefix)]
+
+
+def confirm_relayed(session: Session, message_id: int, parts: list[Outgoing], now: datetime) -> None:
+    message = store.get_message(session, message_id)
+    conversation = store.get_conversation(session, message.conversation_id)
+    association = store.get_association(session, conversation.association_id)
+    keep = association.message_retention_days if association.store_message_bodies else None
+    store.mark_relayed(session, message, [p.body for p in parts], now, keep)
+    store.touch(session, conversation, now)
+    session.commit()
+
+
+# ---- closing ----
+
+
+def closing_notices(session: Session, vault: PhoneVault, conversation_id: int) -> list[Outgoing]:
+    """Who still needs to hear that the conversation closed: the listener unless they closed it, and the
+    caller when it was not their doing (the listener ended it, or it went quiet)."""
+    conversation = store.get_conversation(session, conversation_id)
+    if conversation.status != ConversationStatus.closed or conversation.closing_notices_sent:
+        return []
+    notices: list[Outgoing] = []
+    if conversation.listener_id is not None and conversation.close_reason != "listener":
+        listener = store.get_listener(session, conversation.listener_id)
+        to, from_ = listener_route(session, vault, listener, conversation)
+        body = say(listener.prompt_language, messages.LISTENER_CONVERSATION_ENDED, tag=f"#{conversation.tag}")
+        notices.append(Outgoing(to, from_, body))
+    caller_message = {"listener": messages.TEXT_CLOSED, "idle": messages.TEXT_CLOSED_IDLE}.get(
+        conversation.close_reason
+    )
+    route = caller_route(session, vault, conversation)
+    if caller_message and route is not None:
+        notices.append(Outgoing(route[0], route[1], say(caller_locale(conversation), caller_message)))
+    return notices
+
+
+def confirm_notices_sent(session: Session, conversation_id: int) -> None:
+    """The notices are out: the caller's number is erased."""
+    store.erase_caller(session, store.get_conversation(session, conversation_id))
+    session.commit()
+
+
+@dataclass(frozen=True)
+class IdleSweep:
+    closed: list[int]
+    offers: list[Offer]
+
+
+def close_idle(session: Session, live: LiveState, now: datetime) -> IdleSweep:
+    """Close every conversation quiet for longer than its association allows."""
+    offers: list[Offer] = []
+    for conversation in store.idle_conversations(session, now):
+        offers += finish_conversation(session, live, conversation, "idle", now)
+    return IdleSweep(store.conversations_awaiting_notices(session), offers)
+
+
+def purge_kept_bodies(session: Session, now: datetime) -> int:
+    purged = store.purge_bodies(session, now)
+    session.commit()
+    return purged

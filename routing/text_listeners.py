@@ -1,0 +1,42 @@
+"""A listener's message: a reply in one of their conversations (named by its tag, else their most recently
+active one), or END to close it."""
+
+from __future__ import annotations
+
+from locales import messages
+from locales.keywords import match_keyword
+from routing import conversations as store
+from routing.text_context import InboundText, TextContext, TextOutcome, record_inbound
+from routing.text_language import say
+from routing.text_queueing import close_conversation
+from routing.text_relay import split_tag
+from schemas.tables import ConversationStatus, Listener, MessageDirection
+
+
+def handle_listener_text(ctx: TextContext, listener: Listener, message: InboundText) -> TextOutcome:
+    """A listener's reply: to the conversation its tag names, else their most recently active one."""
+    assert listener.id is not None
+    text = message.body.strip()
+    tag, rest = split_tag(text)
+    conversation = store.find_listener_conversation(ctx.session, listener.id, tag) if tag else None
+    if conversation is not None:
+        text = rest.strip()
+    else:
+        open_ones = store.listener_conversations(ctx.session, listener.id)
+        conversation = open_ones[0] if open_ones else None
+    if conversation is None:
+        return TextOutcome("listener has no open conversation")
+    locale = listener.prompt_language
+    if conversation.status == ConversationStatus.closed:
+        return TextOutcome(
+            "conversation already closed",
+            [say(locale, messages.LISTENER_CONVERSATION_ENDED, tag=f"#{conversation.tag}")],
+        )
+    if match_keyword(text) == "END":
+        outcome = close_conversation(ctx, conversation, "listener")
+        outcome.replies = [say(locale, messages.LISTENER_CONVERSATION_ENDED, tag=f"#{conversation.tag}")]
+        return outcome
+    if not text:
+        return TextOutcome("listener sent no text", [say(locale, messages.TEXT_ONLY)])
+    stored = record_inbound(ctx, conversation, message, MessageDirection.from_listener, text)
+    return TextOutcome("listener reply relayed", relays=[stored])

@@ -1,0 +1,205 @@
+"""A small text helpline driven end to end: Samvaad served over real HTTP, the Twilio simulator's phones
+texting its numbers, jobs run in-process against the simulator's REST API, a real database and Redis, and
+a clock the test moves."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from rq import SimpleWorker
+from sqlmodel import Session, SQLModel, select
+
+from app.main import create_app
+from app.services import Services
+from routing import services as routing
+from routing.live import LiveState
+from schemas.tables import (
+    Association,
+    AssociationLanguage,
+    Channel,
+    HelplineNumber,
+    Listener,
+    ListenerLanguage,
+    Proficiency,
+    Shift,
+)
+from telephony.simulator import Simulator
+from telephony.simulator.asgi_server import serve
+from telephony.simulator.messaging import SimMessage
+from telephony.simulator.phones import Phone
+from workers.routing_jobs import routing_tick
+from workers.scope import install
+from workers.text_jobs import sweep_text_offers, text_queue
+
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 11:30 in Kolkata
+SHIFT_START = datetime(2026, 11, 25, 3, 30, tzinfo=UTC)  # 09:00-17:00 in Kolkata
+SMS_NUMBER = "+14155550100"
+WHATSAPP_NUMBER = "+14155550101"
+LANGUAGES = ("ta", "hi", "en")
+
+
+class ManualClock:
+    """Samvaad's clock in these tests: it moves only when the test says so."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, seconds: float) -> datetime:
+        self.at += timedelta(seconds=seconds)
+        return self.at
+
+
+@dataclass
+class TextHelpline:
+    sim: Simulator
+    services: Services
+    clock: ManualClock
+    association_id: int
+    http: httpx.Client
+    phones: int = 0
+    listeners: dict[str, int] = field(default_factory=dict)
+
+    def session(self) -> Session:
+        return Session(self.services.engine, expire_on_commit=False)
+
+    def listener(
+        self,
+        name: str,
+        languages: tuple[str, ...] = ("ta",),
+        *,
+        channel: Channel = Channel.sms,
+        prompt_language: str = "en",
+        capacity: int | None = None,
+    ) -> Phone:
+        """A verified, trained listener on shift now, with a handset on the simulated network."""
+        self.phones += 1
+        number = f"+9198000{self.phones:05d}"
+        vault = self.services.vault
+        with self.session() as session:
+            row = Listener(
+                association_id=self.association_id,
+                name=name,
+                phone_encrypted=vault.encrypt(number),
+                phone_hash=vault.fingerprint(number),
+                phone_last4=number[-4:],
+                prompt_language=prompt_language,
+                text_channel=channel,
+                registration_verified=True,
+                training_valid_until=date(2027, 12, 31),
+                max_text_conversations=capacity,
+                created_at=NOW,
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            for code in languages:
+                session.add(ListenerLanguage(listener_id=row.id, code=code, proficiency=Proficiency.native))
+            session.add(
+                Shift(
+                    association_id=self.association_id,
+                    listener_id=row.id,
+                    starts_at=SHIFT_START,
+                    duration_minutes=8 * 60,
+                )
+            )
+            session.commit()
+            self.listeners[name] = row.id
+            live = LiveState(self.services.redis)
+            if not routing.ensure_live(session, live, self.clock.now()):
+                routing.sync_roster(session, live, self.association_id, self.clock.now())
+        return self.sim.phone(number, name)
+
+    def caller(self, name: str = "caller") -> Phone:
+        self.phones += 1
+        return self.sim.phone(f"+9197000{self.phones:05d}", name)
+
+    def text(self, phone: Phone, body: str, *, whatsapp: bool = False) -> list[str]:
+        """The phone writes to the helpline; Samvaad's immediate replies, then the jobs run."""
+        to = WHATSAPP_NUMBER if whatsapp else SMS_NUMBER
+        replies = phone.send_message(to, body, whatsapp=whatsapp)
+        self.run_jobs()
+        return [reply.body for reply in replies]
+
+    def run_jobs(self) -> None:
+        """Every job due, in this process, then long enough for the simulator to deliver REST messages."""
+        queue = text_queue(self.services.redis)
+        SimpleWorker([queue], connection=self.services.redis).work(burst=True)
+        self.sim.advance(3)
+
+    def offer_waiting(self) -> None:
+        """The scheduled jobs as the worker's cron runs them: the routing tick offers waiting contacts to
+        free listeners, then the text sweep takes the text offers it made."""
+        queue = text_queue(self.services.redis)
+        queue.enqueue(routing_tick)
+        self.run_jobs()
+        queue.enqueue(sweep_text_offers)
+        self.run_jobs()
+
+    def rows(self, table: type[SQLModel], **where: Any) -> list[Any]:
+        with self.session() as session:
+            query = select(table)
+            for name, value in where.items():
+                query = query.where(getattr(table, name) == value)
+            return list(session.exec(query).all())
+
+    def configure(self, **values: Any) -> None:
+        with self.session() as session:
+            association = session.get(Association, self.association_id)
+            assert association is not None
+            for name, value in values.items():
+                setattr(association, name, value)
+            session.add(association)
+            session.commit()
+
+
+def bodies(messages: list[SimMessage]) -> list[str]:
+    return [m.body for m in messages]
+
+
+@pytest.fixture
+def helpline(services: Services) -> Iterator[TextHelpline]:
+    clock = ManualClock(NOW)
+    ours = dataclasses.replace(services, clock=clock)
+    settings = services.settings
+    with (
+        serve(create_app(services=ours)) as base_url,
+        httpx.Client(base_url=base_url, timeout=30) as http,
+        Simulator(
+            http,
+            public_base_url=settings.public_base_url,
+            auth_token=settings.twilio_auth_token or "",
+            account_sid=settings.twilio_account_sid,
+            start=NOW,
+        ) as sim,
+    ):
+        ours.settings = settings.model_copy(update={"twilio_api_base_url": sim.start_rest_api()})
+        install(ours)
+        for number in (SMS_NUMBER, WHATSAPP_NUMBER):
+            sim.add_number(number, sms_url="/messaging/incoming")
+        with Session(ours.engine, expire_on_commit=False) as session:
+            association = Association(name="Doctors for Doctors", created_at=NOW, max_text_conversations=3)
+            session.add(association)
+            session.flush()
+            assert association.id is not None
+            for i, code in enumerate(LANGUAGES):
+                session.add(
+                    AssociationLanguage(association_id=association.id, code=code, digit=i + 1, position=i)
+                )
+            session.add(HelplineNumber(association_id=association.id, number=SMS_NUMBER, channel=Channel.sms))
+            session.add(
+                HelplineNumber(
+                    association_id=association.id, number=WHATSAPP_NUMBER, channel=Channel.whatsapp
+                )
+            )
+            session.commit()
+            yield TextHelpline(sim, ours, clock, association.id, http)
+        install(services)

@@ -1,0 +1,124 @@
+"""Conversations that go quiet close themselves; bodies are not kept unless the association opts in."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from locales import messages
+from routing.live import LiveState
+from routing.text_language import say
+from schemas.tables import Contact, ContactStatus, Conversation, ConversationStatus, TextMessage
+from tests.text.conftest import TextHelpline, bodies
+from workers.schedules import schedules
+from workers.text_jobs import close_idle_conversations, purge_message_bodies, text_queue
+
+
+def run_scheduled(helpline: TextHelpline, job: object) -> None:
+    assert job in [schedule.func for schedule in schedules()]
+    text_queue(helpline.services.redis).enqueue(job)
+    helpline.run_jobs()
+
+
+def test_a_quiet_conversation_closes_itself_in_the_callers_language(helpline: TextHelpline) -> None:
+    helpline.configure(conversation_idle_minutes=30)
+    listener = helpline.listener("Anbu", ("hi",))
+    caller = helpline.caller()
+    helpline.text(caller, "mujhe kisi se baat karni hai")
+    [conversation] = helpline.rows(Conversation)
+
+    helpline.clock.advance(29 * 60)
+    run_scheduled(helpline, close_idle_conversations)
+    assert helpline.rows(Conversation)[0].status == ConversationStatus.active
+
+    helpline.clock.advance(2 * 60)
+    run_scheduled(helpline, close_idle_conversations)
+
+    [closed] = helpline.rows(Conversation)
+    assert closed.status == ConversationStatus.closed and closed.close_reason == "idle"
+    assert closed.caller_encrypted is None
+    assert bodies(caller.inbox)[-1] == say("hi_Latn", messages.TEXT_CLOSED_IDLE)
+    assert bodies(listener.inbox)[-1] == f"Conversation #{conversation.tag} has ended."
+    [contact] = helpline.rows(Contact)
+    assert contact.status == ContactStatus.ended
+    live = LiveState(helpline.services.redis).listener(helpline.listeners["Anbu"])
+    assert live is not None and live.texts == 0
+
+    run_scheduled(helpline, close_idle_conversations)
+    assert len(caller.inbox) == 3  # welcome reply, doctor joined, closed: nothing twice
+
+
+def test_a_waiting_conversation_that_goes_quiet_leaves_the_queue(helpline: TextHelpline) -> None:
+    caller = helpline.caller()
+    helpline.text(caller, "எனக்கு பேச வேண்டும்")
+
+    helpline.clock.advance(61 * 60)
+    run_scheduled(helpline, close_idle_conversations)
+
+    assert bodies(caller.inbox)[-1] == say("ta", messages.TEXT_CLOSED_IDLE)
+    assert LiveState(helpline.services.redis).waiting(helpline.association_id) == []
+    assert helpline.rows(TextMessage)[0].body_encrypted is None
+
+
+def every_stored_value(helpline: TextHelpline) -> list[object]:
+    with helpline.services.engine.connect() as connection:
+        return [
+            value
+            for table in SQLModel.metadata.sorted_tables
+            for row in connection.execute(text(f'SELECT * FROM "{table.name}"'))
+            for value in row
+        ]
+
+
+def holds(values: list[object], needle: str) -> bool:
+    for value in values:
+        if isinstance(value, bytes) and needle.encode() in value:
+            return True
+        if isinstance(value, str) and needle in value:
+            return True
+    return False
+
+
+def test_bodies_and_numbers_are_not_stored_by_default(helpline: TextHelpline) -> None:
+    listener = helpline.listener("Anbu", ("hi",))
+    caller = helpline.caller()
+    helpline.text(caller, "mujhe neend nahi aati, raat bhar kaam")
+    helpline.text(listener, "main samajh sakta hoon, bataiye")
+    helpline.text(caller, "END")
+
+    values = every_stored_value(helpline)
+    assert not holds(values, "raat bhar kaam") and not holds(values, "samajh sakta")
+    assert not holds(values, caller.number) and not holds(values, caller.number[-10:])
+    assert not holds(values, listener.number)
+    messages_kept = helpline.rows(TextMessage)
+    assert [(m.direction, m.length, m.body_encrypted) for m in messages_kept] == [
+        ("from_caller", len("mujhe neend nahi aati, raat bhar kaam"), None),
+        ("from_listener", len("main samajh sakta hoon, bataiye"), None),
+    ]
+    assert all(m.relayed_at is not None and m.segments == 1 for m in messages_kept)
+
+
+def test_an_association_that_opts_in_keeps_bodies_encrypted_until_its_retention_ends(
+    helpline: TextHelpline,
+) -> None:
+    helpline.configure(store_message_bodies=True, message_retention_days=30)
+    listener = helpline.listener("Anbu", ("hi",))
+    caller = helpline.caller()
+    helpline.text(caller, "mujhe neend nahi aati")
+    helpline.text(listener, "bataiye, main sun raha hoon")
+
+    kept = helpline.rows(TextMessage)
+    vault = helpline.services.vault
+    assert [vault.decrypt(m.body_encrypted) for m in kept] == [
+        "mujhe neend nahi aati",
+        "bataiye, main sun raha hoon",
+    ]
+    assert not holds(every_stored_value(helpline), "neend nahi")
+
+    helpline.clock.advance(29 * 86400)
+    run_scheduled(helpline, purge_message_bodies)
+    assert all(m.body_encrypted is not None for m in helpline.rows(TextMessage))
+
+    helpline.clock.advance(2 * 86400)
+    run_scheduled(helpline, purge_message_bodies)
+    assert all(m.body_encrypted is None for m in helpline.rows(TextMessage))

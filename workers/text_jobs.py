@@ -1,0 +1,141 @@
+"""The text channel's jobs: take text offers, relay messages, send closing notices, close idle conversations
+and purge kept bodies.
+
+Every job takes ids (never a phone number: it looks the conversation up and decrypts), is safe to run twice
+(a message is marked relayed, a notice sent, only after it went out), and is enqueued with retries. The REST
+client is built from the worker's settings, so ``twilio_api_base_url`` can point at the simulator.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+import redis
+from rq import Queue, Retry
+
+from routing import conversations
+from routing import text_lifecycle as text
+from routing.live import LiveState
+from routing.services import Offer
+from routing.text_lifecycle import Outgoing
+from schemas.settings import Settings
+from telephony.rest import RestClient
+from workers.scope import QUEUE_NAME, job_scope
+
+logger = logging.getLogger(__name__)
+
+RETRY = Retry(max=3, interval=[10, 60, 300])
+IDLE_SWEEP_SECONDS = 60
+PURGE_SECONDS = 3600
+TEXT_SWEEP_SECONDS = 3
+
+
+def text_queue(connection: redis.Redis) -> Queue:
+    return Queue(QUEUE_NAME, connection=connection)
+
+
+# ---- enqueueing (used by the webhook and by the jobs themselves) ----
+
+
+def deliver_offers(queue: Queue, offers: Iterable[Offer]) -> None:
+    """Hand text offers to the job that takes them; other kinds are left to their channel's sweep."""
+    for offer in offers:
+        if offer.kind == "text":
+            enqueue_offer(queue, offer.offer_id, offer.contact_id)
+
+
+def enqueue_offer(queue: Queue, offer_id: str, contact_id: str) -> None:
+    queue.enqueue(connect_text_offer, offer_id, contact_id, job_id=f"text-offer-{offer_id}", retry=RETRY)
+
+
+def enqueue_relays(queue: Queue, message_ids: Sequence[int]) -> None:
+    for message_id in message_ids:
+        queue.enqueue(relay_text_message, message_id, retry=RETRY)
+
+
+def enqueue_closing_notices(queue: Queue, conversation_ids: Sequence[int]) -> None:
+    for conversation_id in conversation_ids:
+        queue.enqueue(send_closing_notices, conversation_id, retry=RETRY)
+
+
+# ---- jobs ----
+
+
+def connect_text_offer(offer_id: str, contact_id: str) -> None:
+    """A listener was offered a text conversation: take it, introduce it, and relay what was held."""
+    with job_scope() as scope:
+        connection = text.connect_offer(
+            scope.session, LiveState(scope.redis), scope.vault, offer_id, contact_id, scope.clock.now()
+        )
+        _send(scope.settings, connection.outgoing)
+        held = connection.relays
+        if connection.outgoing and connection.conversation_id and connection.listener_id:
+            held = text.confirm_connected(
+                scope.session, connection.conversation_id, connection.listener_id, scope.clock.now()
+            )
+        queue = text_queue(scope.redis)
+        enqueue_relays(queue, held)
+        deliver_offers(queue, connection.offers)
+    logger.info("text offer handled offer_id=%s outcome=%s", offer_id, connection.reason)
+
+
+def relay_text_message(message_id: int) -> None:
+    """Relay one message to the other side of its conversation; a second run sends nothing."""
+    with job_scope() as scope:
+        parts = text.relay_parts(scope.session, scope.vault, message_id)
+        if not parts:
+            return
+        _send(scope.settings, parts)
+        text.confirm_relayed(scope.session, message_id, parts, scope.clock.now())
+    logger.info("text relayed message_id=%d parts=%d", message_id, len(parts))
+
+
+def send_closing_notices(conversation_id: int) -> None:
+    """Tell whoever has not heard yet that the conversation closed; then the caller's number is erased."""
+    with job_scope() as scope:
+        notices = text.closing_notices(scope.session, scope.vault, conversation_id)
+        _send(scope.settings, notices)
+        text.confirm_notices_sent(scope.session, conversation_id)
+
+
+def close_idle_conversations() -> None:
+    """Cron: close conversations quiet for longer than their association allows, with notices."""
+    with job_scope() as scope:
+        sweep = text.close_idle(scope.session, LiveState(scope.redis), scope.clock.now())
+        queue = text_queue(scope.redis)
+        enqueue_closing_notices(queue, sweep.closed)
+        deliver_offers(queue, sweep.offers)
+    if sweep.closed:
+        logger.info("idle text conversations closing count=%d", len(sweep.closed))
+
+
+def sweep_text_offers() -> None:
+    """Cron, every few seconds: take the text offers routing made on its own (the routing tick, a listener
+    freed by a call, another channel's dispatch). Safe to overlap: an offer is taken once."""
+    with job_scope() as scope:
+        pending = conversations.offers_not_taken(scope.session)
+        queue = text_queue(scope.redis)
+        for offer_id, contact_id in pending:
+            enqueue_offer(queue, offer_id, contact_id)
+
+
+def purge_message_bodies() -> None:
+    """Cron: drop kept message bodies past their association's retention."""
+    with job_scope() as scope:
+        purged = text.purge_kept_bodies(scope.session, scope.clock.now())
+    if purged:
+        logger.info("kept message bodies purged count=%d", purged)
+
+
+def _send(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
+    if not outgoing:
+        return
+    client = RestClient(
+        settings.twilio_account_sid, settings.twilio_auth_token or "", base_url=settings.twilio_api_base_url
+    )
+    try:
+        for message in outgoing:
+            client.send_message(message.to, message.from_, message.body)
+    finally:
+        client.close()
