@@ -12,6 +12,7 @@ from app.api import api_router
 from app.errors import install_error_handlers
 from app.services import Services, build_services
 from app.webhooks import messaging
+from routing.language_detection import warm_up
 from schemas.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The language models take about a second to load: load them before the first message, not during it.
+        warm_up()
         yield
 
     app = FastAPI(
