@@ -14,6 +14,7 @@ from app.api import (
     numbers,
     policies,
     roster,
+    routing,
     shifts,
 )
 from schemas.api import ErrorMessage
@@ -27,5 +28,16 @@ ERRORS = {
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(catalog.router)
-for module in (associations, numbers, languages, listeners, shifts, roster, policies, api_keys, audit):
+for module in (
+    associations,
+    numbers,
+    languages,
+    listeners,
+    shifts,
+    roster,
+    policies,
+    routing,
+    api_keys,
+    audit,
+):
     api_router.include_router(module.router, responses=ERRORS)  # type: ignore[arg-type]

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import warnings
 
-import pytest
-
 from app.services import Services
 from schemas.tables import Proficiency
 from tests.routing.conftest import Helpline
 
-auth = pytest.importorskip("app.api.auth", reason="the API's auth arrives with the api branch")
 with warnings.catch_warnings():
     # Starlette asks for the httpx2 fork; httpx (a project dependency) still works. Scoped to this import.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -19,8 +16,8 @@ with warnings.catch_warnings():
 
 def _client_with_key(services: Services, helpline: Helpline) -> tuple[TestClient, dict[str, str]]:
     from app.main import create_app
-    from routing.api_keys import issue_api_key  # type: ignore[import-not-found]
-    from routing.changes import Actor  # type: ignore[import-not-found]
+    from routing.api_keys import issue_api_key
+    from routing.changes import Actor
     from schemas.tables import Role
 
     _, secret = issue_api_key(
