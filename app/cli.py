@@ -20,6 +20,8 @@ Command = Callable[[argparse.Namespace], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # RQ logs every cron enqueue and job at INFO (several a second); our jobs log what matters themselves.
+    logging.getLogger("rq").setLevel(logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
