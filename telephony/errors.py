@@ -8,7 +8,11 @@ from __future__ import annotations
 
 
 class TelephonyError(Exception):
-    """A provider request failed. `code` is the provider's error code (Twilio's 2xxxx), when it sent one."""
+    """A provider request failed. `code` is the provider's error code (Twilio's 2xxxx), when it sent one.
+
+    It never carries the provider's message text, which may quote a phone number; ``message`` names only the
+    kind of failure when the network failed.
+    """
 
     def __init__(self, code: int | None, status: int, message: str = "") -> None:
         self.code = code

@@ -81,9 +81,11 @@ def _translated(action: Callable[[], T]) -> T:
     try:
         return action()
     except TwilioRestException as exc:
-        raise TelephonyError(code=exc.code, status=exc.status, message=exc.msg) from exc
+        # Twilio's message text often repeats the phone number ("The 'To' number +91… is not valid"), and RQ
+        # logs and stores a failed job's exception: keep only the code and status, and drop the chained cause.
+        raise TelephonyError(code=exc.code, status=exc.status) from None
     except (TwilioException, httpx.HTTPError) as exc:
-        raise TelephonyError(code=None, status=0, message=type(exc).__name__) from exc
+        raise TelephonyError(code=None, status=0, message=type(exc).__name__) from None
 
 
 class RestClient:

@@ -1,5 +1,6 @@
 """RestClient against the simulator's REST API: what Samvaad's workers do, and Twilio's errors as ours."""
 
+import traceback
 from collections.abc import Iterator
 
 import pytest
@@ -27,6 +28,15 @@ def test_a_malformed_to_number_is_21211(rest: RestClient) -> None:
     with pytest.raises(TelephonyError) as error:
         rest.place_call(to="98123 45002", from_=HELPLINE, url=PUBLIC_BASE_URL + "/voice/listener")
     assert (error.value.code, error.value.status) == (21211, 400)
+
+
+def test_an_error_never_carries_the_number_twilio_quoted(rest: RestClient) -> None:
+    """RQ logs and stores a failed job's exception, so nothing of Twilio's text (which quotes numbers) is kept."""
+    with pytest.raises(TelephonyError) as error:
+        rest.place_call(to="98123 45002", from_=HELPLINE, url=PUBLIC_BASE_URL + "/voice/listener")
+    rendered = "".join(traceback.format_exception_only(error.value))
+    assert "98123" not in rendered and "45002" not in rendered
+    assert error.value.__cause__ is None and error.value.__suppress_context__
 
 
 def test_unknown_call_is_404_and_wrong_credentials_are_401(sim: Simulator, rest: RestClient) -> None:
