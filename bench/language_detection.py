@@ -21,7 +21,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from routing.language_detection import detect_language
 from routing.language_detection.romanized import _word_log_probabilities
 
-DEV_SET = Path("/work/shared/data/langid-dev.tsv")
+DEV_SET = Path(__file__).resolve().parent / "data" / "langid-dev.tsv"
 NEIGHBOURS = (("hi", "mr", "native"), ("bn", "as", "native"), ("hi", "en", "latin"))
 
 
