@@ -9,7 +9,7 @@ from rq import SimpleWorker
 
 from app.services import Services
 from workers.probe import record_probe
-from workers.runner import job_queue, start_worker_threads
+from workers.runner import CRON_LEASE_KEY, build_cron, job_queue, start_worker_threads
 from workers.scope import install
 
 
@@ -41,3 +41,13 @@ def test_worker_threads_run_immediate_and_delayed_jobs(services: Services) -> No
     finally:
         threads.stop()
     assert not any(thread.is_alive() for thread in threads.threads)
+
+
+def test_only_one_of_several_worker_processes_runs_the_schedules(services: Services) -> None:
+    first, second = build_cron(services.redis), build_cron(services.redis)
+    assert first.holds_lease()
+    assert not second.holds_lease()
+    assert first.holds_lease()  # renewing its own lease
+    services.redis.delete(CRON_LEASE_KEY)  # the leader died and its lease ran out
+    assert second.holds_lease()
+    assert not first.holds_lease()

@@ -80,21 +80,37 @@ def start_worker_threads(services: Any) -> WorkerThreads:
     return WorkerThreads(services.redis).start()
 
 
+CRON_LEASE_KEY = "samvaad:cron:leader"
+CRON_LEASE_MS = 10_000
+
+
 class ThreadCronScheduler(CronScheduler):
-    """A cron scheduler that can run in a thread: only the main thread may install signal handlers."""
+    """A cron scheduler that runs in a thread (only the main thread may install signal handlers) and enqueues
+    only while it holds the cron lease, so N worker processes enqueue each schedule once, not N times."""
 
     def _install_signal_handlers(self) -> None:
         return None
+
+    def holds_lease(self) -> bool:
+        """Take the lease if it is free, or renew it if it is ours; another process's lease is left alone."""
+        if self.connection.set(CRON_LEASE_KEY, self.name, nx=True, px=CRON_LEASE_MS):
+            return True
+        if self.connection.get(CRON_LEASE_KEY) == self.name.encode():
+            self.connection.pexpire(CRON_LEASE_KEY, CRON_LEASE_MS)
+            return True
+        return False
 
     def run_until(self, stop: threading.Event) -> None:
         self.register_birth()
         try:
             while not stop.is_set():
-                if self.enqueue_jobs():
+                if self.holds_lease() and self.enqueue_jobs():
                     self.save()
                 self.heartbeat()
                 stop.wait(min(self.calculate_sleep_interval(), 1.0))
         finally:
+            if self.connection.get(CRON_LEASE_KEY) == self.name.encode():
+                self.connection.delete(CRON_LEASE_KEY)
             self.register_death()
 
 
