@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web service (and a worker on the embedded default)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="web processes")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="web processes (needs database and Redis servers)"
+    )
     serve.add_argument("--no-worker", action="store_true", help="do not start the in-process worker")
     serve.set_defaults(run=serve_command)
 
@@ -94,6 +96,19 @@ def serve_command(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     describe_defaults(settings)
+    if args.workers > 1:
+        if settings.redis_url is None or settings.database_url is None:
+            print(
+                "samvaad: --workers needs SAMVAAD_DATABASE_URL and SAMVAAD_REDIS_URL (servers)",
+                file=sys.stderr,
+            )
+            return 2
+        # Each web process builds its own app from the environment: they share nothing but Redis and the database.
+        uvicorn.run(
+            "app.main:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+            log_level="info", proxy_headers=True,
+        )  # fmt: skip
+        return 0
     if settings.database_url is None:
         upgrade_database(settings.resolved_database_url)
     app = create_app(settings)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import secrets
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -106,20 +108,39 @@ def is_fernet_key(value: str) -> bool:
 
 
 def _with_development_secrets(settings: Settings) -> Settings:
-    """Generate development secrets once and keep them in the data folder, so restarts keep working."""
+    """Generate development secrets once and keep them in the data folder, so restarts keep working.
+
+    The file is created private (0600) and exclusively: when two processes start at once, the second reads
+    what the first wrote instead of generating different secrets.
+    """
     missing = [name for name in _SECRET_NAMES if not getattr(settings, name)]
     if not missing:
         return settings
-    path = settings.data_dir / "dev-secrets.json"
-    stored = json.loads(path.read_text()) if path.exists() else {}
-    generated = {
-        "twilio_auth_token": lambda: secrets.token_hex(16),
-        "phone_hash_secret": lambda: secrets.token_urlsafe(48),
-        "encryption_key": lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-    }
-    for name in missing:
-        stored.setdefault(name, generated[name]())
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(stored, indent=2))
-    path.chmod(0o600)
+    path = settings.data_dir / "dev-secrets.json"
+    stored = _read_or_create_secrets(path)
     return settings.model_copy(update={name: stored[name] for name in missing})
+
+
+def _generate_secrets() -> dict[str, str]:
+    return {
+        "twilio_auth_token": secrets.token_hex(16),
+        "phone_hash_secret": secrets.token_urlsafe(48),
+        "encryption_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
+def _read_or_create_secrets(path: Path) -> dict[str, str]:
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may be writing it right now
+            text = path.read_text()
+            if text.strip():
+                return dict(json.loads(text))
+            time.sleep(0.02)
+        raise SettingsError(f"{path} is empty: delete it to generate new development secrets") from None
+    generated = _generate_secrets()
+    with os.fdopen(descriptor, "w") as f:
+        f.write(json.dumps(generated, indent=2))
+    return generated
