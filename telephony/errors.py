@@ -1,0 +1,25 @@
+"""Errors raised by telephony.
+
+* TelephonyError: the provider refused or failed a request (code and HTTP status from the provider).
+* WebhookFormError: a webhook lacked a parameter it must carry.
+"""
+
+from __future__ import annotations
+
+
+class TelephonyError(Exception):
+    """A provider request failed. `code` is the provider's error code (Twilio's 2xxxx), when it sent one."""
+
+    def __init__(self, code: int | None, status: int, message: str = "") -> None:
+        self.code = code
+        self.status = status
+        self.message = message
+        super().__init__(f"telephony request failed: status={status} code={code} {message}".rstrip())
+
+
+class WebhookFormError(ValueError):
+    """A webhook lacked a parameter it must carry (named in the message). Answer it with TwiML anyway."""
+
+    def __init__(self, parameter: str) -> None:
+        self.parameter = parameter
+        super().__init__(f"webhook parameter missing or malformed: {parameter}")

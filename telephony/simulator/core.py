@@ -1,0 +1,461 @@
+"""The Simulator: a small Twilio for end-to-end tests. See the package docstring for how to use it."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from telephony.simulator.clock import DEFAULT_START, VirtualClock
+from telephony.simulator.dialing import parse_events, run_inbound, run_outbound
+from telephony.simulator.documents import Document, DocumentError
+from telephony.simulator.ids import SidFactory
+from telephony.simulator.messaging import Messaging
+from telephony.simulator.model import Bridge, SimCall, SimQueue, TwilioNumber
+from telephony.simulator.phones import BridgeRecord, Heard, Phone, PhoneBook
+from telephony.simulator.scheduler import Process, Scheduler, SimLock
+from telephony.simulator.signals import BridgeEnded, HungUp, Redirected
+from telephony.simulator.voice import Fetch
+from telephony.simulator.webhooks import WebhookDriver, WebhookRequest
+
+logger = logging.getLogger(__name__)
+
+STATUS_EVENTS = {"initiated": "initiated", "ringing": "ringing", "in-progress": "answered"}
+
+
+class SimulationTimeout(AssertionError):
+    """run_until gave up; the message describes every call, queue and phone."""
+
+
+class SimulatorCrash(RuntimeError):
+    """The simulator itself failed while running a call leg (a bug here, not in Samvaad)."""
+
+
+@dataclass(frozen=True)
+class SimError:
+    """What Twilio's debugger would show: a failed webhook (code 11200, 12100...) or unsupported TwiML."""
+
+    call_sid: str
+    url: str
+    code: int | None
+    detail: str
+
+
+class Simulator:
+    """A simulated Twilio account: numbers, phones, calls, queues, messages, and a REST API."""
+
+    def __init__(
+        self,
+        webhook_client: httpx.Client,
+        *,
+        public_base_url: str,
+        auth_token: str = "simulated-auth-token",
+        account_sid: str = "AC" + "5" * 32,
+        start: datetime = DEFAULT_START,
+        seed: int = 0,
+        play_seconds: float = 10.0,
+        words_per_second: float = 2.5,
+        pace: float | None = None,
+    ) -> None:
+        self.lock = SimLock()
+        self.clock = VirtualClock(start)
+        self.scheduler = Scheduler(self.clock, self.lock)
+        self.sids = SidFactory(seed)
+        self.driver = WebhookDriver(webhook_client, public_base_url, auth_token)
+        self.auth_token = auth_token
+        self.account_sid = account_sid
+        self.play_seconds = play_seconds
+        self.words_per_second = words_per_second
+        self.pace = pace
+        self.numbers: dict[str, TwilioNumber] = {}
+        self.phonebook = PhoneBook()
+        self.calls: list[SimCall] = []
+        self.queues: dict[str, SimQueue] = {}
+        self.errors: list[SimError] = []
+        self.messaging = Messaging(self)
+        self._crashes: list[tuple[str, BaseException]] = []
+        self._rest: Any = None
+        self._pace_origin: tuple[float, float] | None = None
+
+    # --- setting up ---------------------------------------------------------------------------------
+    def add_number(
+        self,
+        number: str,
+        voice_url: str | None = None,
+        *,
+        voice_fallback_url: str | None = None,
+        status_callback: str | None = None,
+        sms_url: str | None = None,
+        sms_fallback_url: str | None = None,
+    ) -> TwilioNumber:
+        """A number on the account (the helpline), with its webhooks (paths or full public URLs)."""
+        config = TwilioNumber(
+            number,
+            voice_url=voice_url,
+            voice_fallback_url=voice_fallback_url,
+            status_callback=status_callback,
+            sms_url=sms_url,
+            sms_fallback_url=sms_fallback_url,
+        )
+        self.numbers[number] = config
+        return config
+
+    def phone(
+        self,
+        number: str,
+        name: str | None = None,
+        *,
+        answer_after: float | None = 2.0,
+        voicemail_after: float | None = None,
+        busy: bool = False,
+    ) -> Phone:
+        """A handset. answer_after=None: it rings until the test calls answer() or the caller gives up."""
+        phone = Phone(
+            self,
+            number,
+            name or f"phone-{number[-4:]}",
+            answer_after=answer_after,
+            voicemail_after=voicemail_after,
+            busy=busy,
+        )
+        self.phonebook.add(phone)
+        return phone
+
+    def start_rest_api(self) -> str:
+        """Serve the fake REST API on 127.0.0.1 (a free port); returns the base URL for RestClient."""
+        from telephony.simulator.rest_api import RestApiServer
+
+        if self._rest is None:
+            self._rest = RestApiServer(self)
+            self._rest.start()
+        return str(self._rest.base_url)
+
+    @property
+    def rest_base_url(self) -> str:
+        return self.start_rest_api()
+
+    def fail_next_rest_request(
+        self,
+        path_contains: str,
+        *,
+        status: int = 503,
+        code: int = 20503,
+        message: str = "Service Unavailable",
+    ) -> None:
+        """Make the next REST request whose path contains `path_contains` fail with Twilio's error JSON."""
+        from telephony.simulator.rest_api import InjectedFailure
+
+        self.start_rest_api()
+        self._rest.api.failures.append(InjectedFailure(path_contains, status, code, message))
+
+    @property
+    def rest_requests(self) -> list[tuple[str, str, dict[str, list[str]]]]:
+        """(method, path, form) of every REST request Samvaad made."""
+        return list(self._rest.api.requests) if self._rest is not None else []
+
+    def close(self) -> None:
+        if self._rest is not None:
+            self._rest.stop()
+            self._rest = None
+
+    def __enter__(self) -> Simulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- running ------------------------------------------------------------------------------------
+    def run_until(
+        self, predicate: Callable[[], bool], *, timeout: float = 10.0, within: float = 3600.0
+    ) -> None:
+        """Run the simulation until `predicate()` holds.
+
+        Virtual time jumps from event to event but never more than `within` seconds past now; after that
+        (or when nothing is scheduled) it waits in real time, up to `timeout` seconds, for the REST API to
+        bring news from another thread or process. Raises SimulationTimeout with a description of the state.
+        """
+        real_deadline = time.monotonic() + timeout
+        virtual_deadline = self.clock.seconds + within
+        while True:
+            self._raise_crash()
+            with self.lock:
+                if predicate():
+                    return
+                event = self.scheduler.pop(self._reachable(virtual_deadline))
+                if event is not None:
+                    event.action()
+                    continue
+            if time.monotonic() >= real_deadline:
+                raise SimulationTimeout(f"condition not met after {timeout}s real time\n{self.describe()}")
+            self.scheduler.wait_for_news(0.01)
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` of simulated time pass, running everything due in that time."""
+        target = self.clock.seconds + seconds
+        while True:
+            self._raise_crash()
+            with self.lock:
+                event = self.scheduler.pop(target)
+                if event is None:
+                    self.clock.move_to(target)
+                    return
+                event.action()
+
+    def settle(self) -> None:
+        """Run what is due now, without letting time pass."""
+        self.advance(0.0)
+
+    def _reachable(self, virtual_deadline: float) -> float:
+        if self.pace is None:
+            return virtual_deadline
+        now = time.monotonic()
+        if self._pace_origin is None:
+            self._pace_origin = (now, self.clock.seconds)
+        real0, virtual0 = self._pace_origin
+        return min(virtual_deadline, virtual0 + (now - real0) * self.pace)
+
+    def _raise_crash(self) -> None:
+        if self._crashes:
+            name, exc = self._crashes.pop(0)
+            raise SimulatorCrash(f"call leg {name} crashed: {exc!r}") from exc
+
+    def _on_crash(self, process: Process, exc: BaseException) -> None:
+        logger.exception("simulated call leg crashed leg=%s", process.name, exc_info=exc)
+        self._crashes.append((process.name, exc))
+
+    # --- what tests look at -------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[WebhookRequest]:
+        return self.driver.requests
+
+    def requests_to(self, path: str) -> list[WebhookRequest]:
+        """Webhook requests whose path (without query) is `path`."""
+        return [r for r in self.driver.requests if r.path.split("?")[0] == path]
+
+    def get_call(self, sid: str) -> SimCall | None:
+        return next((call for call in self.calls if call.sid == sid), None)
+
+    def find_queue(self, name: str) -> SimQueue | None:
+        return self.queues.get(name)
+
+    def find_queue_by_sid(self, sid: str) -> SimQueue | None:
+        return next((q for q in self.queues.values() if q.sid == sid), None)
+
+    def assert_no_errors(self) -> None:
+        if self.errors:
+            raise AssertionError("Twilio would have reported errors:\n" + "\n".join(map(str, self.errors)))
+
+    def describe(self) -> str:
+        lines = [f"t={self.clock.seconds:.1f}s"]
+        for call in self.calls:
+            where = f" queue={call.queue.name}" if call.queue else ""
+            where += " bridged" if call.is_bridged else ""
+            lines.append(f"  call {call.sid} {call.direction} {call.status}{where} doc={call.doc_url}")
+        for queue in self.queues.values():
+            lines.append(f"  queue {queue.name} members={[m.sid for m in queue.members]}")
+        for phone in self.phonebook.phones.values():
+            last = phone.transcript[-1].text if phone.transcript else ""
+            lines.append(
+                f"  {phone.name} ringing={phone.is_ringing} on_call={phone.is_on_call} last={last!r}"
+            )
+        lines += [f"  error {e}" for e in self.errors[-5:]]
+        return "\n".join(lines)
+
+    # --- used by the interpreter and the REST API ---------------------------------------------------
+    def absolute(self, url: str | None, base: str | None = None) -> str:
+        return self.driver.absolute(url or "", base)
+
+    def fetch(
+        self, url: str, params: list[tuple[str, str]], method: str, allowed: frozenset[str]
+    ) -> Document:
+        with self.lock.released():
+            return self.driver.fetch(url, params, method, allowed, at=self.clock.seconds)
+
+    def notify(
+        self, url: str, params: list[tuple[str, str]], method: str = "POST", call_sid: str = ""
+    ) -> None:
+        """A request whose answer Twilio ignores (status callbacks, superseded actions)."""
+        with self.lock.released():
+            record = self.driver.send(self.absolute(url), params, method, at=self.clock.seconds)
+        if record.status is None or not 200 <= record.status < 300:
+            self.errors.append(SimError(call_sid, record.url, 11200, record.error or f"HTTP {record.status}"))
+
+    def record_error(self, call_sid: str, error: DocumentError) -> None:
+        self.errors.append(SimError(call_sid, error.url, error.code, error.detail))
+
+    def record_problem(self, call_sid: str, url: str, detail: str) -> None:
+        self.errors.append(SimError(call_sid, url, None, detail))
+
+    def say_seconds(self, text: str) -> float:
+        return max(1.0, len(text.split()) / self.words_per_second)
+
+    def hear(
+        self, call: SimCall, kind: str, text: str, language: str | None = None, voice: str | None = None
+    ) -> None:
+        if kind == "say":
+            call.heard_since_gather[:] = [*call.heard_since_gather[-20:], text]
+        if call.phone is not None:
+            heard = Heard(self.clock.seconds, kind, text, language, voice, call.sid, by_machine=call.machine)
+            call.phone.hear(heard)
+
+    def new_call(self, direction: str, from_: str, to: str, parent: SimCall | None = None) -> SimCall:
+        sid = self.sids.new("CA")
+        process = Process(self.scheduler, sid, self._on_crash)
+        call = SimCall(sid, self.account_sid, direction, from_, to, self.clock.seconds, None, process, parent)
+        with self.lock:
+            self.calls.append(call)
+        return call
+
+    def start_inbound_call(self, phone: Phone, to: str) -> SimCall:
+        number = self.numbers.get(to)
+        if number is None:
+            raise ValueError("that number is not on the simulated account")
+        with self.lock:
+            call = self.new_call("inbound", phone.number, to)
+            call.phone = phone
+            call.fallback_url = number.voice_fallback_url
+            if number.status_callback:
+                call.status_callback = self.absolute(number.status_callback)
+            phone.calls.append(call)
+            phone.active = call
+            call.process.start(run_inbound(self, call, number))
+        return call
+
+    def place_outbound_call(self, form: dict[str, list[str]]) -> SimCall:
+        """Calls.json: the REST API validated `form`; ring the phone and run Url when it answers."""
+
+        def first(name: str, default: str = "") -> str:
+            return form.get(name, [default])[0]
+
+        with self.lock:
+            call = self.new_call("outbound-api", first("From"), first("To"))
+            call.status_callback = first("StatusCallback") or None
+            call.status_callback_method = first("StatusCallbackMethod", "POST")
+            events = " ".join(form.get("StatusCallbackEvent", []))
+            call.status_callback_events = parse_events(events) if events else frozenset({"completed"})
+            call.fallback_url = first("FallbackUrl") or None
+            fetch = Fetch(first("Url"), first("Method", "POST"))
+            detect = first("MachineDetection") in ("Enable", "DetectMessageEnd")
+            timeout = float(first("Timeout", "60"))
+            call.process.start(run_outbound(self, call, fetch, timeout, detect))
+        return call
+
+    def mark_answered(self, call: SimCall) -> None:
+        if call.answered_at is None:
+            call.answered_at = self.clock.seconds
+            self.set_status(call, "in-progress")
+
+    def set_status(self, call: SimCall, status: str) -> None:
+        call.status = status
+        event = STATUS_EVENTS.get(status, "completed" if call.is_over else None)
+        if not call.status_callback or event not in call.status_callback_events:
+            return
+        params = [
+            *call.params(),
+            ("CallbackSource", "call-progress-events"),
+            ("SequenceNumber", str(call.sequence)),
+            ("Timestamp", self.clock.rfc2822()),
+        ]
+        if call.is_over:
+            params.append(("CallDuration", str(call.duration(self.clock.seconds))))
+        call.sequence += 1
+        self.notify(call.status_callback, params, call.status_callback_method, call.sid)
+
+    def end_call(self, call: SimCall, status: str) -> None:
+        if call.is_over:
+            return
+        call.ended_at = self.clock.seconds
+        phone = call.phone
+        if phone is not None:
+            if call in phone.ringing:
+                phone.ringing.remove(call)
+            if phone.active is call:
+                phone.active = None
+                self.hear(call, "hangup", "")
+        if call.queue is not None:
+            self.leave_queue(call)
+        if call.bridge is not None:
+            self.end_bridge(call.bridge, ended_by=call)
+        self.set_status(call, status)
+
+    def hang_up(self, phone: Phone, after: float = 0.0) -> None:
+        with self.lock:
+            call = phone.active or next((c for c in reversed(phone.calls) if not c.is_over), None)
+            if call is None:
+                raise ValueError(f"{phone.name} is not on a call")
+            self.hang_up_call(call, after, by="caller")
+
+    def hang_up_call(
+        self, call: SimCall, after: float = 0.0, by: str = "api", status: str = "completed"
+    ) -> None:
+        self.scheduler.call_later(after, lambda: call.process.interrupt(HungUp(status, by=by)))
+
+    def redirect_call(self, call: SimCall, url: str, method: str = "POST") -> None:
+        call.process.interrupt(Redirected(url, method))
+
+    # --- queues -------------------------------------------------------------------------------------
+    def get_or_create_queue(self, name: str, max_size: int = 1000) -> SimQueue:
+        with self.lock:
+            queue = self.queues.get(name)
+            if queue is None:
+                queue = SimQueue(self.sids.new("QU"), name, self.clock.seconds, max_size)
+                self.queues[name] = queue
+            return queue
+
+    def join_queue(self, call: SimCall, queue: SimQueue) -> None:
+        with self.lock:
+            queue.members.append(call)
+            call.queue = queue
+            call.enqueued_at = self.clock.seconds
+            call.dequeued_at = None
+            for dialer in list(queue.waiting_dialers):
+                dialer.wake("member")
+
+    def leave_queue(self, call: SimCall) -> bool:
+        with self.lock:
+            queue = call.queue
+            if queue is None or not queue.remove(call):
+                return False
+            call.dequeued_at = self.clock.seconds
+            return True
+
+    def dequeue_to_url(self, call: SimCall, url: str, method: str) -> None:
+        """REST: take a member out of its queue and run `url` on it (its Enqueue action gets 'redirected')."""
+        with self.lock:
+            self.leave_queue(call)
+            call.process.interrupt(Redirected(url, method, from_queue=True))
+
+    # --- bridges ------------------------------------------------------------------------------------
+    def connect(self, bridge: Bridge) -> None:
+        bridge.connected_at = self.clock.seconds
+        for call in (bridge.dialer, bridge.other):
+            other = bridge.party_of(call)
+            if call.phone is not None:
+                call.phone.bridges.append(BridgeRecord(other.phone, call.sid, self.clock.seconds))
+            self.hear(call, "bridged", "")
+        bridge.dialer.process.wake("connected")
+
+    def fail_bridge(self, bridge: Bridge) -> None:
+        bridge.ended_at = self.clock.seconds
+        bridge.dialer.bridge = bridge.other.bridge = None
+        bridge.dialer.process.wake("failed")
+
+    def end_bridge(self, bridge: Bridge, ended_by: SimCall) -> None:
+        if bridge.ended_at is not None:
+            return
+        bridge.ended_at = self.clock.seconds
+        for call in (bridge.dialer, bridge.other):
+            call.bridge = None
+            if bridge.connected_at is None:
+                continue
+            if call.phone is not None and call.phone.bridges and call.phone.bridges[-1].ended_at is None:
+                call.phone.bridges[-1].ended_at = self.clock.seconds
+            self.hear(call, "unbridged", "")
+        other = bridge.party_of(ended_by)
+        if not other.is_over:
+            other.process.interrupt(BridgeEnded())

@@ -1,0 +1,173 @@
+"""SMS and WhatsApp: messages from phones to Samvaad's messaging webhook, replies, and REST-sent messages.
+
+Inbound messages are posted (signed) to the number's SMS URL and the MessagingResponse is read like Twilio
+reads it: each <Message> is one reply. Every message that reaches a phone lands in its inbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from xml.etree.ElementTree import Element
+
+from telephony.simulator.documents import MESSAGING_VERBS, DocumentError, text_of
+from telephony.simulator.model import API_VERSION, country_of
+
+if TYPE_CHECKING:
+    from telephony.simulator.core import Simulator
+    from telephony.simulator.phones import Phone
+
+WHATSAPP = "whatsapp:"
+
+
+@dataclass
+class SimMessage:
+    sid: str
+    from_: str
+    to: str
+    body: str
+    direction: str  # inbound, outbound-reply, outbound-api
+    at: float
+    media_urls: list[str] = field(default_factory=list)
+    status: str = "delivered"
+    status_callback: str | None = None
+
+    @property
+    def channel(self) -> str:
+        return "whatsapp" if self.to.startswith(WHATSAPP) else "sms"
+
+
+class Messaging:
+    def __init__(self, sim: Simulator) -> None:
+        self._sim = sim
+        self.messages: list[SimMessage] = []
+
+    def sent_to(self, address: str) -> list[SimMessage]:
+        """Messages our account sent to `address` (a number, or whatsapp:+...), by TwiML reply or REST."""
+        return [m for m in self.messages if m.direction != "inbound" and m.to == address]
+
+    def receive(self, phone: Phone, to: str, body: str, *, whatsapp: bool = False) -> list[SimMessage]:
+        """A phone texts one of our numbers; returns Samvaad's replies (also put in the phone's inbox)."""
+        sim = self._sim
+        number = sim.numbers.get(to.removeprefix(WHATSAPP))
+        if number is None or not number.sms_url:
+            raise ValueError("that number is not on the simulated account or has no SMS URL")
+        prefix = WHATSAPP if whatsapp else ""
+        message = SimMessage(
+            sim.sids.new("SM"),
+            prefix + phone.number,
+            prefix + number.number,
+            body,
+            "inbound",
+            sim.clock.seconds,
+        )
+        self.messages.append(message)
+        params = self._inbound_params(message, phone)
+        try:
+            document = sim.driver.fetch(
+                sim.absolute(number.sms_url), params, number.sms_method, MESSAGING_VERBS
+            )
+        except DocumentError as error:
+            sim.record_error(message.sid, error)
+            if not number.sms_fallback_url:
+                return []  # Twilio only logs it: the texter gets no reply
+            failure = [("ErrorCode", str(error.code)), ("ErrorUrl", error.url)]
+            try:
+                document = sim.driver.fetch(
+                    sim.absolute(number.sms_fallback_url), params + failure, "POST", MESSAGING_VERBS
+                )
+            except DocumentError as again:
+                sim.record_error(message.sid, again)
+                return []
+        return [
+            self._deliver_reply(message, element) for element in document.verbs if element.tag == "Message"
+        ]
+
+    def _inbound_params(self, message: SimMessage, phone: Phone) -> list[tuple[str, str]]:
+        params = [
+            ("ToCountry", country_of(message.to)),
+            ("ToState", ""),
+            ("SmsMessageSid", message.sid),
+            ("NumMedia", "0"),
+            ("ToCity", ""),
+            ("FromZip", ""),
+            ("SmsSid", message.sid),
+            ("FromState", ""),
+            ("SmsStatus", "received"),
+            ("FromCity", ""),
+            ("Body", message.body),
+            ("FromCountry", country_of(message.from_)),
+            ("To", message.to),
+            ("MessageSid", message.sid),
+            ("AccountSid", self._sim.account_sid),
+            ("From", message.from_),
+            ("ApiVersion", API_VERSION),
+            ("NumSegments", "1"),
+            ("ToZip", ""),
+        ]
+        if message.from_.startswith(WHATSAPP):
+            params += [("ProfileName", phone.name), ("WaId", phone.number.lstrip("+"))]
+        return params
+
+    def _deliver_reply(self, inbound: SimMessage, element: Element) -> SimMessage:
+        body_element = element.find("Body")
+        body = text_of(body_element) if body_element is not None else (element.text or "").strip()
+        media = [text_of(m) for m in element.findall("Media")]
+        reply = SimMessage(
+            self._sim.sids.new("SM"),
+            element.get("from") or inbound.to,
+            element.get("to") or inbound.from_,
+            body,
+            "outbound-reply",
+            self._sim.clock.seconds,
+            media,
+        )
+        self._hand_over(reply)
+        return reply
+
+    def _hand_over(self, message: SimMessage) -> None:
+        self.messages.append(message)
+        phone = self._sim.phonebook.get(message.to)
+        if phone is not None:
+            phone.inbox.append(message)
+
+    def send(
+        self, from_: str, to: str, body: str, media: list[str], status_callback: str | None
+    ) -> SimMessage:
+        """Messages.json: accepted as queued; delivered (and its status callbacks sent) by the scheduler."""
+        sim = self._sim
+        message = SimMessage(
+            sim.sids.new("SM"),
+            from_,
+            to,
+            body,
+            "outbound-api",
+            sim.clock.seconds,
+            media,
+            status="queued",
+            status_callback=status_callback,
+        )
+        with sim.lock:
+            self.messages.append(message)
+            sim.scheduler.call_later(1.0, lambda: self._progress(message, "sent"))
+            sim.scheduler.call_later(2.0, lambda: self._progress(message, "delivered"))
+        return message
+
+    def _progress(self, message: SimMessage, status: str) -> None:
+        message.status = status
+        if status == "delivered":
+            phone = self._sim.phonebook.get(message.to)
+            if phone is not None:
+                phone.inbox.append(message)
+        if message.status_callback:
+            params = [
+                ("AccountSid", self._sim.account_sid),
+                ("ApiVersion", API_VERSION),
+                ("MessageSid", message.sid),
+                ("SmsSid", message.sid),
+                ("MessageStatus", status),
+                ("SmsStatus", status),
+                ("From", message.from_),
+                ("To", message.to),
+            ]
+            self._sim.notify(message.status_callback, params, "POST", message.sid)
