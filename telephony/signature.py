@@ -22,7 +22,7 @@ class MultiValued(Protocol):
     def keys(self) -> Any: ...
 
 
-Params = Mapping[str, str] | MultiValued | Iterable[tuple[str, str]]
+Params = Mapping[str, Any] | MultiValued | Iterable[tuple[str, Any]]
 
 
 class _ParamList:

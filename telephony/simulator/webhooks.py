@@ -84,7 +84,8 @@ class WebhookDriver:
             if record.method == "GET":
                 separator = "&" if "?" in url else "?"
                 query = separator + urlencode(record.params) if record.params else ""
-                record.signature = sign(self.auth_token, url + query, [])
+                record.url = url + query
+                record.signature = sign(self.auth_token, record.url, [])
                 headers["X-Twilio-Signature"] = record.signature
                 response = self.client.get(target + query, headers=headers, timeout=self.timeout)
             else:

@@ -145,6 +145,32 @@ def build_app(seen: Seen) -> FastAPI:
     def dial_done(form: Form) -> Response:
         return _xml(twiml.render_voice(twiml.Say("The listener has left.", "en-IN")))
 
+    @app.post("/voice/enqueue-offer")
+    def enqueue_offer(form: Form) -> Response:
+        queue = twiml.Enqueue("offer", wait_url="/voice/wait-offer", action="/voice/queue-exit")
+        return _xml(twiml.render_voice(queue))
+
+    @app.post("/voice/wait-offer")
+    def wait_offer(form: Form) -> Response:
+        offer = twiml.Gather(
+            action="/voice/wait-choice",
+            num_digits=1,
+            timeout=1,
+            prompts=(twiml.Say("Press 1 and we will call you back.", "en-IN"),),
+        )
+        return _xml(twiml.render_voice(offer, twiml.Play("/audio/hold.mp3")))
+
+    @app.post("/voice/wait-choice")
+    def wait_choice(form: Form) -> Response:
+        if form.get("Digits") == "1":
+            return _xml(twiml.render_voice(twiml.Leave()))
+        return _xml(twiml.render_voice())
+
+    @app.get("/voice/by-get")
+    def by_get(form: Form, request: Request) -> Response:
+        caller = request.query_params["From"]
+        return _xml(twiml.render_voice(twiml.Say(f"Hello caller ending {caller[-4:]}.", "en-IN")))
+
     @app.post("/voice/broken")
     def broken(form: Form) -> Response:
         return Response("boom", status_code=500)

@@ -3,6 +3,7 @@
 import threading
 import time
 
+import httpx
 import pytest
 from conftest import AUTH_TOKEN, CALLER, HELPLINE, LISTENER, OVERFLOW_SECONDS, PUBLIC_BASE_URL, Seen
 
@@ -244,3 +245,48 @@ def test_inbound_sms_and_whatsapp_get_the_messaging_response(sim: Simulator, see
     )
     assert form["MessageSid"].startswith("SM") and form["SmsStatus"] == "received"
     assert caller.inbox == [reply, whatsapp_reply]
+
+
+def test_a_key_pressed_in_the_wait_music_leads_to_leave(sim: Simulator, seen: Seen) -> None:
+    sim.add_number(OTHER_LINE, voice_url="/voice/enqueue-offer")
+    caller = sim.phone(CALLER)
+    call = caller.call(OTHER_LINE)
+    sim.run_until(lambda: call.is_in_queue)
+    sim.advance(60)
+    assert call.is_in_queue
+    offers = len(seen.forms["/voice/wait-offer"])
+    assert offers >= 4
+    caller.press("1")
+    sim.run_until(lambda: call.is_over)
+    choice = seen.last("/voice/wait-choice")
+    assert choice["Digits"] == "1"
+    assert choice["QueueSid"].startswith("QU")  # requests in the wait context carry the queue parameters
+    assert seen.last("/voice/queue-exit")["QueueResult"] == "leave"
+    assert caller.speech()[-1] == "Everyone is busy. We will call you back."
+
+
+def test_get_webhooks_carry_the_parameters_in_the_signed_query(sim: Simulator, seen: Seen) -> None:
+    number = sim.add_number(OTHER_LINE, voice_url="/voice/by-get?line=2")
+    number.voice_method = "GET"
+    caller = sim.phone(CALLER)
+    call = caller.call(OTHER_LINE)
+    sim.run_until(lambda: call.is_over)
+    assert caller.speech() == [f"Hello caller ending {CALLER[-4:]}."]
+    (request,) = sim.requests_to("/voice/by-get")
+    assert request.method == "GET"
+    assert request.url.startswith(PUBLIC_BASE_URL + "/voice/by-get?line=2&AccountSid=AC")
+    assert seen.unsigned == []
+
+
+def test_paced_simulation_keeps_virtual_time_near_real_time(client: httpx.Client) -> None:
+    with Simulator(client, public_base_url=PUBLIC_BASE_URL, auth_token=AUTH_TOKEN, pace=100) as paced:
+        paced.add_number(HELPLINE, voice_url="/voice/incoming")
+        caller = paced.phone(CALLER)
+        caller.press("2")
+        call = caller.call(HELPLINE)
+        started = time.monotonic()
+        with pytest.raises(SimulationTimeout):
+            paced.run_until(lambda: False, timeout=0.3)
+        elapsed = time.monotonic() - started
+        assert call.is_in_queue
+        assert paced.clock.seconds <= (elapsed + 0.1) * 100

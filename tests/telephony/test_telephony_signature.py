@@ -1,6 +1,6 @@
 """X-Twilio-Signature: Twilio's reference vectors, and the URL Samvaad must rebuild behind a proxy."""
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from telephony.signature import is_signed, sign
 
@@ -13,7 +13,12 @@ PARAMS = {
     "From": "+14158675309",
     "To": "+18005551212",
 }
-REPEATED = [("Sid", "CA123"), ("SidAccount", "AC123"), ("Digits", "5678"), ("Digits", "1234")]
+REPEATED: list[tuple[str, str | UploadFile]] = [
+    ("Sid", "CA123"),
+    ("SidAccount", "AC123"),
+    ("Digits", "5678"),
+    ("Digits", "1234"),
+]
 
 
 def test_sign_matches_twilio_reference_vectors() -> None:
