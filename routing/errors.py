@@ -6,6 +6,7 @@
   + ConflictError
   + InvalidConfigurationError
   + NoListenerAvailableError
+  + LiveStateLostError
 """
 
 from __future__ import annotations
@@ -41,3 +42,9 @@ class InvalidConfigurationError(RoutingError):
 
 class NoListenerAvailableError(RoutingError):
     message = "no listener available"
+
+
+class LiveStateLostError(RoutingError):
+    """Redis lost the live state (flushed or restarted): it must be rebuilt from the database."""
+
+    message = "live routing state lost; rebuilding"

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -184,3 +184,70 @@ class CallerProfile(SQLModel, table=True):
     script: str | None = Field(default=None, max_length=8)
     opted_out: bool = Field(default=False)
     last_seen: datetime = utc_column()
+
+
+class Priority(StrEnum):
+    """Crisis contacts are offered before every normal one, whatever their arrival."""
+
+    crisis = "crisis"
+    normal = "normal"
+
+
+class ContactStatus(StrEnum):
+    waiting = "waiting"
+    offered = "offered"
+    connected = "connected"
+    callback = "callback"
+    ended = "ended"
+    abandoned = "abandoned"
+
+
+class Contact(SQLModel, table=True):
+    """A caller or texter waiting for, or talking with, a listener. Kept so the live queue can be rebuilt
+    in its original order after a Redis restart. The caller appears only as a keyed hash."""
+
+    __tablename__ = "contacts"
+
+    id: str = Field(primary_key=True, max_length=36)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    channel: Channel = Field(default=Channel.voice, sa_type=enum_type(Channel))
+    language: str = Field(max_length=16)
+    priority: Priority = Field(default=Priority.normal, sa_type=enum_type(Priority))
+    caller_hash: str = Field(max_length=64, index=True)
+    status: ContactStatus = Field(default=ContactStatus.waiting, sa_type=enum_type(ContactStatus), index=True)
+    callback_requested: bool = Field(default=False)
+    exclude_institution: str = Field(default="", max_length=200)
+    exclude_city: str = Field(default="", max_length=100)
+    arrival_us: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime = utc_column()
+    listener_id: int | None = Field(default=None, foreign_key="listeners.id", ondelete="SET NULL")
+    offer_id: str | None = Field(default=None, max_length=36)
+    offer_deadline_us: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    connected_at: datetime | None = utc_column(nullable=True)
+    ended_at: datetime | None = utc_column(nullable=True)
+
+
+class ListenerPresence(SQLModel, table=True):
+    """The part of a listener's presence that must survive a Redis restart: a pause, and why."""
+
+    __tablename__ = "listener_presence"
+
+    listener_id: int = Field(foreign_key="listeners.id", primary_key=True, ondelete="CASCADE")
+    paused: bool = Field(default=False)
+    paused_reason: str = Field(default="", max_length=40)
+    paused_since: datetime | None = utc_column(nullable=True)
+
+
+class RoutingSettings(SQLModel, table=True):
+    """Per-association routing knobs; an association without a row uses these defaults.
+
+    Wrap-up after a call lasts ``wrapup_base_seconds + wrapup_factor * call seconds``, at most
+    ``wrapup_max_seconds``: a long, heavy call earns a longer cool-down."""
+
+    __tablename__ = "routing_settings"
+
+    association_id: int = Field(foreign_key="associations.id", primary_key=True, ondelete="CASCADE")
+    wrapup_base_seconds: int = Field(default=30)
+    wrapup_factor: float = Field(default=0.25)
+    wrapup_max_seconds: int = Field(default=900)
+    missed_offers_before_pause: int = Field(default=3)
