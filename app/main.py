@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app.errors import install_error_handlers
 from app.services import Services, build_services
+from app.webhooks import voice as voice_webhooks
 from schemas.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warm_helplines(services)
         yield
 
     app = FastAPI(
@@ -31,9 +33,21 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services
     install_error_handlers(app)
+    app.include_router(voice_webhooks.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     return app
 
 
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
+
+
+def warm_helplines(services: Services) -> None:
+    """Load every voice number's association now, so even the first degraded answer speaks its languages."""
+    from sqlmodel import Session
+
+    try:
+        with Session(services.engine) as session:
+            services.helplines.warm(session)
+    except Exception:
+        logger.exception("could not warm the helpline cache; it fills on first use")

@@ -1,0 +1,1 @@
+"""Webhooks the telephony provider calls: thin handlers that parse, decide through routing, and render."""
