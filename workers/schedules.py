@@ -16,5 +16,6 @@ class Schedule:
 def schedules() -> list[Schedule]:
     """Every recurring job. Modules add theirs here, so one list says what runs on a timer."""
     from workers.routing_jobs import TICK_SECONDS, routing_tick
+    from workers.voice_jobs import sweep_voice_offers
 
-    return [Schedule(routing_tick, TICK_SECONDS)]
+    return [Schedule(routing_tick, TICK_SECONDS), Schedule(sweep_voice_offers, 2)]

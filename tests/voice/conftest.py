@@ -109,6 +109,19 @@ class VoiceHelpline:
         with Session(self.services.engine) as session:
             routing.sync_roster(session, LiveState(self.services.redis), self.association_id, self.services.clock.now())
 
+    def dispatch(self) -> None:
+        """Offer waiting callers to free listeners now and have the offers rung (the tick does it too)."""
+        from rq import Queue
+
+        from workers.scope import QUEUE_NAME
+        from workers.voice_jobs import enqueue_offer_calls
+
+        with Session(self.services.engine) as session:
+            offers = routing.dispatch(
+                session, LiveState(self.services.redis), self.association_id, self.services.clock.now()
+            )
+        enqueue_offer_calls(Queue(QUEUE_NAME, connection=self.services.redis), offers)
+
     def policy(self, language: str, steps: list[dict[str, Any]]) -> None:
         PolicySteps.model_validate({"steps": steps})
         self.session.add(
