@@ -43,11 +43,17 @@ def healthz() -> dict[str, str]:
 
 
 def warm_helplines(services: Services) -> None:
-    """Load every voice number's association now, so even the first degraded answer speaks its languages."""
+    """Load every voice number's association in the background, so even the first degraded answer speaks
+    its languages; a database that is down must not hold up start-up."""
+    import threading
+
     from sqlmodel import Session
 
-    try:
-        with Session(services.engine) as session:
-            services.helplines.warm(session)
-    except Exception:
-        logger.exception("could not warm the helpline cache; it fills on first use")
+    def warm() -> None:
+        try:
+            with Session(services.fast_engine) as session:
+                services.helplines.warm(session)
+        except Exception:
+            logger.exception("could not warm the helpline cache; it fills on first use")
+
+    threading.Thread(target=warm, name="samvaad-warm-helplines", daemon=True).start()

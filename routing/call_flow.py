@@ -20,6 +20,7 @@ HOLD_SECONDS = 15
 MENU_SECONDS = 6
 WHISPER_SECONDS = 8
 LISTENER_WAITS_FOR_CALLER_SECONDS = 45
+CALLBACK_WAIT_SECONDS = 120  # the caller's phone rings (up to 30 s) and they hear a greeting first
 DANGER_LANGUAGES = 2
 DEGRADED_LANGUAGES = 3
 # Twilio recognises speech well only in these; elsewhere the keypad alone (twilio.md §6).
@@ -377,9 +378,15 @@ class AcceptResult:
     reason: str = ""
 
 
-def accept(listener_language: str, result: AcceptResult, queue: str) -> ConnectListener | Goodbye:
+def accept(
+    listener_language: str, result: AcceptResult, queue: str, callback: bool = False
+) -> ConnectListener | Goodbye:
+    """Pressed 1 in time: wait in the offer's queue for the caller (longer for a callback: the caller's
+    phone must ring first). Too late: the listener is told, and hangs up."""
     if result.ok:
-        return ConnectListener(queue)
+        return ConnectListener(
+            queue, timeout=CALLBACK_WAIT_SECONDS if callback else LISTENER_WAITS_FOR_CALLER_SECONDS
+        )
     return Goodbye((say("listener_taken", messages.LISTENER_ALREADY_TAKEN, listener_language),))
 
 

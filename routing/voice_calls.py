@@ -385,11 +385,15 @@ def answer_offer(
     if not records.claim_effect(session, call_sid, "answer", "accept", now):
         session.refresh(offer)
         accepted = offer.outcome in ("accepted", "connected")
-        return Outcome(flow.accept(language, flow.AcceptResult(accepted, offer.outcome), queue))
+        result = flow.AcceptResult(accepted, offer.outcome)
+        return Outcome(flow.accept(language, result, queue, callback=offer.callback_id is not None))
     result = routing.accept_offer(session, live, offer_id, now)
     if result.ok:
         records.set_offer_outcome(session, offer, "accepted")
-        return Outcome(flow.accept(language, flow.AcceptResult(True), queue), jobs=(("bridge", offer_id),))
+        decision = flow.accept(
+            language, flow.AcceptResult(True), queue, callback=offer.callback_id is not None
+        )
+        return Outcome(decision, jobs=(("bridge", offer_id),))
     records.set_offer_outcome(session, offer, result.reason or "gone")
     return Outcome(
         flow.accept(language, flow.AcceptResult(False, result.reason), queue), _offers(result.offers)

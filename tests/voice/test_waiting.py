@@ -20,7 +20,7 @@ def test_a_caller_in_danger_goes_to_the_front_then_to_the_crisis_line(voice: Voi
 
     danger = voice.caller("in danger", "+919800000012")
     danger.respond(words(messages.DANGER_PRESS_ZERO, "hi"), press="0")
-    call = danger.call(HELPLINE)
+    danger.call(HELPLINE)
     sim.run_until(lambda: danger.has_heard(words(messages.QUEUE_POSITION, "hi", position=1)), timeout=20)
     assert words(messages.DANGER_PRESS_ZERO, "hi") == danger.spoken()[1].text  # the menu opens with it
 
