@@ -64,7 +64,9 @@ CALLERS = (
     Caller("Doctor 1", "+919800000101", "1", "chooses Hindi (key 1) and talks for two minutes"),
     Caller("Doctor 2", "+919800000102", "3", "chooses Tamil (key 3)"),
     Caller("Doctor 3", "+919800000103", "0", "is in danger and presses 0 at the menu", press_zero=True),
-    Caller("Doctor 4", "+919800000104", "4", "chooses Bengali, then asks for a callback", wants_callback=True),
+    Caller(
+        "Doctor 4", "+919800000104", "4", "chooses Bengali, then asks for a callback", wants_callback=True
+    ),
 )
 
 
@@ -83,7 +85,9 @@ def seed(services: Services) -> int:
         session.flush()
         assert association.id is not None
         for position, (code, digit) in enumerate(MENU):
-            session.add(AssociationLanguage(association_id=association.id, code=code, digit=digit, position=position))
+            session.add(
+                AssociationLanguage(association_id=association.id, code=code, digit=digit, position=position)
+            )
         session.add(HelplineNumber(association_id=association.id, number=HELPLINE, channel=Channel.voice))
         for index, (name, languages, prompt_language) in enumerate(LISTENERS):
             number = f"+9198450{index:05d}"
@@ -103,7 +107,14 @@ def seed(services: Services) -> int:
             assert listener.id is not None
             for code, level in languages.items():
                 session.add(ListenerLanguage(listener_id=listener.id, code=code, proficiency=level))
-            session.add(Shift(association_id=association.id, listener_id=listener.id, starts_at=START, duration_minutes=480))
+            session.add(
+                Shift(
+                    association_id=association.id,
+                    listener_id=listener.id,
+                    starts_at=START,
+                    duration_minutes=480,
+                )
+            )
         session.commit()
         routing.rebuild(session, LiveState(services.redis), START)
         return association.id
@@ -119,28 +130,31 @@ def running(settings: Settings) -> Iterator[tuple[Services, Simulator]]:
     upgrade_database(settings.resolved_database_url)
     services = build_services(settings)
     app = create_app(services=services)
-    with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
-        with Simulator(
+    with (
+        serve(app) as base_url,
+        httpx.Client(base_url=base_url, timeout=30) as http,
+        Simulator(
             http,
             public_base_url=settings.public_base_url,
             auth_token=settings.twilio_auth_token or "",
             account_sid=settings.twilio_account_sid,
             start=START,
             pace=100,
-        ) as sim:
-            services.settings = settings.model_copy(update={"twilio_api_base_url": sim.rest_base_url})
-            services.clock = sim.clock
-            sim.add_number(
-                HELPLINE,
-                voice_url="/twilio/voice/incoming",
-                voice_fallback_url="/twilio/voice/fallback",
-                status_callback="/twilio/voice/call-status",
-            )
-            workers = start_worker_threads(services)
-            try:
-                yield services, sim
-            finally:
-                workers.stop()
+        ) as sim,
+    ):
+        services.settings = settings.model_copy(update={"twilio_api_base_url": sim.rest_base_url})
+        services.clock = sim.clock
+        sim.add_number(
+            HELPLINE,
+            voice_url="/twilio/voice/incoming",
+            voice_fallback_url="/twilio/voice/fallback",
+            status_callback="/twilio/voice/call-status",
+        )
+        workers = start_worker_threads(services)
+        try:
+            yield services, sim
+        finally:
+            workers.stop()
 
 
 def run_demo(data_dir: Path | None = None, out: OUT = print) -> int:
@@ -158,7 +172,9 @@ def play(sim: Simulator, out: OUT) -> int:
         phone.respond(".", press="1", once=False)  # every listener takes the call they are offered
     phones = {caller.name: sim.phone(caller.number, caller.name) for caller in CALLERS}
     failures = 0
-    out(f"Samvaad demo: {len(CALLERS)} doctors call the helpline {HELPLINE}; simulated time starts {START:%H:%M} UTC.")
+    out(
+        f"Samvaad demo: {len(CALLERS)} doctors call the helpline {HELPLINE}; simulated time starts {START:%H:%M} UTC."
+    )
     out("Listeners on shift: " + ", ".join(f"{n} ({'/'.join(langs)})" for n, langs, _ in LISTENERS))
 
     first, second, third, fourth = (phones[c.name] for c in CALLERS)
@@ -181,13 +197,17 @@ def play(sim: Simulator, out: OUT) -> int:
     fourth.hang_up(after=60)
     sim.run_until(lambda: all(c.is_over for c in (call1, call2, call3)) and not fourth.is_on_call, timeout=60)
 
-    for number, (caller, phone) in enumerate(zip(CALLERS, (first, second, third, fourth), strict=True), start=1):
+    for number, (caller, phone) in enumerate(
+        zip(CALLERS, (first, second, third, fourth), strict=True), start=1
+    ):
         failures += report(out, number, caller, phone, listeners)
     out(f"Simulator errors: {len(sim.errors)}")
     return 1 if failures or sim.errors else 0
 
 
-def let_time_pass(sim: Simulator, predicate: Callable[[], bool], step: float = 15, limit: float = 3600) -> None:
+def let_time_pass(
+    sim: Simulator, predicate: Callable[[], bool], step: float = 15, limit: float = 3600
+) -> None:
     """Nobody is on the line, so nothing moves simulated time: move it, and run the worker's periodic jobs
     (the routing tick ends wrap-ups and makes offers; the sweep rings them) as the cron would."""
     from workers.routing_jobs import routing_tick
