@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     detect.set_defaults(run=detect_language_command)
 
     demo = commands.add_parser("demo", help="four simulated doctors call the helpline; print what they heard")
-    demo.add_argument("--data-dir", default=None, help="keep the demo's data here (default: a temporary folder)")
+    demo.add_argument(
+        "--data-dir", default=None, help="keep the demo's data here (default: a temporary folder)"
+    )
     demo.set_defaults(run=demo_command)
     return parser
 

@@ -385,8 +385,8 @@ def answer_offer(
     if not records.claim_effect(session, call_sid, "answer", "accept", now):
         session.refresh(offer)
         accepted = offer.outcome in ("accepted", "connected")
-        result = flow.AcceptResult(accepted, offer.outcome)
-        return Outcome(flow.accept(language, result, queue, callback=offer.callback_id is not None))
+        known = flow.AcceptResult(accepted, offer.outcome)
+        return Outcome(flow.accept(language, known, queue, callback=offer.callback_id is not None))
     result = routing.accept_offer(session, live, offer_id, now)
     if result.ok:
         records.set_offer_outcome(session, offer, "accepted")

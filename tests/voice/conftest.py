@@ -107,7 +107,9 @@ class VoiceHelpline:
 
     def sync(self) -> None:
         with Session(self.services.engine) as session:
-            routing.sync_roster(session, LiveState(self.services.redis), self.association_id, self.services.clock.now())
+            routing.sync_roster(
+                session, LiveState(self.services.redis), self.association_id, self.services.clock.now()
+            )
 
     def dispatch(self) -> None:
         """Offer waiting callers to free listeners now and have the offers rung (the tick does it too)."""
@@ -125,7 +127,9 @@ class VoiceHelpline:
     def policy(self, language: str, steps: list[dict[str, Any]]) -> None:
         PolicySteps.model_validate({"steps": steps})
         self.session.add(
-            FallbackPolicy(association_id=self.association_id, language=language, steps=steps, updated_at=START)
+            FallbackPolicy(
+                association_id=self.association_id, language=language, steps=steps, updated_at=START
+            )
         )
         self.session.commit()
 
@@ -137,7 +141,9 @@ class VoiceHelpline:
 
 def words(message: str, language: str, names: dict[str, str] | None = None, **values: object) -> str:
     """What Samvaad says for a catalog message, as the caller hears it."""
-    line = Line("", message, language, tuple((k, str(v)) for k, v in values.items()), tuple((names or {}).items()))
+    line = Line(
+        "", message, language, tuple((k, str(v)) for k, v in values.items()), tuple((names or {}).items())
+    )
     return sentence(line, language)
 
 
@@ -156,7 +162,9 @@ def make_association(session: Session) -> int:
     session.flush()
     assert association.id is not None
     for position, (code, digit) in enumerate(MENU):
-        session.add(AssociationLanguage(association_id=association.id, code=code, digit=digit, position=position))
+        session.add(
+            AssociationLanguage(association_id=association.id, code=code, digit=digit, position=position)
+        )
     session.add(HelplineNumber(association_id=association.id, number=HELPLINE, channel=Channel.voice))
     session.commit()
     return association.id

@@ -26,7 +26,10 @@ def test_a_hindi_caller_reaches_a_hindi_listener_and_nobody_sees_a_number(voice:
     assert caller.number not in asha.seen_text()
     assert asha.number not in caller.seen_text()
     menu = {h.text: (h.language, h.voice) for h in caller.spoken()}
-    assert menu[words(messages.LANGUAGE_MENU_ITEM, "hi", {"language": "hi"}, digit=1)] == ("hi-IN", "Polly.Aditi")
+    assert menu[words(messages.LANGUAGE_MENU_ITEM, "hi", {"language": "hi"}, digit=1)] == (
+        "hi-IN",
+        "Polly.Aditi",
+    )
     assert menu[words(messages.LANGUAGE_MENU_ITEM, "ta", {"language": "ta"}, digit=3)][0] == "ta-IN"
     assert menu[words(messages.LANGUAGE_MENU_ITEM, "en", {"language": "en"}, digit=2)][0] == "en-IN"
     whisper = asha.spoken()[0]

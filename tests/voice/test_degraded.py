@@ -59,8 +59,13 @@ def closed_port() -> int:
 
 
 def post(services: Services, path: str, params: dict[str, str]) -> tuple[int | None, str, bytes]:
-    with serve(create_app(services=services)) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
-        driver = WebhookDriver(http, services.settings.public_base_url, services.settings.twilio_auth_token or "")
+    with (
+        serve(create_app(services=services)) as base_url,
+        httpx.Client(base_url=base_url, timeout=30) as http,
+    ):
+        driver = WebhookDriver(
+            http, services.settings.public_base_url, services.settings.twilio_auth_token or ""
+        )
         answer = driver.send(services.settings.public_base_url + path, list(params.items()))
     return answer.status, answer.body, answer.raw
 
@@ -89,7 +94,9 @@ def test_redis_down_or_silent_the_caller_gets_backup_numbers_and_the_crisis_line
     broken.engine = services.engine
     broken.request_engine = services.engine
 
-    status, _, raw = post(broken, "/twilio/voice/menu?kind=languages&attempt=1", call_params("CA" + "8" * 32, Digits="1"))
+    status, _, raw = post(
+        broken, "/twilio/voice/menu?kind=languages&attempt=1", call_params("CA" + "8" * 32, Digits="1")
+    )
 
     assert status == 200
     assert_degraded(raw, ("hi", "en", "ta"), (BACKUP,))
@@ -98,7 +105,9 @@ def test_redis_down_or_silent_the_caller_gets_backup_numbers_and_the_crisis_line
 def test_database_silent_the_caller_still_gets_an_answer_in_the_fallback_languages(
     services: Services, black_hole: int
 ) -> None:
-    broken = degraded_services(services.settings, database_url=f"postgresql+psycopg://samvaad@127.0.0.1:{black_hole}/gone")
+    broken = degraded_services(
+        services.settings, database_url=f"postgresql+psycopg://samvaad@127.0.0.1:{black_hole}/gone"
+    )
     broken.redis = services.redis
 
     status, _, raw = post(broken, "/twilio/voice/incoming", call_params("CA" + "9" * 32))

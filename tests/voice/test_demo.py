@@ -15,5 +15,7 @@ def test_the_demo_answers_every_caller_and_prints_no_number(tmp_path: Path) -> N
     assert "answered by: nobody" not in printed
     assert all(caller.number not in printed for caller in CALLERS)
     assert "+91984500" not in printed  # the listeners' numbers
-    assert {name for name, _, _ in LISTENERS} <= {line.split(": ", 1)[1] for line in lines if "answered by" in line}
+    assert {name for name, _, _ in LISTENERS} <= {
+        line.split(": ", 1)[1] for line in lines if "answered by" in line
+    }
     assert "[bn-IN, Google.bn-IN-Standard-C]" in printed and "[ta-IN, Google.ta-IN-Standard-C]" in printed

@@ -25,7 +25,10 @@ def test_a_caller_in_danger_goes_to_the_front_then_to_the_crisis_line(voice: Voi
     assert words(messages.DANGER_PRESS_ZERO, "hi") == danger.spoken()[1].text  # the menu opens with it
 
     sim.run_until(lambda: danger.has_heard(words(messages.CRISIS_TRANSFER, "hi")), timeout=30)
-    assert any(r.url.endswith("/twilio/voice/queue-exit") and r.param("QueueResult") == "leave" for r in sim.requests_to("/twilio/voice/queue-exit"))
+    assert any(
+        r.url.endswith("/twilio/voice/queue-exit") and r.param("QueueResult") == "leave"
+        for r in sim.requests_to("/twilio/voice/queue-exit")
+    )
     assert "<Dial" in sim.requests_to("/twilio/voice/queue-exit")[-1].body
     assert voice.services.settings.crisis_line in sim.requests_to("/twilio/voice/queue-exit")[-1].body
     assert not first_call.is_over  # the other caller still waits
@@ -81,7 +84,11 @@ def test_press_1_while_waiting_gets_a_callback_listener_first_then_caller(voice:
     assert asha.number not in caller.seen_text() and caller.number not in asha.seen_text()
     with Session(voice.services.engine) as session:
         [callback] = session.exec(select(Callback)).all()
-        assert (callback.status, callback.attempts, callback.number_encrypted) == (CallbackStatus.connected, 1, None)
+        assert (callback.status, callback.attempts, callback.number_encrypted) == (
+            CallbackStatus.connected,
+            1,
+            None,
+        )
     caller.hang_up(after=30)
     sim.run_until(lambda: not asha.is_on_call, timeout=20)
     sim.assert_no_errors()
@@ -104,7 +111,9 @@ def test_an_unanswered_callback_is_retried_then_the_number_is_erased(voice: Voic
         with Session(voice.services.engine) as session:
             return session.exec(select(Callback)).one()
 
-    sim.run_until(lambda: callback().attempts == 1 and callback().status == CallbackStatus.scheduled, timeout=40)
+    sim.run_until(
+        lambda: callback().attempts == 1 and callback().status == CallbackStatus.scheduled, timeout=40
+    )
     assert callback().number_encrypted is not None
     sim.run_until(lambda: not asha.is_on_call, timeout=20)
     sim.advance(610)  # the next attempt is due after ten minutes: the sweep queues the callback again

@@ -77,7 +77,9 @@ def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
     with httpx.Client(base_url=base_url, timeout=30) as http, Session(app_services.engine) as session:
         association_id = make_association(session)
         routing.rebuild(session, LiveState(app_services.redis), START)
-        driver = WebhookDriver(http, app_services.settings.public_base_url, app_services.settings.twilio_auth_token or "")
+        driver = WebhookDriver(
+            http, app_services.settings.public_base_url, app_services.settings.twilio_auth_token or ""
+        )
         yield Hooks(app_services, driver, http, association_id)
 
 
@@ -98,7 +100,14 @@ def add_listener(hooks: Hooks, name: str = "Asha") -> int:
         session.flush()
         assert row.id is not None
         session.add(ListenerLanguage(listener_id=row.id, code="hi", proficiency=Proficiency.native))
-        session.add(Shift(association_id=hooks.association_id, listener_id=row.id, starts_at=SHIFT_START, duration_minutes=480))
+        session.add(
+            Shift(
+                association_id=hooks.association_id,
+                listener_id=row.id,
+                starts_at=SHIFT_START,
+                duration_minutes=480,
+            )
+        )
         session.commit()
         routing.sync_roster(session, LiveState(services.redis), hooks.association_id, START)
         return row.id
@@ -109,8 +118,12 @@ def test_an_unsigned_or_forged_request_gets_403_and_changes_nothing(hooks: Hooks
     params = call_params("CA" + "1" * 32, Digits="1")
     forged = WebhookDriver(hooks.http, hooks.services.settings.public_base_url, "not-the-token")
     assert forged.send(hooks.services.settings.public_base_url + menu, list(params.items())).status == 403
-    internal = WebhookDriver(hooks.http, str(hooks.http.base_url), hooks.services.settings.twilio_auth_token or "")
-    assert internal.send(str(hooks.http.base_url) + menu, list(params.items())).status == 403  # behind a proxy
+    internal = WebhookDriver(
+        hooks.http, str(hooks.http.base_url), hooks.services.settings.twilio_auth_token or ""
+    )
+    assert (
+        internal.send(str(hooks.http.base_url) + menu, list(params.items())).status == 403
+    )  # behind a proxy
     assert hooks.http.post(menu, data=params).status_code == 403
     assert (hooks.count(Contact), hooks.count(VoiceCall), hooks.count(WebhookEffect)) == (0, 0, 0)
     assert hooks.post(menu, **params).status == 200  # the same request, properly signed, acts
@@ -119,7 +132,9 @@ def test_an_unsigned_or_forged_request_gets_403_and_changes_nothing(hooks: Hooks
 def test_a_menu_choice_delivered_six_times_at_once_enqueues_one_contact(hooks: Hooks) -> None:
     params = call_params("CA" + "2" * 32, Digits="1")
     with ThreadPoolExecutor(6) as pool:
-        answers = list(pool.map(lambda _: hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **params), range(6)))
+        answers = list(
+            pool.map(lambda _: hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **params), range(6))
+        )
     assert {a.status for a in answers} == {200}
     assert len({a.body for a in answers}) == 1
     assert "<Enqueue" in answers[0].body
@@ -135,9 +150,20 @@ def test_reordered_and_repeated_status_callbacks_miss_an_offer_once(hooks: Hooks
         assert contact.status == ContactStatus.offered and contact.offer_id
         offer = voice_calls.prepare_offer(session, contact.offer_id, START)
         assert offer is not None
-    listener_leg = {"CallSid": "CA" + "4" * 32, "AccountSid": ACCOUNT, "From": HELPLINE, "To": "+919845099999"}
+    listener_leg = {
+        "CallSid": "CA" + "4" * 32,
+        "AccountSid": ACCOUNT,
+        "From": HELPLINE,
+        "To": "+919845099999",
+    }
     status = f"/twilio/voice/listener-status?offer={offer.offer_id}"
-    deliveries = [("no-answer", "3"), ("initiated", "0"), ("no-answer", "3"), ("ringing", "1"), ("no-answer", "3")]
+    deliveries = [
+        ("no-answer", "3"),
+        ("initiated", "0"),
+        ("no-answer", "3"),
+        ("ringing", "1"),
+        ("no-answer", "3"),
+    ]
     for call_status, sequence in deliveries:
         answer = hooks.post(status, **listener_leg, CallStatus=call_status, SequenceNumber=sequence)
         assert answer.status == 204
@@ -153,7 +179,10 @@ def test_every_answer_is_valid_twiml(hooks: Hooks) -> None:
         hooks.post("/twilio/voice/incoming", **call_params(sid)),
         hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **call_params(sid, Digits="")),
         hooks.post("/twilio/voice/menu?kind=languages&attempt=2", **call_params(sid, Digits="7")),
-        hooks.post("/twilio/voice/wait", **call_params(sid, QueueSid="QU" + "1" * 32, QueuePosition="1", QueueTime="5")),
+        hooks.post(
+            "/twilio/voice/wait",
+            **call_params(sid, QueueSid="QU" + "1" * 32, QueuePosition="1", QueueTime="5"),
+        ),
         hooks.post("/twilio/voice/wait-input", **call_params(sid, Digits="5")),
         hooks.post("/twilio/voice/queue-exit", **call_params(sid, QueueResult="hangup")),
         hooks.post("/twilio/voice/whisper?offer=missing", **call_params("CA" + "6" * 32)),
@@ -173,5 +202,8 @@ def test_speech_names_a_language_where_twilio_recognises_speech(hooks: Hooks) ->
     menu = hooks.post("/twilio/voice/incoming", **call_params(sid))
     gather = ET.fromstring(menu.raw).find("Gather")
     assert gather is not None and gather.get("input") == "dtmf speech" and gather.get("language") == "hi-IN"
-    chosen = hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **call_params(sid, SpeechResult="Tamil", Confidence="0.9"))
+    chosen = hooks.post(
+        "/twilio/voice/menu?kind=languages&attempt=1",
+        **call_params(sid, SpeechResult="Tamil", Confidence="0.9"),
+    )
     assert ET.fromstring(chosen.raw).findtext("Enqueue", "").endswith("-ta")
