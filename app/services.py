@@ -20,7 +20,7 @@ from schemas.settings import Settings
 
 # The request path of a voice webhook must answer within its deadline: Redis and PostgreSQL answer in
 # milliseconds or not at all, and nothing is retried there.
-REQUEST_REDIS_TIMEOUT = 0.15
+REQUEST_REDIS_TIMEOUT = 0.1
 REQUEST_STATEMENT_TIMEOUT_MS = 200
 REQUEST_THREADS = 32
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 import time as monotonic_time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import time
 
 from sqlmodel import Session, col, select
@@ -28,12 +28,17 @@ class MenuLanguage:
     code: str
     digit: int
     tts_voice: str | None = None
-    prompt_urls: Mapping[str, str] = field(default_factory=dict)
+    prompt_urls: tuple[tuple[str, str], ...] = ()
+
+    def prompt_url(self, key: str) -> str | None:
+        """The association's recording of this sentence in this language, if it made one."""
+        return next((url for name, url in self.prompt_urls if name == key and url), None)
 
 
 @dataclass(frozen=True)
 class HelplineConfig:
-    """What a call to one of the association's numbers needs to know, read once and cached."""
+    """What a call to one of the association's numbers needs to know, read once and cached. Immutable and
+    hashable, so documents rendered from it can be cached too."""
 
     association_id: int
     number: str
@@ -79,7 +84,9 @@ def load_helpline(session: Session, number: str) -> HelplineConfig | None:
         name=association.name,
         default_language=association.default_language,
         languages=tuple(
-            MenuLanguage(lang.code, lang.digit, lang.tts_voice, dict(lang.prompt_urls or {}))
+            MenuLanguage(
+                lang.code, lang.digit, lang.tts_voice, tuple(sorted((lang.prompt_urls or {}).items()))
+            )
             for lang in languages
         ),
         backup_numbers=tuple(association.backup_numbers or ()),

@@ -60,11 +60,11 @@ class Speaker:
     """Says lines the way the association wants each language spoken."""
 
     def __init__(self, config: HelplineConfig | None) -> None:
-        self._config = config
+        self.config = config
 
     def add(self, target: VoiceResponse | Gather, line: Line) -> None:
-        menu_language = self._config.language(line.language) if self._config else None
-        recorded = menu_language.prompt_urls.get(line.key) if menu_language else None
+        menu_language = self.config.language(line.language) if self.config else None
+        recorded = menu_language.prompt_url(line.key) if menu_language else None
         if recorded:
             target.play(recorded)
             return
@@ -77,7 +77,14 @@ class Speaker:
 
 
 def render_menu(menu: Menu, speaker: Speaker, action: str) -> str:
-    """The menu in a one-key ``<Gather>``; no key still posts to ``action`` (empty ``Digits``)."""
+    """The menu in a one-key ``<Gather>``; no key still posts to ``action`` (empty ``Digits``). Menus are
+    pure functions of the association's configuration, so the document is rendered once and reused."""
+    return _render_menu(menu, speaker.config, action)
+
+
+@lru_cache(maxsize=1024)
+def _render_menu(menu: Menu, config: HelplineConfig | None, action: str) -> str:
+    speaker = Speaker(config)
     response = VoiceResponse()
     speaker.add_all(response, menu.intro)
     extra = {}
