@@ -77,7 +77,14 @@ def serve(port: int, data_dir: str, redis_url: str | None, database_url: str | N
         return Response(static, media_type="application/xml")
 
     uvicorn.run(
-        app, host="127.0.0.1", port=port, log_level="error", access_log=False, loop="uvloop", http="httptools"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="error",
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+        timeout_keep_alive=60,
     )
 
 
@@ -210,9 +217,19 @@ class Pool:
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = field(default_factory=list)
 
     async def send(self, raw: bytes) -> tuple[int, bytes]:
-        reader, writer = (
-            self.idle.pop() if self.idle else await asyncio.open_connection("127.0.0.1", self.port)
-        )
+        """One request; a kept-alive connection the server closed meanwhile is replaced once, as any
+        HTTP client does."""
+        if self.idle:
+            try:
+                return await self._send(self.idle.pop(), raw)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass
+        return await self._send(await asyncio.open_connection("127.0.0.1", self.port), raw)
+
+    async def _send(
+        self, connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], raw: bytes
+    ) -> tuple[int, bytes]:
+        reader, writer = connection
         try:
             writer.write(raw)
             await writer.drain()
@@ -236,6 +253,7 @@ class Result:
     latencies_ms: list[float]
     errors: int
     seconds: float
+    kinds: dict[str, int] = field(default_factory=dict)
 
     def percentile(self, q: float) -> float:
         if not self.latencies_ms:
@@ -248,6 +266,7 @@ class Result:
             f"{self.name:<34} n={len(self.latencies_ms):>6}  p50={self.percentile(0.5):7.2f} ms  "
             f"p99={self.percentile(0.99):7.2f} ms  p99.9={self.percentile(0.999):7.2f} ms  "
             f"max={max(self.latencies_ms, default=float('nan')):7.2f} ms  errors={self.errors}"
+            + (f" {self.kinds}" if self.kinds else "")
         )
 
 
@@ -260,14 +279,18 @@ async def open_loop(
     errors = 0
     start = time.perf_counter() + 0.05
 
+    kinds: dict[str, int] = {}
+
     async def one(raw: bytes, scheduled: float) -> None:
         nonlocal errors
         try:
             status, body = await pool.send(raw)
             if status != 200 or expect not in body:
                 errors += 1
-        except Exception:
+                kinds[f"HTTP {status}"] = kinds.get(f"HTTP {status}", 0) + 1
+        except Exception as exc:
             errors += 1
+            kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
             return
         latencies.append((time.perf_counter() - scheduled) * 1000)
 
@@ -279,7 +302,7 @@ async def open_loop(
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(raw, scheduled)))
     await asyncio.gather(*tasks)
-    return Result(name, latencies, errors, time.perf_counter() - start)
+    return Result(name, latencies, errors, time.perf_counter() - start, kinds)
 
 
 async def saturate(name: str, port: int, requests: list[bytes], concurrency: int = 64) -> Result:
