@@ -381,6 +381,8 @@ def run(args: argparse.Namespace) -> int:
                     )
                 )
                 degraded.append(result)
+        if args.servers and database_url:
+            drop_database(database_url)
     print()
     for result in (bare, signed, saturation, bare_saturation, *degraded):
         print(result.line())
@@ -409,6 +411,14 @@ def create_database() -> str:
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> int:
