@@ -434,6 +434,7 @@ class Simulator:
     def connect(self, bridge: Bridge) -> None:
         bridge.connected_at = self.clock.seconds
         for call in (bridge.dialer, bridge.other):
+            call.last_bridge = bridge
             other = bridge.party_of(call)
             if call.phone is not None:
                 call.phone.bridges.append(BridgeRecord(other.phone, call.sid, self.clock.seconds))

@@ -70,15 +70,30 @@ def dial(sim: Simulator, call: SimCall, verb: Element, doc_url: str) -> Step:
     unsupported = [noun.tag for noun in verb if noun.tag not in ("Number", "Queue")]
     if unsupported:
         sim.record_problem(call.sid, doc_url, f"<Dial> nouns not simulated: {unsupported}")
-    if queues:
-        outcome = yield from dial_queue(sim, call, queues[0], doc_url, timeout, limit)
-    elif numbers:
-        outcome = yield from _dial_numbers(sim, call, numbers, caller_id, timeout, limit)
-    else:
-        outcome = DialOutcome("failed")
+    started = sim.clock.seconds
+    try:
+        if queues:
+            outcome = yield from dial_queue(sim, call, queues[0], doc_url, timeout, limit)
+        elif numbers:
+            outcome = yield from _dial_numbers(sim, call, numbers, caller_id, timeout, limit)
+        else:
+            outcome = DialOutcome("failed")
+    except HungUp:
+        if action is not None:  # Twilio still tells the action how the Dial ended; the answer is ignored
+            params = call.params() + _dial_params(_outcome_at_hangup(sim, call, started))
+            sim.notify(action, params, verb.get("method", "POST"), call.sid)
+        raise
     if action is None:
         return None
     return Fetch(action, verb.get("method", "POST"), _dial_params(outcome))
+
+
+def _outcome_at_hangup(sim: Simulator, call: SimCall, started: float) -> DialOutcome:
+    bridge = call.last_bridge
+    if bridge is None or bridge.created_at < started or bridge.connected_at is None:
+        return DialOutcome("canceled")
+    ended = bridge.ended_at if bridge.ended_at is not None else sim.clock.seconds
+    return DialOutcome("completed", bridge.party_of(call).sid, int(ended - bridge.connected_at), bridged=True)
 
 
 def _dial_params(outcome: DialOutcome) -> list[tuple[str, str]]:

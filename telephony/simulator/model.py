@@ -62,6 +62,7 @@ class SimCall:
     enqueued_at: float | None = None
     dequeued_at: float | None = None
     bridge: Bridge | None = None
+    last_bridge: Bridge | None = None
     sequence: int = 0
     heard_since_gather: list[str] = field(default_factory=list)
 

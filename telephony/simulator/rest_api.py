@@ -100,6 +100,8 @@ class RestApi:
             raise RestError(400, 21201, "No 'To' number is specified")
         if not from_:
             raise RestError(400, 21213, "No 'From' number is specified")
+        if not re.fullmatch(r"\+[1-9]\d{7,14}", to):
+            raise RestError(400, 21211, f"Invalid 'To' Phone Number: {to[:4]}...")
         if from_ not in self.sim.numbers:
             raise RestError(400, 21210, f"The source phone number provided, {from_}, is not yet verified")
         if not _first(form, "Url") and not _first(form, "Twiml"):

@@ -195,14 +195,25 @@ def build_app(seen: Seen) -> FastAPI:
     return app
 
 
-@pytest.fixture
-def seen() -> Seen:
-    return Seen()
+@pytest.fixture(scope="session")
+def served() -> Iterator[tuple[str, Seen]]:
+    """One server for the session (starting uvicorn per test would dominate the run time)."""
+    shared = Seen()
+    with serve(build_app(shared)) as base_url:
+        yield base_url, shared
 
 
 @pytest.fixture
-def client(seen: Seen) -> Iterator[httpx.Client]:
-    with serve(build_app(seen)) as base_url, httpx.Client(base_url=base_url) as http:
+def seen(served: tuple[str, Seen]) -> Seen:
+    shared = served[1]
+    shared.forms.clear()
+    shared.unsigned.clear()
+    return shared
+
+
+@pytest.fixture
+def client(served: tuple[str, Seen], seen: Seen) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=served[0]) as http:
         yield http
 
 

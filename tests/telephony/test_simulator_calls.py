@@ -290,3 +290,28 @@ def test_paced_simulation_keeps_virtual_time_near_real_time(client: httpx.Client
         elapsed = time.monotonic() - started
         assert call.is_in_queue
         assert paced.clock.seconds <= (elapsed + 0.1) * 100
+
+
+def test_listener_hanging_up_ends_the_bridge_and_the_caller_continues_to_the_enqueue_action(
+    sim: Simulator, seen: Seen
+) -> None:
+    caller, call = _queue_caller(sim)
+    listener = sim.phone(LISTENER)
+    listener.respond("press 1", press="1")
+    rest = _rest(sim)
+    sid = rest.place_call(to=LISTENER, from_=HELPLINE, url=PUBLIC_BASE_URL + "/voice/listener")
+    sim.run_until(lambda: caller.is_bridged)
+    listener.hang_up(after=45)
+    sim.run_until(lambda: call.is_over)
+    done = seen.last("/voice/listener/done")
+    assert (done["DialCallStatus"], done["DialBridged"], done["DialCallSid"]) == (
+        "completed",
+        "true",
+        call.sid,
+    )
+    assert done["DialCallDuration"] == "45"
+    assert sim.get_call(sid).status == "completed"  # type: ignore[union-attr]
+    assert seen.last("/voice/queue-exit")["QueueResult"] == "bridged"
+    assert caller.speech()[-1] == "Thank you for calling."
+    assert not listener.has_heard("Thank you, the call has ended.")  # the listener had already gone
+    rest.close()

@@ -23,6 +23,12 @@ def test_unverified_from_number_is_twilio_error_21210(rest: RestClient) -> None:
     assert (error.value.code, error.value.status) == (21210, 400)
 
 
+def test_a_malformed_to_number_is_21211(rest: RestClient) -> None:
+    with pytest.raises(TelephonyError) as error:
+        rest.place_call(to="98123 45002", from_=HELPLINE, url=PUBLIC_BASE_URL + "/voice/listener")
+    assert (error.value.code, error.value.status) == (21211, 400)
+
+
 def test_unknown_call_is_404_and_wrong_credentials_are_401(sim: Simulator, rest: RestClient) -> None:
     with pytest.raises(TelephonyError) as missing:
         rest.redirect_call("CA" + "0" * 32, PUBLIC_BASE_URL + "/voice/incoming")
