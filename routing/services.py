@@ -143,8 +143,10 @@ def enqueue_contact(
     Call ``dispatch`` afterwards (or let the tick do it) to make the first offer."""
     if not language or len(language) > 16:
         raise InvalidConfigurationError("a language code is required", field="language")
-    roster = load_roster(session, association_id, now)
-    skip = excluded_ids(roster.listeners.values(), exclusion)
+    load_config(session, association_id)  # the association must exist
+    skip: set[int] = set()
+    if exclusion.institution.strip() or exclusion.city.strip():
+        skip = excluded_ids(load_roster(session, association_id, now).listeners.values(), exclusion)
     contact = Contact(
         id=_new_id(),
         association_id=association_id,

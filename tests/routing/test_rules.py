@@ -6,7 +6,7 @@ from datetime import date
 
 from routing import services as routing
 from routing.selection import Exclusion
-from schemas.tables import Channel, Proficiency
+from schemas.tables import Channel, Priority, Proficiency
 from tests.routing.conftest import Helpline
 
 N, F, C = Proficiency.native, Proficiency.fluent, Proficiency.conversational
@@ -129,3 +129,18 @@ def test_text_conversations_share_capacity_while_a_call_stays_exclusive(helpline
     assert helpline.live.listener(listener).state == "offered"
     assert helpline.live.contact(texts[2]).state == "offered"
     assert helpline.live.contact(call).state == "waiting"
+
+
+def test_a_freed_listener_takes_a_crisis_caller_before_a_harder_language(helpline: Helpline) -> None:
+    helpline.listener("Tamil", {"ta": N})
+    helpline.sync()
+    helpline.call("mr")  # nobody free speaks Marathi: the hardest language
+    helpline.at(1)
+    crisis = helpline.call("ta", priority=Priority.crisis)
+    helpline.dispatch()  # the Tamil listener takes the crisis call...
+    helpline.at(1)
+    crisis_two = helpline.call("ta", priority=Priority.crisis)
+    bilingual = helpline.listener("Both", {"ta": F, "mr": N}, on_shift=False)
+    helpline.sync()
+    offer = routing.listener_freed(helpline.session, helpline.live, bilingual, helpline.now, on_shift=True)
+    assert offer is not None and offer.contact_id == crisis_two != crisis

@@ -1,0 +1,301 @@
+"""Hypothesis stateful tests of the live state's invariants, against the real Redis.
+
+Random arrivals, claims, frees, accepts, declines, misses, expiries, ends, pauses and shift changes; after
+every step: each listener is in exactly one state and in exactly the pools that state allows; no listener
+holds two live offers or calls; and every offer made was within the contact's current policy step, to an
+eligible listener, not across an exclusion, longest-idle first (claims) or first-come-first-served within a
+priority and language (frees).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from app.services import Services
+from routing.live import PRIORITIES, ListenerRecord, LiveState, QueueQuery, pool_key
+from routing.policy import US, arrival_windows, speaker_pools, step_at
+from routing.roster import PolicyBook
+from routing.services import _score_range
+from schemas.policy import PolicySteps
+from schemas.tables import Proficiency
+
+N, F, C = Proficiency.native, Proficiency.fluent, Proficiency.conversational
+ASSOCIATION = 7
+RING = 20 * US
+ROSTER: dict[int, dict[str, Proficiency]] = {
+    1: {"ta": N},
+    2: {"ta": C, "hi": N},
+    3: {"mr": F, "hi": F},
+    4: {"mr": N},  # unverified: never joins a pool
+    5: {"hi": N, "ta": F},
+    6: {"mr": C},
+}
+INELIGIBLE = {4}
+POLICIES = PolicyBook(
+    ASSOCIATION,
+    {
+        "mr": PolicySteps.model_validate(
+            {
+                "steps": [
+                    {"kind": "listeners", "languages": ["mr"], "min_proficiency": "fluent", "seconds": 60},
+                    {
+                        "kind": "listeners",
+                        "languages": ["mr", "hi"],
+                        "min_proficiency": "fluent",
+                        "seconds": 60,
+                    },
+                    {"kind": "callback"},
+                ]
+            }
+        )
+    },
+)
+LANGUAGES = ("ta", "mr", "hi")
+
+
+def pools_of(listener_id: int) -> tuple[str, ...]:
+    return () if listener_id in INELIGIBLE else speaker_pools(ROSTER[listener_id])
+
+
+@dataclass
+class Contact:
+    contact_id: str
+    language: str
+    priority: str
+    kind: str
+    arrival: int
+    skip: frozenset[int] = field(default_factory=frozenset)
+
+
+class LiveMachine(RuleBasedStateMachine):
+    def __init__(self, client: object) -> None:
+        super().__init__()
+        self.live = LiveState(client)  # type: ignore[arg-type]
+        self.live.client.flushdb()
+        self.live.mark_built("test")
+        self.now = 1_800_000_000 * US
+        self.contacts: dict[str, Contact] = {}
+        self.on_shift = {i: True for i in ROSTER}
+        self.paused = {i: False for i in ROSTER}
+        self._sync(list(ROSTER))
+        self._ids = 0
+
+    def _new_id(self, kind: str) -> str:
+        """Deterministic ids, so hypothesis can replay a failing run exactly."""
+        self._ids += 1
+        return f"{kind}{self._ids:06d}"
+
+    def _sync(self, ids: list[int]) -> None:
+        self.live.sync_listeners(
+            [
+                ListenerRecord(i, ASSOCIATION, pools_of(i), self.on_shift[i], self.paused[i], 2, 3)
+                for i in ids
+            ],
+            self.now,
+        )
+
+    def _step_admits(self, contact: Contact, listener_id: int) -> bool:
+        choice = step_at(POLICIES.policy_for(contact.language), (self.now - contact.arrival) / US)
+        return bool(set(choice.pools) & set(pools_of(listener_id)))
+
+    def _eligible(self, contact: Contact, listener_id: int) -> bool:
+        return self._step_admits(contact, listener_id) and listener_id not in contact.skip
+
+    def _waiting(self) -> list[Contact]:
+        return [
+            self.contacts[c.contact_id]
+            for c in self.live.waiting(ASSOCIATION)
+            if c.contact_id in self.contacts
+        ]
+
+    # ---- rules ----
+
+    @rule(seconds=st.sampled_from([0, 1, 5, 30, 61]))
+    def advance(self, seconds: int) -> None:
+        self.now += seconds * US
+
+    @rule(
+        language=st.sampled_from(LANGUAGES),
+        priority=st.sampled_from(PRIORITIES),
+        kind=st.sampled_from(["voice", "voice", "text"]),
+        skip=st.frozensets(st.sampled_from(sorted(ROSTER)), max_size=2),
+    )
+    def arrive(self, language: str, priority: str, kind: str, skip: frozenset[int]) -> None:
+        self.now += 1  # arrivals are distinct in time
+        contact = Contact(self._new_id("c"), language, priority, kind, self.now, skip)
+        assert self.live.enqueue(contact.contact_id, ASSOCIATION, kind, language, priority, self.now, skip)
+        self.contacts[contact.contact_id] = contact
+
+    @precondition(lambda self: bool(self.contacts))
+    @rule(data=st.data())
+    def claim(self, data: st.DataObject) -> None:
+        waiting = self._waiting()
+        if not waiting:
+            return
+        contact = data.draw(st.sampled_from(waiting))
+        choice = step_at(POLICIES.policy_for(contact.language), (self.now - contact.arrival) / US)
+        # who should win: eligible, available, longest idle (ties: lowest id)
+        candidates = {
+            listener_id: idle
+            for suffix in choice.pools
+            for listener_id, idle in self.live.pool_members(ASSOCIATION, contact.kind, suffix).items()
+            if listener_id not in contact.skip
+        }
+        offer_id = self._new_id("o")
+        got = self.live.claim(
+            contact.contact_id, choice.pools, self.now, self.now + RING, offer_id, choice.index
+        )
+        if not candidates:
+            assert got is None
+            return
+        expected = min(candidates, key=lambda i: (candidates[i], i))
+        assert got == expected
+        self._check_offer(offer_id, contact, got)
+
+    @rule(listener_id=st.sampled_from(sorted(ROSTER)))
+    def free(self, listener_id: int) -> None:
+        """A listener frees up (or is poked while free): the contact chosen must be the right one."""
+        before = self.live.listener(listener_id)
+        assert before is not None
+        waiting = self._waiting()
+        queries = []
+        pools = set(pools_of(listener_id))
+        for language in sorted(set(POLICIES.explicit) | set(ROSTER[listener_id])):
+            windows = arrival_windows(POLICIES.policy_for(language), pools, self.now)
+            if windows and pools:
+                scored = tuple(_score_range(w) for w in windows)
+                queries += [QueueQuery(kind, language, scored) for kind in ("voice", "text")]
+        offer_id = self._new_id("o")
+        release = "wrapup" if before.state == "wrapup" else ""
+        freed = self.live.free_listener(listener_id, self.now, self.now + RING, offer_id, queries, release)
+        if freed.contact_id is None:
+            if before.state in ("available", "paused", "offline") or release:
+                after = self.live.listener(listener_id)
+                assert after is not None
+                if after.state == "available":
+                    assert not [
+                        c for c in waiting if self._eligible(c, listener_id) and self._has_room(after, c.kind)
+                    ]
+            return
+        contact = self.contacts[freed.contact_id]
+        self._check_offer(offer_id, contact, listener_id)
+        others = [c for c in waiting if c.contact_id != contact.contact_id and self._eligible(c, listener_id)]
+        others = [c for c in others if self._has_room(before, c.kind)]
+        if contact.priority == "normal":
+            assert not [c for c in others if c.priority == "crisis"], "a crisis contact was passed over"
+        same = [
+            c
+            for c in others
+            if (c.language, c.kind, c.priority) == (contact.language, contact.kind, contact.priority)
+        ]
+        assert all(c.arrival > contact.arrival for c in same), "first come, first served within a priority"
+
+    @staticmethod
+    def _has_room(listener: object, kind: str) -> bool:
+        texts, capacity = listener.texts, listener.capacity  # type: ignore[attr-defined]
+        return texts == 0 if kind == "voice" else texts < capacity
+
+    def _offers(self) -> list[str]:
+        return [v.decode() for v in self.live.client.zrange("sv:deadlines", 0, -1)]
+
+    @precondition(lambda self: bool(self.contacts))
+    @rule(data=st.data(), action=st.sampled_from(["accept", "decline", "miss"]))
+    def answer(self, data: st.DataObject, action: str) -> None:
+        offers = self._offers()
+        if not offers:
+            return
+        offer_id = data.draw(st.sampled_from(offers))
+        if action == "accept":
+            self.live.accept(offer_id, self.now)
+        else:
+            self.live.drop_offer(offer_id, self.now, "declined" if action == "decline" else "missed")
+
+    @rule()
+    def expire(self) -> None:
+        for dropped in self.live.expire_due(self.now):
+            assert dropped.listener_id in ROSTER
+
+    @precondition(lambda self: bool(self.contacts))
+    @rule(data=st.data(), wrap=st.sampled_from([0, 10 * US]))
+    def finish(self, data: st.DataObject, wrap: int) -> None:
+        contact_id = data.draw(st.sampled_from(sorted(self.contacts)))
+        self.live.finish(contact_id, self.now, self.now + wrap)
+        del self.contacts[contact_id]
+
+    @rule(listener_id=st.sampled_from(sorted(ROSTER)), paused=st.booleans(), on_shift=st.booleans())
+    def roster_change(self, listener_id: int, paused: bool, on_shift: bool) -> None:
+        self.paused[listener_id], self.on_shift[listener_id] = paused, on_shift
+        self._sync([listener_id])
+
+    @precondition(lambda self: bool(self.contacts))
+    @rule(data=st.data())
+    def callback(self, data: st.DataObject) -> None:
+        self.live.request_callback(data.draw(st.sampled_from(sorted(self.contacts))))
+
+    # ---- checks ----
+
+    def _check_offer(self, offer_id: str, contact: Contact, listener_id: int) -> None:
+        assert listener_id not in INELIGIBLE, "offered to an ineligible listener"
+        assert listener_id not in contact.skip, "offered across an exclusion"
+        assert self._step_admits(contact, listener_id), "offered outside the current policy step"
+        offer = self.live.offer(offer_id)
+        assert offer is not None and (offer.contact_id, offer.listener_id) == (
+            contact.contact_id,
+            listener_id,
+        )
+
+    @invariant()
+    def one_state_and_the_right_pools(self) -> None:
+        listeners = self.live.listeners(ASSOCIATION)
+        assert set(listeners) == set(ROSTER), "a listener was lost"
+        for listener_id, live in listeners.items():
+            assert live.state in {"available", "paused", "offline", "offered", "busy", "wrapup"}
+            for kind in ("voice", "text"):
+                room = self._has_room(live, kind)
+                for suffix in speaker_pools(ROSTER[listener_id]):
+                    key = pool_key(ASSOCIATION, kind, suffix)
+                    member = self.live.client.zscore(key, listener_id) is not None
+                    should = live.state == "available" and room and suffix in pools_of(listener_id)
+                    assert member == should, (listener_id, live.state, kind, suffix)
+
+    @invariant()
+    def at_most_one_offer_or_call(self) -> None:
+        holders: dict[int, int] = {}
+        for offer_id in self._offers():
+            offer = self.live.offer(offer_id)
+            assert offer is not None
+            holders[offer.listener_id] = holders.get(offer.listener_id, 0) + 1
+        for contact_id in self.contacts:
+            contact = self.live.contact(contact_id)
+            if contact is not None and contact.state == "connected" and contact.kind == "voice":
+                assert contact.listener_id is not None
+                holders[contact.listener_id] = holders.get(contact.listener_id, 0) + 1
+        assert all(n == 1 for n in holders.values()), holders
+        for listener_id, live in self.live.listeners(ASSOCIATION).items():
+            assert (live.state == "offered") == (listener_id in holders and bool(live.offer_id))
+            if live.state == "busy":
+                assert holders.get(listener_id) == 1
+
+
+@pytest.mark.parametrize("examples", [60])
+def test_live_state_invariants(services: Services, examples: int) -> None:
+    run_state_machine_as_test(
+        lambda: LiveMachine(services.redis),
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=40,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
