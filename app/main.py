@@ -12,6 +12,7 @@ from app.api import api_router
 from app.errors import install_error_handlers
 from app.services import Services, build_services
 from app.webhooks import messaging
+from app.webhooks import voice as voice_webhooks
 from routing.language_detection import warm_up
 from schemas.settings import Settings, load_settings
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The language models take about a second to load: load them before the first message, not during it.
         warm_up()
+        warm_helplines(services)
         yield
 
     app = FastAPI(
@@ -38,9 +40,27 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(messaging.router)
+    app.include_router(voice_webhooks.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     return app
 
 
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
+
+
+def warm_helplines(services: Services) -> None:
+    """Load every voice number's association in the background, so even the first degraded answer speaks
+    its languages; a database that is down must not hold up start-up."""
+    import threading
+
+    from sqlmodel import Session
+
+    def warm() -> None:
+        try:
+            with Session(services.fast_engine) as session:
+                services.helplines.warm(session)
+        except Exception:
+            logger.exception("could not warm the helpline cache; it fills on first use")
+
+    threading.Thread(target=warm, name="samvaad-warm-helplines", daemon=True).start()

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import redis
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy.engine import Engine
 
 from routing.clock import Clock, SystemClock
 from routing.connections import open_redis
+from routing.helplines import HelplineCache
 from routing.phones import PhoneVault
 from schemas.database import make_engine
 from schemas.settings import Settings
+
+# The request path of a voice webhook must answer within its deadline: Redis and PostgreSQL answer in
+# milliseconds or not at all, and nothing is retried there.
+REQUEST_REDIS_TIMEOUT = 0.1
+REQUEST_STATEMENT_TIMEOUT_MS = 200
+REQUEST_THREADS = 32
 
 
 @dataclass
@@ -21,13 +32,66 @@ class Services:
     redis: redis.Redis
     vault: PhoneVault
     clock: Clock = field(default_factory=SystemClock)
+    request_redis: Redis | None = None
+    request_engine: Engine | None = None
+    helplines: HelplineCache = field(default_factory=HelplineCache)
+    request_pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="samvaad-request")
+    )
+
+    @property
+    def fast_redis(self) -> Redis:
+        """The request path's Redis: short timeouts, no retries (the main client is for jobs)."""
+        return self.request_redis or self.redis
+
+    @property
+    def fast_engine(self) -> Engine:
+        """The request path's database engine: short connect and statement timeouts on PostgreSQL."""
+        return self.request_engine or self.engine
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    main_redis = open_redis(settings)
+    engine = make_engine(settings.resolved_database_url)
     return Services(
         settings=settings,
-        engine=make_engine(settings.resolved_database_url),
-        redis=open_redis(settings),
+        engine=engine,
+        redis=main_redis,
         vault=PhoneVault(settings.phone_hash_secret or "", settings.encryption_key or ""),
         clock=clock or SystemClock(),
+        request_redis=open_request_redis(settings, main_redis),
+        request_engine=open_request_engine(settings, engine),
+    )
+
+
+def open_request_redis(settings: Settings, main: redis.Redis) -> redis.Redis:
+    """A second client to the same Redis that fails fast: a slow or dead Redis costs one short timeout."""
+    options = {
+        "socket_timeout": REQUEST_REDIS_TIMEOUT,
+        "socket_connect_timeout": REQUEST_REDIS_TIMEOUT,
+        "retry": Retry(NoBackoff(), 0),
+        "health_check_interval": 0,
+    }
+    if settings.redis_url:
+        return redis.Redis.from_url(settings.redis_url, **options)  # type: ignore[arg-type]
+    socket_file = getattr(main, "socket_file", None)
+    if socket_file is None:
+        return main
+    return redis.Redis(unix_socket_path=socket_file, **options)  # type: ignore[arg-type]
+
+
+def open_request_engine(settings: Settings, main: Engine) -> Engine:
+    """On PostgreSQL, connections that give up quickly; SQLite is a local file and shares the main engine."""
+    url = settings.resolved_database_url
+    if not url.startswith("postgresql"):
+        return main
+    return make_engine(
+        url,
+        connect_args={
+            "connect_timeout": 2,
+            "options": f"-c statement_timeout={REQUEST_STATEMENT_TIMEOUT_MS}",
+        },
+        pool_timeout=0.2,
+        pool_pre_ping=False,
+        pool_size=REQUEST_THREADS,
     )

@@ -56,6 +56,16 @@ class Settings(BaseSettings):
     embedded_worker: bool = Field(
         True, description="Run an RQ worker inside `samvaad serve` (embedded default)"
     )
+    voice_deadline_ms: int = Field(
+        250, ge=50, le=10000, description="A voice webhook's budget before it answers the degraded TwiML"
+    )
+    fallback_languages: str = Field(
+        "hi,en", description="Languages of the degraded answer when the number's association is unknown"
+    )
+    hold_music_url: str = Field("", description="Audio played between wait announcements; empty: silence")
+    crisis_max_wait_seconds: int = Field(
+        120, ge=10, description="A caller who pressed 0 goes to the crisis line after this wait at most"
+    )
 
     @property
     def is_production(self) -> bool:

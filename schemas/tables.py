@@ -321,3 +321,79 @@ class TextMessage(SQLModel, table=True):
     relay_parts: int = Field(default=0)
     body_encrypted: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     purge_after: datetime | None = utc_column(nullable=True)
+
+
+class VoiceCall(SQLModel, table=True):
+    """One call leg Samvaad handles, keyed by the provider's call id (never a phone number): which
+    association and language, the contact it carries, and why it left the queue. Webhooks look their
+    state up here, so a repeated or reordered delivery finds what the first one decided."""
+
+    __tablename__ = "voice_calls"
+
+    call_sid: str = Field(primary_key=True, max_length=64)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    helpline: str = Field(max_length=32)
+    language: str = Field(max_length=16)
+    contact_id: str | None = Field(default=None, max_length=36, index=True)
+    queue_sid: str | None = Field(default=None, max_length=64)
+    exit_reason: str = Field(default="", max_length=20)
+    created_at: datetime = utc_column()
+    ended_at: datetime | None = utc_column(nullable=True)
+
+
+class VoiceOffer(SQLModel, table=True):
+    """An offer being rung to a listener: the listener's call leg and what became of it."""
+
+    __tablename__ = "voice_offers"
+
+    offer_id: str = Field(primary_key=True, max_length=36)
+    contact_id: str = Field(max_length=36, index=True)
+    listener_id: int = Field(foreign_key="listeners.id", ondelete="CASCADE")
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    helpline: str = Field(max_length=32)
+    call_sid: str | None = Field(default=None, max_length=64, index=True)
+    callback_id: str | None = Field(default=None, max_length=36)
+    outcome: str = Field(default="", max_length=20)
+    created_at: datetime = utc_column()
+
+
+class WebhookEffect(SQLModel, table=True):
+    """A side effect a webhook already had: Twilio may deliver a request several times, and only the first
+    delivery acts (the unique key is the claim)."""
+
+    __tablename__ = "webhook_effects"
+    __table_args__ = (UniqueConstraint("call_sid", "effect", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_sid: str = Field(max_length=64)
+    effect: str = Field(max_length=40)
+    key: str = Field(default="", max_length=64)
+    at: datetime = utc_column()
+
+
+class CallbackStatus(StrEnum):
+    scheduled = "scheduled"
+    calling = "calling"
+    connected = "connected"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class Callback(SQLModel, table=True):
+    """A caller asked to be called back. Their number is kept encrypted only until the callback is done."""
+
+    __tablename__ = "callbacks"
+
+    id: str = Field(primary_key=True, max_length=36)
+    contact_id: str = Field(max_length=36, index=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    language: str = Field(max_length=16)
+    helpline: str = Field(max_length=32)
+    number_encrypted: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    attempts: int = Field(default=0)
+    max_attempts: int = Field(default=3)
+    status: CallbackStatus = Field(default=CallbackStatus.scheduled, sa_type=enum_type(CallbackStatus))
+    outcome: str = Field(default="", max_length=40)
+    next_attempt_at: datetime | None = utc_column(nullable=True)
+    created_at: datetime = utc_column()
+    finished_at: datetime | None = utc_column(nullable=True)

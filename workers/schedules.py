@@ -24,9 +24,11 @@ def schedules() -> list[Schedule]:
         purge_message_bodies,
         sweep_text_offers,
     )
+    from workers.voice_jobs import sweep_voice_offers
 
     return [
         Schedule(routing_tick, TICK_SECONDS),
+        Schedule(sweep_voice_offers, 2),
         Schedule(sweep_text_offers, TEXT_SWEEP_SECONDS),
         Schedule(close_idle_conversations, IDLE_SWEEP_SECONDS),
         Schedule(purge_message_bodies, PURGE_SECONDS),

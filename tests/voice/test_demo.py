@@ -1,0 +1,21 @@
+"""`samvaad demo` tells four calls end to end, and no phone number of anyone appears in what it prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.demo_call import CALLERS, LISTENERS, run_demo
+
+
+def test_the_demo_answers_every_caller_and_prints_no_number(tmp_path: Path) -> None:
+    lines: list[str] = []
+    assert run_demo(tmp_path, out=lines.append) == 0
+    printed = "\n".join(lines)
+    assert printed.count("answered by: ") == len(CALLERS)
+    assert "answered by: nobody" not in printed
+    assert all(caller.number not in printed for caller in CALLERS)
+    assert "+91984500" not in printed  # the listeners' numbers
+    assert {name for name, _, _ in LISTENERS} <= {
+        line.split(": ", 1)[1] for line in lines if "answered by" in line
+    }
+    assert "[bn-IN, Google.bn-IN-Standard-C]" in printed and "[ta-IN, Google.ta-IN-Standard-C]" in printed

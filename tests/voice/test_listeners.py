@@ -1,0 +1,51 @@
+"""A listener who does not answer, whose voicemail answers, or who declines: the next listener is rung."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from schemas.tables import Proficiency, VoiceOffer
+from telephony.simulator import Phone
+from tests.voice.conftest import HELPLINE, VoiceHelpline
+
+HI = {"hi": Proficiency.native}
+
+
+def _call_in_hindi(voice: VoiceHelpline) -> Phone:
+    caller = voice.caller("caller", "+919800000021")
+    caller.respond("ओड़िया", press="1")
+    caller.call(HELPLINE)
+    return caller
+
+
+@pytest.mark.parametrize(
+    ("first_phone", "outcome"),
+    [
+        ({"answer_after": None}, "no-answer"),
+        ({"voicemail_after": 1.0, "answer_after": None}, "voicemail"),
+        ({}, "declined"),
+    ],
+)
+def test_the_next_listener_is_rung_when_the_first_does_not_take_the_call(
+    voice: VoiceHelpline, first_phone: dict[str, float | None], outcome: str
+) -> None:
+    sim = voice.sim
+    first = voice.listener("Asha", HI, prompt_language="hi", **first_phone)  # type: ignore[arg-type]
+    if outcome == "declined":
+        first.respond(".", press="2")
+    second = voice.listener("Chitra", HI, prompt_language="hi")
+    second.respond(".", press="1")
+    caller = _call_in_hindi(voice)
+
+    sim.run_until(lambda: caller.is_bridged, timeout=40)
+
+    assert caller.bridged_with == [second]
+    assert not first.is_on_call
+    with Session(voice.services.engine) as session:
+        outcomes = {o.listener_id: o.outcome for o in session.exec(select(VoiceOffer)).all()}
+    assert outcomes[voice.listeners["Asha"]] == outcome
+    assert outcomes[voice.listeners["Chitra"]] == "connected"
+    if outcome == "voicemail":
+        assert all(not h.by_machine or h.kind != "bridged" for h in first.transcript)
+    sim.assert_no_errors()

@@ -1,0 +1,209 @@
+"""The webhooks themselves: signatures, idempotency under repeated and reordered deliveries, valid TwiML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from app.services import Services
+from routing import services as routing
+from routing import voice_calls
+from routing.live import LiveState
+from schemas.tables import (
+    Contact,
+    ContactStatus,
+    Listener,
+    ListenerLanguage,
+    Proficiency,
+    Shift,
+    VoiceCall,
+    WebhookEffect,
+)
+from telephony.simulator import WebhookDriver
+from tests.voice.conftest import HELPLINE, SHIFT_START, START, make_association
+
+CALLER = "+919800000031"
+ACCOUNT = "AC" + "0" * 32
+
+
+class FixedClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+@dataclass
+class Hooks:
+    services: Services
+    driver: WebhookDriver
+    http: httpx.Client
+    association_id: int
+
+    def post(self, path: str, **params: str) -> Any:
+        return self.driver.send(self.services.settings.public_base_url + path, list(params.items()))
+
+    def count(self, table: type[Any]) -> int:
+        with Session(self.services.engine) as session:
+            return len(session.exec(select(table)).all())
+
+
+def call_params(call_sid: str, **extra: str) -> dict[str, str]:
+    return {
+        "CallSid": call_sid,
+        "AccountSid": ACCOUNT,
+        "From": CALLER,
+        "To": HELPLINE,
+        "CallStatus": "in-progress",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
+
+
+@pytest.fixture
+def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
+    base_url, _ = live_app
+    app_services.clock = FixedClock(START)
+    with httpx.Client(base_url=base_url, timeout=30) as http, Session(app_services.engine) as session:
+        association_id = make_association(session)
+        routing.rebuild(session, LiveState(app_services.redis), START)
+        driver = WebhookDriver(
+            http, app_services.settings.public_base_url, app_services.settings.twilio_auth_token or ""
+        )
+        yield Hooks(app_services, driver, http, association_id)
+
+
+def add_listener(hooks: Hooks, name: str = "Asha") -> int:
+    services = hooks.services
+    with Session(services.engine) as session:
+        row = Listener(
+            association_id=hooks.association_id,
+            name=name,
+            phone_encrypted=services.vault.encrypt("+919845099999"),
+            phone_hash=services.vault.fingerprint("+919845099999"),
+            phone_last4="9999",
+            registration_verified=True,
+            training_valid_until=date(2027, 12, 31),
+            created_at=START,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        session.add(ListenerLanguage(listener_id=row.id, code="hi", proficiency=Proficiency.native))
+        session.add(
+            Shift(
+                association_id=hooks.association_id,
+                listener_id=row.id,
+                starts_at=SHIFT_START,
+                duration_minutes=480,
+            )
+        )
+        session.commit()
+        routing.sync_roster(session, LiveState(services.redis), hooks.association_id, START)
+        return row.id
+
+
+def test_an_unsigned_or_forged_request_gets_403_and_changes_nothing(hooks: Hooks) -> None:
+    menu = "/twilio/voice/menu?kind=languages&attempt=1"
+    params = call_params("CA" + "1" * 32, Digits="1")
+    forged = WebhookDriver(hooks.http, hooks.services.settings.public_base_url, "not-the-token")
+    assert forged.send(hooks.services.settings.public_base_url + menu, list(params.items())).status == 403
+    internal = WebhookDriver(
+        hooks.http, str(hooks.http.base_url), hooks.services.settings.twilio_auth_token or ""
+    )
+    assert (
+        internal.send(str(hooks.http.base_url) + menu, list(params.items())).status == 403
+    )  # behind a proxy
+    assert hooks.http.post(menu, data=params).status_code == 403
+    assert (hooks.count(Contact), hooks.count(VoiceCall), hooks.count(WebhookEffect)) == (0, 0, 0)
+    assert hooks.post(menu, **params).status == 200  # the same request, properly signed, acts
+
+
+def test_a_menu_choice_delivered_six_times_at_once_enqueues_one_contact(hooks: Hooks) -> None:
+    params = call_params("CA" + "2" * 32, Digits="1")
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(
+            pool.map(lambda _: hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **params), range(6))
+        )
+    assert {a.status for a in answers} == {200}
+    assert len({a.body for a in answers}) == 1
+    assert "<Enqueue" in answers[0].body
+    assert hooks.count(Contact) == 1 and hooks.count(VoiceCall) == 1
+
+
+def test_reordered_and_repeated_status_callbacks_miss_an_offer_once(hooks: Hooks) -> None:
+    listener_id = add_listener(hooks)
+    hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **call_params("CA" + "3" * 32, Digits="1"))
+    services = hooks.services
+    with Session(services.engine, expire_on_commit=False) as session:
+        contact = session.exec(select(Contact)).one()
+        assert contact.status == ContactStatus.offered and contact.offer_id
+        offer = voice_calls.prepare_offer(session, contact.offer_id, START)
+        assert offer is not None
+    listener_leg = {
+        "CallSid": "CA" + "4" * 32,
+        "AccountSid": ACCOUNT,
+        "From": HELPLINE,
+        "To": "+919845099999",
+    }
+    status = f"/twilio/voice/listener-status?offer={offer.offer_id}"
+    deliveries = [
+        ("no-answer", "3"),
+        ("initiated", "0"),
+        ("no-answer", "3"),
+        ("ringing", "1"),
+        ("no-answer", "3"),
+    ]
+    for call_status, sequence in deliveries:
+        answer = hooks.post(status, **listener_leg, CallStatus=call_status, SequenceNumber=sequence)
+        assert answer.status == 204
+    live = LiveState(services.redis).listener(listener_id)
+    assert live is not None and live.misses == 1
+    with Session(services.engine) as session:
+        assert session.exec(select(Contact)).one().status in (ContactStatus.waiting, ContactStatus.offered)
+
+
+def test_every_answer_is_valid_twiml(hooks: Hooks) -> None:
+    sid = "CA" + "5" * 32
+    answers = [
+        hooks.post("/twilio/voice/incoming", **call_params(sid)),
+        hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **call_params(sid, Digits="")),
+        hooks.post("/twilio/voice/menu?kind=languages&attempt=2", **call_params(sid, Digits="7")),
+        hooks.post(
+            "/twilio/voice/wait",
+            **call_params(sid, QueueSid="QU" + "1" * 32, QueuePosition="1", QueueTime="5"),
+        ),
+        hooks.post("/twilio/voice/wait-input", **call_params(sid, Digits="5")),
+        hooks.post("/twilio/voice/queue-exit", **call_params(sid, QueueResult="hangup")),
+        hooks.post("/twilio/voice/whisper?offer=missing", **call_params("CA" + "6" * 32)),
+        hooks.post("/twilio/voice/accept?offer=missing", **call_params("CA" + "6" * 32, Digits="1")),
+        hooks.post("/twilio/voice/fallback", **call_params(sid, ErrorCode="11200")),
+        hooks.post("/twilio/voice/incoming", **call_params(sid, To="+10000000000")),  # not our number
+        hooks.post("/twilio/voice/menu", CallSid=sid, To=HELPLINE),  # parameters missing
+    ]
+    for answer in answers:
+        assert answer.status == 200, answer.url
+        assert answer.content_type.startswith("application/xml")
+        assert ET.fromstring(answer.raw).tag == "Response"
+
+
+def test_speech_names_a_language_where_twilio_recognises_speech(hooks: Hooks) -> None:
+    sid = "CA" + "7" * 32
+    menu = hooks.post("/twilio/voice/incoming", **call_params(sid))
+    gather = ET.fromstring(menu.raw).find("Gather")
+    assert gather is not None and gather.get("input") == "dtmf speech" and gather.get("language") == "hi-IN"
+    chosen = hooks.post(
+        "/twilio/voice/menu?kind=languages&attempt=1",
+        **call_params(sid, SpeechResult="Tamil", Confidence="0.9"),
+    )
+    assert ET.fromstring(chosen.raw).findtext("Enqueue", "").endswith("-ta")

@@ -1,0 +1,302 @@
+"""Voice jobs: ring a listener for an offer, bring the caller over when they accept, call back.
+
+Webhook handlers never call the provider's REST API on the request path; they enqueue these. Each job takes
+ids, looks everything up, and is safe to run twice (a claim in ``webhook_effects`` lets one run act). Phone
+numbers are decrypted here, only for the call being placed, and never logged unmasked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from rq import Queue
+from rq import Retry as JobRetry
+
+from routing import call_flow as flow
+from routing import call_records as records
+from routing import callbacks, voice_calls
+from routing import services as routing
+from routing.live import LiveState
+from routing.phones import mask
+from schemas.tables import CallbackStatus, Contact, Listener
+from telephony.errors import TelephonyError
+from telephony.rest import RestClient
+from telephony.voice_twiml import Urls
+from workers.scope import QUEUE_NAME, JobScope, job_scope
+
+logger = logging.getLogger(__name__)
+
+WHISPER_ALLOWANCE_SECONDS = 12  # the whisper and "press 1" must fit in the offer's ring time too
+MIN_RING_SECONDS = 8
+CALLBACK_RING_SECONDS = 30
+CALLBACK_RETRY = JobRetry(max=3, interval=[10, 30, 120])
+RING_RETRY = JobRetry(max=2, interval=[1, 2])
+
+
+def rest_client(scope: JobScope) -> RestClient:
+    settings = scope.settings
+    return RestClient(
+        settings.twilio_account_sid, settings.twilio_auth_token or "", base_url=settings.twilio_api_base_url
+    )
+
+
+def urls(scope: JobScope) -> Urls:
+    return Urls(scope.settings.public_base_url)
+
+
+# ---- enqueueing (from webhook handlers and from jobs) ----
+
+
+def enqueue_offer_calls(queue: Queue, offers: Iterable[routing.Offer]) -> None:
+    for offer in offers:
+        if offer.kind == "voice":
+            queue.enqueue(offer_call, offer.offer_id, job_id=f"offer-{offer.offer_id}", retry=RING_RETRY)
+
+
+def enqueue_bridge(queue: Queue, offer_id: str) -> None:
+    queue.enqueue(bridge_caller, offer_id, job_id=f"bridge-{offer_id}", retry=RING_RETRY)
+
+
+def _queue(scope: JobScope) -> Queue:
+    return Queue(QUEUE_NAME, connection=scope.redis)
+
+
+# ---- ringing the listener ----
+
+
+def offer_call(offer_id: str) -> None:
+    """Ring the offered listener from the helpline number; their answer runs the whisper. A second run, or
+    an offer already gone, does nothing."""
+    with job_scope() as scope:
+        now = scope.clock.now()
+        offer = voice_calls.prepare_offer(scope.session, offer_id, now)
+        if offer is None or offer.call_sid or offer.outcome:
+            return
+        contact = scope.session.get(Contact, offer.contact_id)
+        listener = scope.session.get(Listener, offer.listener_id)
+        if contact is None or listener is None:
+            return
+        if offer.callback_id is not None and not _callback_hours_open(scope, offer.helpline, now):
+            _postpone_callback(scope, contact.id, now)
+            return
+        if not records.claim_effect(scope.session, offer_id, "ring", "", now):
+            return
+        ring = _ring_seconds(contact, now)
+        rest = rest_client(scope)
+        try:
+            _ensure_queue(rest, flow.offer_queue_name(offer_id))
+            call_sid = rest.place_call(
+                to=scope.vault.decrypt(listener.phone_encrypted),
+                from_=offer.helpline,
+                url=urls(scope).to("/twilio/voice/whisper", offer=offer_id),
+                status_callback=urls(scope).to("/twilio/voice/listener-status", offer=offer_id),
+                timeout=ring,
+                machine_detection="Enable",
+            )
+        except TelephonyError:
+            records.release_effect(scope.session, offer_id, "ring", "")
+            raise
+        finally:
+            rest.close()
+        records.set_offer_outcome(scope.session, offer, "", call_sid)
+        logger.info("listener rung offer=%s listener=%s ring=%ds", offer_id, mask(listener.phone_last4), ring)
+
+
+def _ring_seconds(contact: Contact, now: datetime) -> int:
+    """Ring until the offer's deadline, leaving time for the whisper and the keypress."""
+    if contact.offer_deadline_us is None:
+        return MIN_RING_SECONDS
+    left = contact.offer_deadline_us / 1_000_000 - now.timestamp()
+    return max(MIN_RING_SECONDS, int(left) - WHISPER_ALLOWANCE_SECONDS)
+
+
+def _ensure_queue(rest: RestClient, name: str) -> None:
+    """The offer's own queue must exist before the listener dials it (an unknown queue fails the Dial)."""
+    if rest.find_queue(name) is not None:
+        return
+    try:
+        rest.create_queue(name)
+    except TelephonyError as exc:
+        if exc.code != 22003:  # created meanwhile by another run
+            raise
+
+
+# ---- bringing the caller to the listener ----
+
+
+def bridge_caller(offer_id: str) -> None:
+    """The listener pressed 1: move exactly this caller out of the language queue into the offer's queue,
+    which the listener is dialling (or call them back, for a callback)."""
+    with job_scope() as scope:
+        now = scope.clock.now()
+        offer = records.get_offer(scope.session, offer_id)
+        if offer is None or offer.outcome != "accepted":
+            return
+        if offer.callback_id is not None:
+            _queue(scope).enqueue(
+                run_callback,
+                offer.callback_id,
+                offer_id,
+                job_id=f"callback-{offer.callback_id}-{offer_id}",
+                retry=CALLBACK_RETRY,
+            )
+            return
+        if not records.claim_effect(scope.session, offer_id, "bridge", "", now):
+            return
+        call = records.get_call_for_contact(scope.session, offer.contact_id)
+        rest = rest_client(scope)
+        try:
+            if call is None or call.queue_sid is None:
+                raise TelephonyError(code=None, status=404, message="caller not queued")
+            rest.dequeue_member(
+                call.queue_sid, call.call_sid, urls(scope).to("/twilio/voice/bridge", offer=offer_id)
+            )
+            records.set_offer_outcome(scope.session, offer, "connected")
+        except TelephonyError as exc:
+            if exc.status != 404 and exc.code not in (20404, 21220):
+                records.release_effect(scope.session, offer_id, "bridge", "")
+                raise
+            logger.info("caller gone before the bridge offer=%s", offer_id)
+            _release_listener(scope, rest, offer_id)
+        finally:
+            rest.close()
+
+
+def _release_listener(scope: JobScope, rest: RestClient, offer_id: str) -> None:
+    """The caller is gone: tell the listener, instead of leaving them in a silent queue."""
+    offer = records.get_offer(scope.session, offer_id)
+    if offer is None or offer.call_sid is None:
+        return
+    try:
+        rest.redirect_call(
+            offer.call_sid, urls(scope).to("/twilio/voice/listener-done", offer=offer_id, gone=1)
+        )
+    except TelephonyError:
+        logger.info("listener call already over offer=%s", offer_id)
+
+
+# ---- callbacks ----
+
+
+def run_callback(callback_id: str, offer_id: str) -> None:
+    """The listener accepted a callback and waits in the offer's queue: call the caller from the helpline
+    number. Idempotency key: the callback and offer ids (one dial per accepted offer). The number is
+    decrypted here and nowhere else; RQ retries this job if the provider refuses the call."""
+    with job_scope() as scope:
+        now = scope.clock.now()
+        callback = callbacks.get_callback(scope.session, callback_id)
+        offer = records.get_offer(scope.session, offer_id)
+        if (
+            callback is None
+            or offer is None
+            or offer.outcome != "accepted"
+            or callback.number_encrypted is None
+        ):
+            return
+        if not records.claim_effect(scope.session, offer_id, "callback-dial", "", now):
+            return
+        if not callbacks.start_attempt(scope.session, callback, now):
+            rest = rest_client(scope)
+            _release_listener(scope, rest, offer_id)
+            rest.close()
+            return
+        rest = rest_client(scope)
+        try:
+            call_sid = rest.place_call(
+                to=scope.vault.decrypt(callback.number_encrypted),
+                from_=callback.helpline,
+                url=urls(scope).to("/twilio/voice/callback-answer", callback=callback_id, offer=offer_id),
+                status_callback=urls(scope).to(
+                    "/twilio/voice/callback-status", callback=callback_id, offer=offer_id
+                ),
+                timeout=CALLBACK_RING_SECONDS,
+                machine_detection="Enable",
+            )
+        except TelephonyError:
+            callback.attempts -= 1
+            callback.status = CallbackStatus.scheduled
+            scope.session.add(callback)
+            scope.session.commit()
+            records.release_effect(scope.session, offer_id, "callback-dial", "")
+            raise
+        finally:
+            rest.close()
+        logger.info(
+            "calling back callback=%s attempt=%d call_sid=%s", callback_id, callback.attempts, call_sid
+        )
+
+
+def callback_not_reached(callback_id: str, offer_id: str, outcome: str) -> None:
+    """The caller did not answer (or a machine did): free the listener; try again later or give up (the
+    number is erased after the last attempt)."""
+    with job_scope() as scope:
+        now = scope.clock.now()
+        callback = callbacks.get_callback(scope.session, callback_id)
+        offer = records.get_offer(scope.session, offer_id)
+        if callback is None or offer is None:
+            return
+        if not records.claim_effect(scope.session, offer_id, "callback-missed", "", now):
+            return
+        callbacks.attempt_failed(scope.session, callback, outcome, now)
+        live = LiveState(scope.redis)
+        contact = scope.session.get(Contact, offer.contact_id)
+        if contact is not None and contact.status in routing.records.ACTIVE:
+            routing.end_contact(scope.session, live, contact.id, now)
+        rest = rest_client(scope)
+        _release_listener(scope, rest, offer_id)
+        rest.close()
+
+
+def _callback_hours_open(scope: JobScope, helpline: str, now: datetime) -> bool:
+    from routing.helplines import load_helpline
+
+    config = load_helpline(scope.session, helpline)
+    return config is None or callbacks.hours_at(config, now).open_now
+
+
+def _postpone_callback(scope: JobScope, contact_id: str, now: datetime) -> None:
+    """Outside callback hours: give the listener back and wait for the hours to open (the sweep requeues)."""
+    live = LiveState(scope.redis)
+    routing.cancel_contact(scope.session, live, contact_id, now)
+
+
+def requeue_due_callbacks() -> int:
+    """Callbacks whose next attempt is due, back in routing's queue (their first place was kept while the
+    caller waited; a retry queues again)."""
+    from sqlmodel import col, select
+
+    from schemas.tables import Callback
+
+    with job_scope() as scope:
+        now = scope.clock.now()
+        live = LiveState(scope.redis)
+        due = scope.session.exec(
+            select(Callback).where(
+                Callback.status == CallbackStatus.scheduled, col(Callback.next_attempt_at) <= now
+            )
+        ).all()
+        count = 0
+        for callback in due:
+            config_open = _callback_hours_open(scope, callback.helpline, now)
+            if config_open and callbacks.requeue(scope.session, live, callback, now) is not None:
+                count += 1
+                enqueue_offer_calls(
+                    _queue(scope), routing.dispatch(scope.session, live, callback.association_id, now)
+                )
+        return count
+
+
+# ---- the sweep ----
+
+
+def sweep_voice_offers() -> None:
+    """Every few seconds: ring offers routing made on its own (the tick, a listener freed) and requeue
+    callbacks that are due. Safe to overlap with everything else: ``offer_call`` rings an offer once."""
+    with job_scope() as scope:
+        pending = voice_calls.offered_contacts_without_call(scope.session)
+        queue = _queue(scope)
+        for offer_id in pending:
+            queue.enqueue(offer_call, offer_id, job_id=f"offer-{offer_id}", retry=RING_RETRY)
+    requeue_due_callbacks()
