@@ -28,7 +28,7 @@ from typing import Any
 
 import redis
 
-from routing.live import ListenerRecord, LiveState, QueueQuery, pool_key, wait_key
+from routing.live import ListenerRecord, LiveState, QueueQuery, level_suffixes, pool_key, wait_key
 from routing.policy import speaker_pools
 from routing.roster import PolicyBook
 from routing.services import freed_queries
@@ -148,7 +148,7 @@ def naive_claim(
     trips: list[int],
 ) -> Any:
     """The read-then-write baseline: read the candidates, then write under WATCH, retrying on conflict."""
-    keys = [pool_key(ASSOCIATION, "voice", p) for p in pools]
+    keys = [pool_key(ASSOCIATION, "voice", level) for p in pools for level in level_suffixes(p)]
     while True:
         trips[0] += 5 + len(keys)  # WATCH, ZRANGE per pool, HGETALL, HGET, WATCH, MULTI..EXEC
         with client.pipeline(transaction=True) as pipe:
@@ -164,12 +164,12 @@ def naive_claim(
                     return None
                 listener = best[0].decode()
                 contact = pipe.hgetall(f"sv:c:{contact_id}")
-                member_of = pipe.hget(f"sv:l:{listener}", "pools") or b""
+                joined = pipe.hget(f"sv:l:{listener}", "joined") or b""
                 pipe.watch(f"sv:l:{listener}")
                 pipe.multi()
-                for suffix in member_of.decode().split():
-                    pipe.zrem(pool_key(ASSOCIATION, "voice", suffix), listener)
-                pipe.hset(f"sv:l:{listener}", mapping={"st": "offered", "offer": oid})
+                for key in joined.decode().split():
+                    pipe.zrem(key, listener)
+                pipe.hset(f"sv:l:{listener}", mapping={"st": "offered", "offer": oid, "joined": ""})
                 language = contact[b"lang"].decode()
                 pipe.zrem(wait_key(ASSOCIATION, "voice", language, "normal"), contact_id)
                 pipe.hset(f"sv:c:{contact_id}", mapping={"st": "offered", "offer": oid, "l": listener})

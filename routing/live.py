@@ -22,6 +22,7 @@ from typing import Any
 import redis
 
 from routing.errors import LiveStateLostError
+from routing.policy import LEVELS
 
 PREFIX = "sv:"
 BUILT = PREFIX + "built"
@@ -51,39 +52,60 @@ return 'ok'
 
 _CLAIM = """
 -- Offer one waiting contact to the listener idle longest in the step's pools, skipping its exclusions.
+-- The hot path: only the fields it needs (HMGET), the head of each pool, and the listener leaves exactly
+-- the pools recorded in ``joined``.
 -- ARGV: contact, now, deadline, offer id, step, pool suffixes ("ta:fluent")...
 if redis.call('EXISTS', BUILT) == 0 then return {'rebuild'} end
 local cid, now, deadline, oid, step = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local c = load(ckey(cid))
+local c = load_fields(ckey(cid), 'st', 'a', 'kind', 'lang', 'prio', 'skip')
 if not c or c.st ~= 'waiting' then return {'gone'} end
-local skip = nil
-if c.skip == '1' then skip = ckey(cid) .. ':skip' end
-local best, best_score = nil, nil
+local best, best_score, best_key = nil, nil, nil
+local function consider(lid, score, key)
+  if not best_score or score < best_score or (score == best_score and tonumber(lid) < tonumber(best)) then
+    best, best_score, best_key = lid, score, key
+  end
+end
+local keys, seen = {}, {}
 for i = 6, #ARGV do
-  local key = pool_key(c.a, c.kind, ARGV[i])
-  local offset, done = 0, false
-  while not done do
-    local page = redis.call('ZRANGE', key, offset, offset + 7, 'WITHSCORES')
-    if #page == 0 then break end
-    for j = 1, #page, 2 do
-      local lid, score = page[j], tonumber(page[j + 1])
-      if best_score and score > best_score then done = true break end
-      if not skip or redis.call('SISMEMBER', skip, lid) == 0 then
-        if not best_score or score < best_score or (score == best_score and tonumber(lid) < tonumber(best)) then
-          best, best_score = lid, score
-        end
-        done = true
-        break
-      end
+  for _, suffix in ipairs(level_suffixes(ARGV[i])) do
+    if not seen[suffix] then
+      seen[suffix] = true
+      keys[#keys + 1] = pool_key(c.a, c.kind, suffix)
     end
-    offset = offset + 8
+  end
+end
+for _, key in ipairs(keys) do
+  if c.skip ~= '1' then
+    local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    if #head > 0 then consider(head[1], tonumber(head[2]), key) end
+  else
+    local skip = ckey(cid) .. ':skip'
+    local offset, done = 0, false
+    while not done do
+      local page = redis.call('ZRANGE', key, offset, offset + 7, 'WITHSCORES')
+      if #page == 0 then break end
+      for j = 1, #page, 2 do
+        local lid, score = page[j], tonumber(page[j + 1])
+        if best_score and score > best_score then done = true break end
+        if redis.call('SISMEMBER', skip, lid) == 0 then
+          consider(lid, score, key)
+          done = true
+          break
+        end
+      end
+      offset = offset + 8
+    end
   end
 end
 if not best then return {'none'} end
-local l = load(lkey(best))
+local l = load_fields(lkey(best), 'st', 'idle', 'joined', 'a', 'pools')
 if not l or l.st ~= 'available' then
   -- never expected: a pool member that is not available. Repair, and let the caller retry.
-  if l then leave_pools(best, l) else redis.call('ZREM', pool_key(c.a, c.kind, ARGV[6]), best) end
+  redis.call('ZREM', best_key, best)
+  if l then
+    leave_pools(best, l)
+    redis.call('HSET', lkey(best), 'joined', '')
+  end
   return {'stale', best}
 end
 make_offer(cid, c, best, l, now, deadline, oid, step)
@@ -269,14 +291,14 @@ _SYNC_LISTENER = """
 local lid, a = ARGV[1], ARGV[2]
 local l = load(lkey(lid))
 if not l then
-  l = {st = 'offline', texts = '0', miss = '0', idle = ARGV[8], offer = '', call = ''}
+  l = {st = 'offline', texts = '0', miss = '0', idle = ARGV[8], offer = '', call = '', joined = ''}
   redis.call('HSET', lkey(lid), 'st', 'offline', 'texts', 0, 'miss', 0, 'idle', ARGV[8])
 end
 redis.call('SADD', akey(a) .. ':listeners', lid)
 leave_pools(lid, l)
 l.a, l.pools, l.on, l.paused, l.cap, l.maxmiss = a, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 redis.call('HSET', lkey(lid), 'a', a, 'pools', ARGV[3], 'on', ARGV[4], 'paused', ARGV[5], 'cap', ARGV[6],
-  'maxmiss', ARGV[7])
+  'maxmiss', ARGV[7], 'joined', '')
 if is_free(l.st) then
   local idle = ARGV[8]
   if l.st == 'available' then idle = l.idle end
@@ -292,10 +314,10 @@ _RESTORE_LISTENER = """
 local lid, a = ARGV[1], ARGV[2]
 if redis.call('EXISTS', lkey(lid)) == 1 then return 0 end
 local l = {a = a, pools = ARGV[3], on = ARGV[4], paused = ARGV[5], cap = ARGV[6], maxmiss = ARGV[7],
-  texts = ARGV[11], miss = '0', idle = ARGV[8], st = ARGV[9], call = ARGV[10], offer = ARGV[12]}
+  texts = ARGV[11], miss = '0', idle = ARGV[8], st = ARGV[9], call = ARGV[10], offer = ARGV[12], joined = ''}
 redis.call('HSET', lkey(lid), 'a', a, 'pools', l.pools, 'on', l.on, 'paused', l.paused, 'cap', l.cap,
   'maxmiss', l.maxmiss, 'texts', l.texts, 'miss', 0, 'idle', l.idle, 'st', l.st, 'call', l.call,
-  'offer', l.offer, 'prev_idle', l.idle)
+  'offer', l.offer, 'prev_idle', l.idle, 'joined', '')
 redis.call('SADD', akey(a) .. ':listeners', lid)
 if l.st == 'free' then settle_free(lid, l, l.idle) end
 if l.st == 'wrapup' then
@@ -479,7 +501,16 @@ def wait_key(association_id: int, kind: str, language: str, priority: str) -> st
 
 
 def pool_key(association_id: int, kind: str, suffix: str) -> str:
+    """One physical pool: the available listeners speaking a language at exactly that level."""
     return f"{PREFIX}a:{association_id}:{'vp' if kind == 'voice' else 'tp'}:{suffix}"
+
+
+def level_suffixes(suffix: str) -> tuple[str, ...]:
+    """The physical pools behind a policy pool: ``ta:fluent`` (fluent or better) is ``ta:native`` and
+    ``ta:fluent``. ``live.lua`` (``level_suffixes``) applies the same rule inside the claim."""
+    language, _, level = suffix.rpartition(":")
+    levels = [p.value for p in LEVELS]
+    return tuple(f"{language}:{name}" for name in levels[: levels.index(level) + 1])
 
 
 class LiveState:
@@ -796,15 +827,20 @@ class LiveState:
         return LiveOffer(offer_id, h["c"], int(h["l"]), int(h["a"]), h["kind"], int(h["dl"]), int(h["step"]))
 
     def pool_members(self, association_id: int, kind: str, suffix: str) -> dict[int, int]:
-        """Listener id -> idle since (µs) for one pool."""
-        raw = self.client.zrange(pool_key(association_id, kind, suffix), 0, -1, withscores=True)
-        return {int(_text(member)): int(score) for member, score in raw}  # type: ignore[str-unpack,misc]
+        """Listener id -> idle since (µs) for one policy pool (``ta:fluent``: fluent or better)."""
+        pipe = self.client.pipeline(transaction=False)
+        for level in level_suffixes(suffix):
+            pipe.zrange(pool_key(association_id, kind, level), 0, -1, withscores=True)
+        return {int(_text(member)): int(score) for raw in pipe.execute() for member, score in raw}
 
     def pool_sizes(self, association_id: int, kind: str, suffixes: Sequence[str]) -> dict[str, int]:
+        """How many are free in each policy pool (``ta:conversational``: every free Tamil speaker)."""
         pipe = self.client.pipeline(transaction=False)
         for suffix in suffixes:
-            pipe.zcard(pool_key(association_id, kind, suffix))
-        return dict(zip(suffixes, (int(n) for n in pipe.execute()), strict=True))
+            for level in level_suffixes(suffix):
+                pipe.zcard(pool_key(association_id, kind, level))
+        counts = iter(int(n) for n in pipe.execute())
+        return {suffix: sum(next(counts) for _ in level_suffixes(suffix)) for suffix in suffixes}
 
     def waiting_count(self, association_id: int, kind: str, language: str) -> int:
         pipe = self.client.pipeline(transaction=False)
