@@ -355,6 +355,15 @@ def _script(body: str) -> str:
     return _PRELUDE + "\n-- ---- the operation ----\n" + body
 
 
+CLAIM_SOURCE = _script(_CLAIM)  # the benchmark runs the same script over redis.asyncio
+
+
+def claim_args(
+    contact_id: str, pools: Sequence[str], now_us: int, deadline_us: int, offer_id: str, step: int
+) -> list[Any]:
+    return [contact_id, now_us, deadline_us, offer_id, step, *pools]
+
+
 @dataclass(frozen=True)
 class Window:
     """Contacts that arrived in [lowest, highest] (Redis score syntax, "(" excludes) are at ``step``."""
@@ -519,7 +528,7 @@ class LiveState:
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
         self._enqueue = client.register_script(_script(_ENQUEUE))
-        self._claim = client.register_script(_script(_CLAIM))
+        self._claim = client.register_script(CLAIM_SOURCE)
         self._free = client.register_script(_script(_FREE))
         self._accept = client.register_script(_script(_ACCEPT))
         self._drop = client.register_script(_script(_DROP))
@@ -631,9 +640,8 @@ class LiveState:
         """Reserve the longest-idle listener of ``pools`` for the contact; None if nobody fits or the contact
         is no longer waiting."""
         for _ in range(3):
-            answer = [
-                _text(v) for v in self._claim(args=[contact_id, now_us, deadline_us, offer_id, step, *pools])
-            ]
+            args = claim_args(contact_id, pools, now_us, deadline_us, offer_id, step)
+            answer = [_text(v) for v in self._claim(args=args)]
             self._check(answer[0])
             if answer[0] == "offer":
                 return int(answer[1])
