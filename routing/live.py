@@ -116,8 +116,9 @@ _FREE = """
 -- A listener becomes free (wrap-up over, back from a pause, shift started...): offer them the waiting
 -- contact they should take next, in this same call, or put them in their pools.
 -- ARGV: listener, now, deadline, offer id, release (engaged state being left, or ''),
---   paused ('1'/'0', '' keeps), on shift (same), queue count, then per queue: kind, lang, window count,
---   then per window: lowest arrival, highest arrival (Redis score range syntax), step index.
+--   paused ('1'/'0', '' keeps), on shift (same), wrap-up end (release only the wrap-up ending then, or
+--   '' for any), queue count, then per queue: kind, lang, window count, then per window: lowest arrival,
+--   highest arrival (Redis score range syntax), step index.
 if redis.call('EXISTS', BUILT) == 0 then return {'rebuild'} end
 local lid, now, deadline, oid, release = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local l = load(lkey(lid))
@@ -132,6 +133,7 @@ if ARGV[7] ~= '' then
   redis.call('HSET', lkey(lid), 'on', ARGV[7])
 end
 local was_available = l.st == 'available'
+if ARGV[8] ~= '' and (l.st ~= 'wrapup' or l.wrap ~= ARGV[8]) then return {'engaged', l.st} end
 if release ~= '' and l.st == release and not is_free(release) then
   redis.call('ZREM', WRAPUPS, lid)
 elseif not is_free(l.st) then
@@ -142,8 +144,8 @@ if not was_available then l.idle = now end
 
 local texts, cap = tonumber(l.texts or '0'), tonumber(l.cap or '0')
 local best = nil
-local i = 9
-for _ = 1, tonumber(ARGV[8]) do
+local i = 10
+for _ = 1, tonumber(ARGV[9]) do
   local kind, lang, nw = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local windows = {}
   for w = 0, nw - 1 do
@@ -659,9 +661,12 @@ class LiveState:
         release: str = "",
         paused: bool | None = None,
         on_shift: bool | None = None,
+        wrap_until_us: int | None = None,
     ) -> Freed:
         """The listener is free (after ``release``-ing wrap-up or a call, or a pause/shift change): offer them
-        the contact they should take next in this same round trip, or put them in their pools."""
+        the contact they should take next in this same round trip, or put them in their pools.
+        ``wrap_until_us``: act only if they are still in the wrap-up that ends then (a job scheduled for
+        one wrap-up must not cut a later one short); otherwise the answer is ``engaged``."""
         args: list[Any] = [
             listener_id,
             now_us,
@@ -670,6 +675,7 @@ class LiveState:
             release,
             "" if paused is None else ("1" if paused else "0"),
             "" if on_shift is None else ("1" if on_shift else "0"),
+            "" if wrap_until_us is None else wrap_until_us,
             len(queries),
         ]
         for query in queries:

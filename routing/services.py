@@ -104,11 +104,13 @@ class QueuePosition:
 
 @dataclass(frozen=True)
 class Ended:
-    """A contact ended: its listener (if any), their state now, and the offer they were given next, if any."""
+    """A contact ended: its listener (if any), their state now, and the offer they were given next, if any.
+    ``wrap_until``: when the listener's wrap-up ends, if they entered one (schedule ``end_wrapup`` then)."""
 
     listener_id: int | None
     listener_state: str
     next_offer: Offer | None
+    wrap_until: datetime | None = None
 
 
 def _new_id() -> str:
@@ -209,7 +211,8 @@ def _end(session: Session, live: LiveState, contact_id: str, now: datetime, stat
         next_offer = listener_freed(session, live, finished.listener_id, now)
     elif finished.outcome == "cancelled":
         dispatch(session, live, contact.association_id, now)
-    return Ended(finished.listener_id, finished.listener_state, next_offer)
+    wrapping = wrap_until if finished.listener_state == "wrapup" else None
+    return Ended(finished.listener_id, finished.listener_state, next_offer, wrapping)
 
 
 def queue_position(session: Session, live: LiveState, contact_id: str, now: datetime) -> QueuePosition:
@@ -364,11 +367,13 @@ def listener_freed(
     release: str = "",
     paused: bool | None = None,
     on_shift: bool | None = None,
+    wrap_until_us: int | None = None,
 ) -> Offer | None:
     """The listener is free (wrap-up over, back from a pause, a conversation ended): offer them, in one
     script call, the contact they should take next: crisis first, then the waiting contact whose language is
     hardest to serve, then the longest waiting; a contact only when its current step admits this listener.
-    ``release`` names the engaged state being left (``wrapup``); ``paused``/``on_shift`` change those flags."""
+    ``release`` names the engaged state being left (``wrapup``); ``paused``/``on_shift`` change those flags;
+    ``wrap_until_us`` frees them only from the wrap-up ending then."""
     listener = load_listener(session, listener_id, now)
     config = load_config(session, listener.association_id)
     policies = load_policies(session, listener.association_id)
@@ -381,7 +386,15 @@ def listener_freed(
         live,
         now,
         lambda: live.free_listener(
-            listener_id, to_us(now), to_us(deadline), offer_id, queries, release, paused, on_shift
+            listener_id,
+            to_us(now),
+            to_us(deadline),
+            offer_id,
+            queries,
+            release,
+            paused,
+            on_shift,
+            wrap_until_us,
         ),
     )
     if freed.contact_id is None or freed.step is None:
@@ -399,6 +412,17 @@ def listener_freed(
         deadline,
         freed.step,
     )
+
+
+def end_wrapup(
+    session: Session, live: LiveState, listener_id: int, wrap_until_us: int, now: datetime
+) -> Offer | None:
+    """The wrap-up that began when a call ended is over: free the listener now and offer them the next
+    contact, rather than at the next tick. Safe to run twice, late, or after the tick got there first: only
+    a listener still in that same wrap-up, and only once it is due, is freed."""
+    if to_us(now) < wrap_until_us:
+        return None
+    return listener_freed(session, live, listener_id, now, release="wrapup", wrap_until_us=wrap_until_us)
 
 
 def freed_queries(
