@@ -14,15 +14,18 @@ its data, which surfaces as ``LiveStateLostError``.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import redis
 
 from routing.errors import LiveStateLostError
-from routing.policy import LEVELS
+from routing.policy import LEVELS, US
+from schemas.tables import Channel
 
 PREFIX = "sv:"
 BUILT = PREFIX + "built"
@@ -32,6 +35,27 @@ WRAPUPS = PREFIX + "wrapups"
 PRIORITIES = ("crisis", "normal")
 FREE_STATES = frozenset({"available", "paused", "offline"})
 STATES = FREE_STATES | {"offered", "busy", "wrapup"}
+KINDS = ("voice", "text")
+
+# ---- the live state's terms: kinds of contact, times in microseconds, ids ----
+
+
+def kind_of(channel: Channel) -> str:
+    """Calls are exclusive; SMS and WhatsApp conversations share a listener's text capacity."""
+    return "voice" if channel == Channel.voice else "text"
+
+
+def to_us(at: datetime) -> int:
+    return round(at.timestamp() * US)
+
+
+def from_us(value: int) -> datetime:
+    return datetime.fromtimestamp(value / US, UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
 
 _PRELUDE = (Path(__file__).with_name("live.lua")).read_text()
 

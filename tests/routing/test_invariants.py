@@ -25,8 +25,8 @@ from hypothesis.stateful import (
 from app.services import Services
 from routing.live import PRIORITIES, ListenerRecord, LiveState, QueueQuery, pool_key
 from routing.policy import US, arrival_windows, speaker_pools, step_at
+from routing.presence import score_range
 from routing.roster import PolicyBook
-from routing.services import _score_range
 from schemas.policy import PolicySteps
 from schemas.tables import Proficiency
 
@@ -174,7 +174,7 @@ class LiveMachine(RuleBasedStateMachine):
         for language in sorted(set(POLICIES.explicit) | set(ROSTER[listener_id])):
             windows = arrival_windows(POLICIES.policy_for(language), pools, self.now)
             if windows and pools:
-                scored = tuple(_score_range(w) for w in windows)
+                scored = tuple(score_range(w) for w in windows)
                 queries += [QueueQuery(kind, language, scored) for kind in ("voice", "text")]
         offer_id = self._new_id("o")
         release = "wrapup" if before.state == "wrapup" else ""
