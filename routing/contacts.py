@@ -131,7 +131,7 @@ def _end(session: Session, live: LiveState, contact_id: str, now: datetime, stat
         next_offer = listener_freed(session, live, finished.listener_id, now)
     elif finished.outcome == "cancelled":
         dispatch(session, live, contact.association_id, now)
-    wrapping = wrap_until if finished.listener_state == "wrapup" else None
+    wrapping = wrap_until if finished.wrap_until_us is not None else None
     return Ended(finished.listener_id, finished.listener_state, next_offer, wrapping)
 
 

@@ -287,7 +287,7 @@ if c.kind == 'voice' then
   if tonumber(wrap) > tonumber(now) then
     redis.call('HSET', lkey(lid), 'st', 'wrapup', 'wrap', wrap, 'call', '')
     redis.call('ZADD', WRAPUPS, wrap, lid)
-    return {'ended', lid, 'wrapup'}
+    return {'ended', lid, 'wrapup', wrap}
   end
   return {'ended', lid, settle_free(lid, l, now)}
 end
@@ -488,6 +488,7 @@ class Finished:
     outcome: str
     listener_id: int | None = None
     listener_state: str = ""
+    wrap_until_us: int | None = None  # set when this end started the listener's wrap-up
 
 
 @dataclass(frozen=True)
@@ -743,7 +744,8 @@ class LiveState:
         answer = [_text(v) for v in self._finish(args=[contact_id, now_us, wrap_until_us])]
         self._check(answer[0])
         listener = int(answer[1]) if len(answer) > 1 and answer[1] else None
-        return Finished(answer[0], listener, answer[2] if len(answer) > 2 else "")
+        wrap = int(answer[3]) if len(answer) > 3 else None
+        return Finished(answer[0], listener, answer[2] if len(answer) > 2 else "", wrap)
 
     def request_callback(self, contact_id: str) -> bool:
         answer = _text(self._callback(args=[contact_id]))
