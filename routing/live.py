@@ -46,6 +46,7 @@ def kind_of(channel: Channel) -> str:
 
 
 def to_us(at: datetime) -> int:
+    """The live state's time: integer microseconds since the epoch (scores and script arguments)."""
     return round(at.timestamp() * US)
 
 
@@ -54,6 +55,7 @@ def from_us(value: int) -> datetime:
 
 
 def new_id() -> str:
+    """Contacts and offers get random ids: nothing in Redis or in a job's arguments identifies a caller."""
     return str(uuid.uuid4())
 
 

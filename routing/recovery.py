@@ -20,6 +20,7 @@ T = TypeVar("T")
 
 
 def with_rebuild(session: Session, live: LiveState, now: datetime, operation: Callable[[], T]) -> T:
+    """Run a live-state operation; if Redis lost its data, rebuild from the database and run it once more."""
     try:
         return operation()
     except LiveStateLostError:
