@@ -3,10 +3,15 @@
 -- Key layout, all under "sv:":
 --   sv:built                     sentinel: exists once the live state is built from the database
 --   sv:l:<listener>              hash: a (association), st (state), pools ("ta:native ta:fluent ..."),
+--                                joined (the pool keys they are in now, so leaving touches only those),
 --                                on (on shift), paused, texts, cap (text capacity), idle, offer, call,
 --                                prev_idle, miss, maxmiss, wrap
---   sv:a:<a>:vp:<lang>:<level>   voice pool: available listeners speaking <lang> at <level> or better,
+--   sv:a:<a>:vp:<lang>:<level>   voice pool: available listeners speaking <lang> at exactly <level>,
 --   sv:a:<a>:tp:<lang>:<level>   text pool;  both scored by idle-since (lowest = idle longest)
+--                                A listener sits in one pool per language (their own level), so a claim
+--                                removes them from few keys; "fluent or better" reads the head of the
+--                                native and the fluent pool. ``pools`` names what they qualify for
+--                                ("ta:native ta:fluent ta:conversational"), the routing policy's view.
 --   sv:a:<a>:w:<kind>:<lang>:<priority>   waiting contacts, scored by arrival (microseconds)
 --   sv:a:<a>:listeners           set of listener ids known live
 --   sv:c:<contact>               hash: a, kind (voice|text), lang, prio, arr, st (waiting|offered|connected),
@@ -35,6 +40,35 @@ local function pool_key(a, kind, suffix)
   return akey(a) .. ':tp:' .. suffix
 end
 
+local LEVELS = {'native', 'fluent', 'conversational'}
+local RANK = {native = 1, fluent = 2, conversational = 3}
+
+-- The physical pools that hold the listeners of a policy pool ("ta:fluent" = fluent or better):
+-- ta:native and ta:fluent.
+local function level_suffixes(suffix)
+  local lang, level = string.match(suffix, '^(.*):(%a+)$')
+  local found = {}
+  for r = 1, RANK[level] or 0 do found[r] = lang .. ':' .. LEVELS[r] end
+  return found
+end
+
+-- From what a listener qualifies for ("ta:native ta:fluent ... hi:fluent ..."), the one pool per language
+-- they sit in: their own (best) level.
+local function own_suffixes(pools)
+  local best = {}
+  local order = {}
+  for suffix in string.gmatch(pools or '', '%S+') do
+    local lang, level = string.match(suffix, '^(.*):(%a+)$')
+    if lang and RANK[level] then
+      if not best[lang] then order[#order + 1] = lang end
+      if not best[lang] or RANK[level] < RANK[best[lang]] then best[lang] = level end
+    end
+  end
+  local found = {}
+  for i, lang in ipairs(order) do found[i] = lang .. ':' .. best[lang] end
+  return found
+end
+
 local function load(key)
   local flat = redis.call('HGETALL', key)
   if #flat == 0 then return nil end
@@ -43,15 +77,37 @@ local function load(key)
   return t
 end
 
+-- Only the named fields of a hash (cheaper than HGETALL on the hot path); nil if the first is missing.
+local function load_fields(key, ...)
+  local names = {...}
+  local values = redis.call('HMGET', key, ...)
+  if not values[1] then return nil end
+  local t = {}
+  for i, name in ipairs(names) do
+    if values[i] then t[name] = values[i] end
+  end
+  return t
+end
+
 local function is_free(state)
   return state == 'available' or state == 'paused' or state == 'offline'
 end
 
+-- Out of every pool the listener is in. ``joined`` lists exactly those keys (written when they join),
+-- so a claim removes them without rebuilding key names; a hash written before ``joined`` existed (and
+-- before one pool per language) falls back to every pool their languages could mean. The caller records
+-- ``joined = ''``.
 local function leave_pools(lid, l)
-  for suffix in string.gmatch(l.pools or '', '%S+') do
-    redis.call('ZREM', pool_key(l.a, 'voice', suffix), lid)
-    redis.call('ZREM', pool_key(l.a, 'text', suffix), lid)
+  local joined = l.joined
+  if joined then
+    for key in string.gmatch(joined, '%S+') do redis.call('ZREM', key, lid) end
+  else
+    for suffix in string.gmatch(l.pools or '', '%S+') do
+      redis.call('ZREM', pool_key(l.a, 'voice', suffix), lid)
+      redis.call('ZREM', pool_key(l.a, 'text', suffix), lid)
+    end
   end
+  l.joined = ''
 end
 
 local function free_state(l)
@@ -68,20 +124,24 @@ local function settle_free(lid, l, idle)
   local state = free_state(l)
   l.st = state
   l.idle = idle
-  redis.call('HSET', lkey(lid), 'st', state, 'idle', idle, 'offer', '', 'call', '')
-  if state ~= 'available' then return state end
-  local texts, cap = tonumber(l.texts or '0'), tonumber(l.cap or '0')
-  for suffix in string.gmatch(l.pools or '', '%S+') do
-    if texts == 0 then redis.call('ZADD', pool_key(l.a, 'voice', suffix), idle, lid) end
-    if texts < cap then redis.call('ZADD', pool_key(l.a, 'text', suffix), idle, lid) end
+  local joined = {}
+  if state == 'available' then
+    local texts, cap = tonumber(l.texts or '0'), tonumber(l.cap or '0')
+    for _, suffix in ipairs(own_suffixes(l.pools)) do
+      if texts == 0 then joined[#joined + 1] = pool_key(l.a, 'voice', suffix) end
+      if texts < cap then joined[#joined + 1] = pool_key(l.a, 'text', suffix) end
+    end
+    for _, key in ipairs(joined) do redis.call('ZADD', key, idle, lid) end
   end
+  l.joined = table.concat(joined, ' ')
+  redis.call('HSET', lkey(lid), 'st', state, 'idle', idle, 'offer', '', 'call', '', 'joined', l.joined)
   return state
 end
 
 -- Reserve the listener for the contact: out of every pool at once, with a deadline.
 local function make_offer(cid, c, lid, l, now, deadline, oid, step)
   leave_pools(lid, l)
-  redis.call('HSET', lkey(lid), 'st', 'offered', 'offer', oid, 'prev_idle', l.idle or now)
+  redis.call('HSET', lkey(lid), 'st', 'offered', 'offer', oid, 'prev_idle', l.idle or now, 'joined', '')
   redis.call('ZREM', wait_key(c.a, c.kind, c.lang, c.prio), cid)
   redis.call('HSET', ckey(cid), 'st', 'offered', 'offer', oid, 'l', lid)
   redis.call('HSET', okey(oid), 'c', cid, 'l', lid, 'a', c.a, 'kind', c.kind, 'dl', deadline,
@@ -146,7 +206,8 @@ end
 -- How hard a language is to serve right now: free speakers per waiting contact (lower is harder).
 -- routing/selection.py `hardness` is the same rule in Python.
 local function hardness(a, kind, lang)
-  local free = redis.call('ZCARD', pool_key(a, kind, lang .. ':conversational'))
+  local free = 0
+  for _, level in ipairs(LEVELS) do free = free + redis.call('ZCARD', pool_key(a, kind, lang .. ':' .. level)) end
   local waiting = redis.call('ZCARD', wait_key(a, kind, lang, 'crisis'))
     + redis.call('ZCARD', wait_key(a, kind, lang, 'normal'))
   if waiting == 0 then return math.huge end

@@ -14,14 +14,18 @@ its data, which surfaces as ``LiveStateLostError``.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import redis
 
 from routing.errors import LiveStateLostError
+from routing.policy import LEVELS, US
+from schemas.tables import Channel
 
 PREFIX = "sv:"
 BUILT = PREFIX + "built"
@@ -31,6 +35,29 @@ WRAPUPS = PREFIX + "wrapups"
 PRIORITIES = ("crisis", "normal")
 FREE_STATES = frozenset({"available", "paused", "offline"})
 STATES = FREE_STATES | {"offered", "busy", "wrapup"}
+KINDS = ("voice", "text")
+
+# ---- the live state's terms: kinds of contact, times in microseconds, ids ----
+
+
+def kind_of(channel: Channel) -> str:
+    """Calls are exclusive; SMS and WhatsApp conversations share a listener's text capacity."""
+    return "voice" if channel == Channel.voice else "text"
+
+
+def to_us(at: datetime) -> int:
+    """The live state's time: integer microseconds since the epoch (scores and script arguments)."""
+    return round(at.timestamp() * US)
+
+
+def from_us(value: int) -> datetime:
+    return datetime.fromtimestamp(value / US, UTC)
+
+
+def new_id() -> str:
+    """Contacts and offers get random ids: nothing in Redis or in a job's arguments identifies a caller."""
+    return str(uuid.uuid4())
+
 
 _PRELUDE = (Path(__file__).with_name("live.lua")).read_text()
 
@@ -51,39 +78,60 @@ return 'ok'
 
 _CLAIM = """
 -- Offer one waiting contact to the listener idle longest in the step's pools, skipping its exclusions.
+-- The hot path: only the fields it needs (HMGET), the head of each pool, and the listener leaves exactly
+-- the pools recorded in ``joined``.
 -- ARGV: contact, now, deadline, offer id, step, pool suffixes ("ta:fluent")...
 if redis.call('EXISTS', BUILT) == 0 then return {'rebuild'} end
 local cid, now, deadline, oid, step = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local c = load(ckey(cid))
+local c = load_fields(ckey(cid), 'st', 'a', 'kind', 'lang', 'prio', 'skip')
 if not c or c.st ~= 'waiting' then return {'gone'} end
-local skip = nil
-if c.skip == '1' then skip = ckey(cid) .. ':skip' end
-local best, best_score = nil, nil
+local best, best_score, best_key = nil, nil, nil
+local function consider(lid, score, key)
+  if not best_score or score < best_score or (score == best_score and tonumber(lid) < tonumber(best)) then
+    best, best_score, best_key = lid, score, key
+  end
+end
+local keys, seen = {}, {}
 for i = 6, #ARGV do
-  local key = pool_key(c.a, c.kind, ARGV[i])
-  local offset, done = 0, false
-  while not done do
-    local page = redis.call('ZRANGE', key, offset, offset + 7, 'WITHSCORES')
-    if #page == 0 then break end
-    for j = 1, #page, 2 do
-      local lid, score = page[j], tonumber(page[j + 1])
-      if best_score and score > best_score then done = true break end
-      if not skip or redis.call('SISMEMBER', skip, lid) == 0 then
-        if not best_score or score < best_score or (score == best_score and tonumber(lid) < tonumber(best)) then
-          best, best_score = lid, score
-        end
-        done = true
-        break
-      end
+  for _, suffix in ipairs(level_suffixes(ARGV[i])) do
+    if not seen[suffix] then
+      seen[suffix] = true
+      keys[#keys + 1] = pool_key(c.a, c.kind, suffix)
     end
-    offset = offset + 8
+  end
+end
+for _, key in ipairs(keys) do
+  if c.skip ~= '1' then
+    local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    if #head > 0 then consider(head[1], tonumber(head[2]), key) end
+  else
+    local skip = ckey(cid) .. ':skip'
+    local offset, done = 0, false
+    while not done do
+      local page = redis.call('ZRANGE', key, offset, offset + 7, 'WITHSCORES')
+      if #page == 0 then break end
+      for j = 1, #page, 2 do
+        local lid, score = page[j], tonumber(page[j + 1])
+        if best_score and score > best_score then done = true break end
+        if redis.call('SISMEMBER', skip, lid) == 0 then
+          consider(lid, score, key)
+          done = true
+          break
+        end
+      end
+      offset = offset + 8
+    end
   end
 end
 if not best then return {'none'} end
-local l = load(lkey(best))
+local l = load_fields(lkey(best), 'st', 'idle', 'joined', 'a', 'pools')
 if not l or l.st ~= 'available' then
   -- never expected: a pool member that is not available. Repair, and let the caller retry.
-  if l then leave_pools(best, l) else redis.call('ZREM', pool_key(c.a, c.kind, ARGV[6]), best) end
+  redis.call('ZREM', best_key, best)
+  if l then
+    leave_pools(best, l)
+    redis.call('HSET', lkey(best), 'joined', '')
+  end
   return {'stale', best}
 end
 make_offer(cid, c, best, l, now, deadline, oid, step)
@@ -94,8 +142,9 @@ _FREE = """
 -- A listener becomes free (wrap-up over, back from a pause, shift started...): offer them the waiting
 -- contact they should take next, in this same call, or put them in their pools.
 -- ARGV: listener, now, deadline, offer id, release (engaged state being left, or ''),
---   paused ('1'/'0', '' keeps), on shift (same), queue count, then per queue: kind, lang, window count,
---   then per window: lowest arrival, highest arrival (Redis score range syntax), step index.
+--   paused ('1'/'0', '' keeps), on shift (same), wrap-up end (release only the wrap-up ending then, or
+--   '' for any), queue count, then per queue: kind, lang, window count, then per window: lowest arrival,
+--   highest arrival (Redis score range syntax), step index.
 if redis.call('EXISTS', BUILT) == 0 then return {'rebuild'} end
 local lid, now, deadline, oid, release = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local l = load(lkey(lid))
@@ -110,6 +159,7 @@ if ARGV[7] ~= '' then
   redis.call('HSET', lkey(lid), 'on', ARGV[7])
 end
 local was_available = l.st == 'available'
+if ARGV[8] ~= '' and (l.st ~= 'wrapup' or l.wrap ~= ARGV[8]) then return {'engaged', l.st} end
 if release ~= '' and l.st == release and not is_free(release) then
   redis.call('ZREM', WRAPUPS, lid)
 elseif not is_free(l.st) then
@@ -120,8 +170,8 @@ if not was_available then l.idle = now end
 
 local texts, cap = tonumber(l.texts or '0'), tonumber(l.cap or '0')
 local best = nil
-local i = 9
-for _ = 1, tonumber(ARGV[8]) do
+local i = 10
+for _ = 1, tonumber(ARGV[9]) do
   local kind, lang, nw = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local windows = {}
   for w = 0, nw - 1 do
@@ -239,7 +289,7 @@ if c.kind == 'voice' then
   if tonumber(wrap) > tonumber(now) then
     redis.call('HSET', lkey(lid), 'st', 'wrapup', 'wrap', wrap, 'call', '')
     redis.call('ZADD', WRAPUPS, wrap, lid)
-    return {'ended', lid, 'wrapup'}
+    return {'ended', lid, 'wrapup', wrap}
   end
   return {'ended', lid, settle_free(lid, l, now)}
 end
@@ -269,14 +319,14 @@ _SYNC_LISTENER = """
 local lid, a = ARGV[1], ARGV[2]
 local l = load(lkey(lid))
 if not l then
-  l = {st = 'offline', texts = '0', miss = '0', idle = ARGV[8], offer = '', call = ''}
+  l = {st = 'offline', texts = '0', miss = '0', idle = ARGV[8], offer = '', call = '', joined = ''}
   redis.call('HSET', lkey(lid), 'st', 'offline', 'texts', 0, 'miss', 0, 'idle', ARGV[8])
 end
 redis.call('SADD', akey(a) .. ':listeners', lid)
 leave_pools(lid, l)
 l.a, l.pools, l.on, l.paused, l.cap, l.maxmiss = a, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 redis.call('HSET', lkey(lid), 'a', a, 'pools', ARGV[3], 'on', ARGV[4], 'paused', ARGV[5], 'cap', ARGV[6],
-  'maxmiss', ARGV[7])
+  'maxmiss', ARGV[7], 'joined', '')
 if is_free(l.st) then
   local idle = ARGV[8]
   if l.st == 'available' then idle = l.idle end
@@ -292,10 +342,10 @@ _RESTORE_LISTENER = """
 local lid, a = ARGV[1], ARGV[2]
 if redis.call('EXISTS', lkey(lid)) == 1 then return 0 end
 local l = {a = a, pools = ARGV[3], on = ARGV[4], paused = ARGV[5], cap = ARGV[6], maxmiss = ARGV[7],
-  texts = ARGV[11], miss = '0', idle = ARGV[8], st = ARGV[9], call = ARGV[10], offer = ARGV[12]}
+  texts = ARGV[11], miss = '0', idle = ARGV[8], st = ARGV[9], call = ARGV[10], offer = ARGV[12], joined = ''}
 redis.call('HSET', lkey(lid), 'a', a, 'pools', l.pools, 'on', l.on, 'paused', l.paused, 'cap', l.cap,
   'maxmiss', l.maxmiss, 'texts', l.texts, 'miss', 0, 'idle', l.idle, 'st', l.st, 'call', l.call,
-  'offer', l.offer, 'prev_idle', l.idle)
+  'offer', l.offer, 'prev_idle', l.idle, 'joined', '')
 redis.call('SADD', akey(a) .. ':listeners', lid)
 if l.st == 'free' then settle_free(lid, l, l.idle) end
 if l.st == 'wrapup' then
@@ -331,6 +381,15 @@ return 1
 
 def _script(body: str) -> str:
     return _PRELUDE + "\n-- ---- the operation ----\n" + body
+
+
+CLAIM_SOURCE = _script(_CLAIM)  # the benchmark runs the same script over redis.asyncio
+
+
+def claim_args(
+    contact_id: str, pools: Sequence[str], now_us: int, deadline_us: int, offer_id: str, step: int
+) -> list[Any]:
+    return [contact_id, now_us, deadline_us, offer_id, step, *pools]
 
 
 @dataclass(frozen=True)
@@ -431,6 +490,7 @@ class Finished:
     outcome: str
     listener_id: int | None = None
     listener_state: str = ""
+    wrap_until_us: int | None = None  # set when this end started the listener's wrap-up
 
 
 @dataclass(frozen=True)
@@ -479,7 +539,16 @@ def wait_key(association_id: int, kind: str, language: str, priority: str) -> st
 
 
 def pool_key(association_id: int, kind: str, suffix: str) -> str:
+    """One physical pool: the available listeners speaking a language at exactly that level."""
     return f"{PREFIX}a:{association_id}:{'vp' if kind == 'voice' else 'tp'}:{suffix}"
+
+
+def level_suffixes(suffix: str) -> tuple[str, ...]:
+    """The physical pools behind a policy pool: ``ta:fluent`` (fluent or better) is ``ta:native`` and
+    ``ta:fluent``. ``live.lua`` (``level_suffixes``) applies the same rule inside the claim."""
+    language, _, level = suffix.rpartition(":")
+    levels = [p.value for p in LEVELS]
+    return tuple(f"{language}:{name}" for name in levels[: levels.index(level) + 1])
 
 
 class LiveState:
@@ -488,7 +557,7 @@ class LiveState:
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
         self._enqueue = client.register_script(_script(_ENQUEUE))
-        self._claim = client.register_script(_script(_CLAIM))
+        self._claim = client.register_script(CLAIM_SOURCE)
         self._free = client.register_script(_script(_FREE))
         self._accept = client.register_script(_script(_ACCEPT))
         self._drop = client.register_script(_script(_DROP))
@@ -600,9 +669,8 @@ class LiveState:
         """Reserve the longest-idle listener of ``pools`` for the contact; None if nobody fits or the contact
         is no longer waiting."""
         for _ in range(3):
-            answer = [
-                _text(v) for v in self._claim(args=[contact_id, now_us, deadline_us, offer_id, step, *pools])
-            ]
+            args = claim_args(contact_id, pools, now_us, deadline_us, offer_id, step)
+            answer = [_text(v) for v in self._claim(args=args)]
             self._check(answer[0])
             if answer[0] == "offer":
                 return int(answer[1])
@@ -620,9 +688,12 @@ class LiveState:
         release: str = "",
         paused: bool | None = None,
         on_shift: bool | None = None,
+        wrap_until_us: int | None = None,
     ) -> Freed:
         """The listener is free (after ``release``-ing wrap-up or a call, or a pause/shift change): offer them
-        the contact they should take next in this same round trip, or put them in their pools."""
+        the contact they should take next in this same round trip, or put them in their pools.
+        ``wrap_until_us``: act only if they are still in the wrap-up that ends then (a job scheduled for
+        one wrap-up must not cut a later one short); otherwise the answer is ``engaged``."""
         args: list[Any] = [
             listener_id,
             now_us,
@@ -631,6 +702,7 @@ class LiveState:
             release,
             "" if paused is None else ("1" if paused else "0"),
             "" if on_shift is None else ("1" if on_shift else "0"),
+            "" if wrap_until_us is None else wrap_until_us,
             len(queries),
         ]
         for query in queries:
@@ -674,7 +746,8 @@ class LiveState:
         answer = [_text(v) for v in self._finish(args=[contact_id, now_us, wrap_until_us])]
         self._check(answer[0])
         listener = int(answer[1]) if len(answer) > 1 and answer[1] else None
-        return Finished(answer[0], listener, answer[2] if len(answer) > 2 else "")
+        wrap = int(answer[3]) if len(answer) > 3 else None
+        return Finished(answer[0], listener, answer[2] if len(answer) > 2 else "", wrap)
 
     def request_callback(self, contact_id: str) -> bool:
         answer = _text(self._callback(args=[contact_id]))
@@ -796,15 +869,20 @@ class LiveState:
         return LiveOffer(offer_id, h["c"], int(h["l"]), int(h["a"]), h["kind"], int(h["dl"]), int(h["step"]))
 
     def pool_members(self, association_id: int, kind: str, suffix: str) -> dict[int, int]:
-        """Listener id -> idle since (µs) for one pool."""
-        raw = self.client.zrange(pool_key(association_id, kind, suffix), 0, -1, withscores=True)
-        return {int(_text(member)): int(score) for member, score in raw}  # type: ignore[str-unpack,misc]
+        """Listener id -> idle since (µs) for one policy pool (``ta:fluent``: fluent or better)."""
+        pipe = self.client.pipeline(transaction=False)
+        for level in level_suffixes(suffix):
+            pipe.zrange(pool_key(association_id, kind, level), 0, -1, withscores=True)
+        return {int(_text(member)): int(score) for raw in pipe.execute() for member, score in raw}
 
     def pool_sizes(self, association_id: int, kind: str, suffixes: Sequence[str]) -> dict[str, int]:
+        """How many are free in each policy pool (``ta:conversational``: every free Tamil speaker)."""
         pipe = self.client.pipeline(transaction=False)
         for suffix in suffixes:
-            pipe.zcard(pool_key(association_id, kind, suffix))
-        return dict(zip(suffixes, (int(n) for n in pipe.execute()), strict=True))
+            for level in level_suffixes(suffix):
+                pipe.zcard(pool_key(association_id, kind, level))
+        counts = iter(int(n) for n in pipe.execute())
+        return {suffix: sum(next(counts) for _ in level_suffixes(suffix)) for suffix in suffixes}
 
     def waiting_count(self, association_id: int, kind: str, language: str) -> int:
         pipe = self.client.pipeline(transaction=False)

@@ -1,4 +1,5 @@
-"""Which fallback step applies to a contact after a wait, and which listener pools that step means.
+"""Which fallback step applies to a contact after a wait, which listener pools that step means, and when the
+association may call a caller back.
 
 Pure decisions over ``schemas.policy.PolicySteps``. Steps are time-based: a contact moves through the listener
 steps as it waits; after the last listener step it sits at the terminal steps (callback, crisis line), where
@@ -14,7 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Protocol
 
+from routing.shifts import zone
 from schemas.policy import ListenerStep, PolicyStep, PolicySteps
 from schemas.tables import Proficiency
 
@@ -117,3 +121,52 @@ def arrival_windows(policy: PolicySteps, listener_pools: set[str], now_us: int) 
 
 def _nonempty(windows: list[ArrivalWindow]) -> list[ArrivalWindow]:
     return [w for w in windows if w.lowest_us is None or w.highest_us is None or w.lowest_us < w.highest_us]
+
+
+class CallbackHours(Protocol):
+    """An association's callback window (``schemas.tables.Association`` has these): wall-clock times in its
+    time zone. ``callback_start`` after ``callback_end`` is a window across midnight (20:00 to 02:00); equal
+    times mean no restriction."""
+
+    timezone: str
+    callback_start: time
+    callback_end: time
+
+
+def is_within_callback_hours(association: CallbackHours, at: datetime) -> bool:
+    """Whether a callback may be placed at ``at``: local time in [start, end), the association's zone.
+    A distressed doctor is not rung at 3 a.m. because they asked for a callback at midnight."""
+    start, end = association.callback_start, association.callback_end
+    if start == end:
+        return True
+    local = at.astimezone(UTC).astimezone(zone(association.timezone)).time()  # via UTC: a gap's time is real
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end
+
+
+def next_callback_time(association: CallbackHours, at: datetime) -> datetime:
+    """``at`` itself when within the callback hours, else the moment the window next opens (in UTC). A start
+    that falls in a daylight-saving gap opens the window when the clocks jump past it."""
+    if is_within_callback_hours(association, at):
+        return at
+    tz = zone(association.timezone)
+    day = at.astimezone(tz).date()
+    for offset in range(3):
+        start = datetime.combine(day + timedelta(days=offset), association.callback_start, tzinfo=tz)
+        if start > at and is_within_callback_hours(association, start):
+            earliest = start.replace(fold=1).astimezone(UTC)  # in UTC: same-zone arithmetic ignores fold
+            return _opening(association, max(at.astimezone(UTC), earliest), start.astimezone(UTC))
+    raise ValueError(f"no callback window within two days of {at.isoformat()}")  # not with a real zone
+
+
+def _opening(association: CallbackHours, outside: datetime, inside: datetime) -> datetime:
+    """The first instant after ``outside`` that is within the hours, ``inside`` being within (both UTC).
+    Equal to ``inside`` unless its wall-clock time does not exist (a gap: ``fold=1`` reads it earlier)."""
+    while inside - outside > timedelta(microseconds=1):
+        middle = outside + (inside - outside) / 2
+        if is_within_callback_hours(association, middle):
+            inside = middle
+        else:
+            outside = middle
+    return inside

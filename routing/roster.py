@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
 from routing.errors import NotFoundError
 from routing.policy import speaker_pools
 from routing.selection import RosterListener, ineligibility
-from routing.shifts import ShiftRule, is_on_shift, zone
+from routing.shift_calendar import to_rule
+from routing.shifts import is_on_shift, zone
 from schemas.policy import PolicySteps, default_policy
 from schemas.tables import (
     Association,
@@ -128,7 +129,7 @@ def load_listener(session: Session, listener_id: int, at: datetime) -> RosterLis
         raise NotFoundError("no such listener", listener_id=listener_id)
     config = load_config(session, row.association_id)
     shifts = session.exec(select(Shift).where(Shift.listener_id == listener_id)).all()
-    on = any(is_on_shift(_to_rule(shift), at) for shift in shifts)
+    on = any(is_on_shift(to_rule(shift), at) for shift in shifts)
     languages = _languages_of(session, [row.id]).get(row.id, {})
     presence = session.get(ListenerPresence, row.id)
     return _to_roster_listener(row, languages, on, presence, config)
@@ -140,24 +141,9 @@ def association_ids(session: Session) -> list[int]:
     ]
 
 
-def _to_rule(shift: Shift) -> ShiftRule:
-    """The table holds the first start as an instant; the rule repeats its local wall-clock time."""
-    starts = shift.starts_at
-    if starts.tzinfo is not None:
-        starts = starts.astimezone(zone(shift.timezone)).replace(tzinfo=None)
-    return ShiftRule(
-        listener_id=shift.listener_id,
-        starts_at=starts,
-        duration=timedelta(minutes=shift.duration_minutes),
-        timezone=shift.timezone,
-        rrule=shift.rrule,
-        shift_id=shift.id,
-    )
-
-
 def _on_shift_ids(session: Session, association_id: int, at: datetime) -> set[int]:
     shifts = session.exec(select(Shift).where(Shift.association_id == association_id)).all()
-    return {shift.listener_id for shift in shifts if is_on_shift(_to_rule(shift), at)}
+    return {shift.listener_id for shift in shifts if is_on_shift(to_rule(shift), at)}
 
 
 def _languages_of(session: Session, ids: list[int]) -> dict[int, dict]:

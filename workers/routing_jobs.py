@@ -1,8 +1,11 @@
-"""Routing's periodic job: every few seconds, keep the live state honest and make the offers due."""
+"""Routing's jobs: every few seconds, keep the live state honest and make the offers due; and, when a call's
+wrap-up starts, free the listener the moment it ends (not at the next tick)."""
 
 from __future__ import annotations
 
 import logging
+
+from rq import Queue
 
 from routing import services as routing
 from routing.live import LiveState
@@ -25,4 +28,35 @@ def routing_tick(association_id: int | None = None) -> None:
             report.expired,
             report.released,
             len(report.offers),
+        )
+
+
+def schedule_wrapup_end(queue: Queue, ended: routing.Ended) -> None:
+    """Call after ``end_contact``: when the listener entered a wrap-up, RQ's scheduler runs ``end_wrapup`` as
+    it ends, so the next caller is offered at once. The tick remains the safety net if the job is lost."""
+    if ended.listener_id is None or ended.wrap_until is None:
+        return
+    until_us = routing.to_us(ended.wrap_until)
+    queue.enqueue_at(
+        ended.wrap_until,
+        end_wrapup,
+        ended.listener_id,
+        until_us,
+        job_id=f"wrapup-{ended.listener_id}-{until_us}",
+    )
+
+
+def end_wrapup(listener_id: int, wrap_until_us: int) -> None:
+    """Free the listener from the wrap-up ending at ``wrap_until_us`` and offer them the next contact. A second
+    run, a run after the tick freed them, or one during a later wrap-up changes nothing."""
+    with job_scope() as scope:
+        offer = routing.end_wrapup(
+            scope.session, LiveState(scope.redis), listener_id, wrap_until_us, scope.clock.now()
+        )
+    if offer is not None:
+        logger.info(
+            "wrap-up ended listener_id=%d offer_id=%s contact_id=%s",
+            listener_id,
+            offer.offer_id,
+            offer.contact_id,
         )

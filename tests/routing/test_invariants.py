@@ -25,8 +25,8 @@ from hypothesis.stateful import (
 from app.services import Services
 from routing.live import PRIORITIES, ListenerRecord, LiveState, QueueQuery, pool_key
 from routing.policy import US, arrival_windows, speaker_pools, step_at
+from routing.presence import score_range
 from routing.roster import PolicyBook
-from routing.services import _score_range
 from schemas.policy import PolicySteps
 from schemas.tables import Proficiency
 
@@ -174,7 +174,7 @@ class LiveMachine(RuleBasedStateMachine):
         for language in sorted(set(POLICIES.explicit) | set(ROSTER[listener_id])):
             windows = arrival_windows(POLICIES.policy_for(language), pools, self.now)
             if windows and pools:
-                scored = tuple(_score_range(w) for w in windows)
+                scored = tuple(score_range(w) for w in windows)
                 queries += [QueueQuery(kind, language, scored) for kind in ("voice", "text")]
         offer_id = self._new_id("o")
         release = "wrapup" if before.state == "wrapup" else ""
@@ -263,11 +263,13 @@ class LiveMachine(RuleBasedStateMachine):
             assert live.state in {"available", "paused", "offline", "offered", "busy", "wrapup"}
             for kind in ("voice", "text"):
                 room = self._has_room(live, kind)
-                for suffix in speaker_pools(ROSTER[listener_id]):
-                    key = pool_key(ASSOCIATION, kind, suffix)
-                    member = self.live.client.zscore(key, listener_id) is not None
-                    should = live.state == "available" and room and suffix in pools_of(listener_id)
-                    assert member == should, (listener_id, live.state, kind, suffix)
+                for code, own in ROSTER[listener_id].items():
+                    for level in (N, F, C):  # one physical pool per language: their own level
+                        key = pool_key(ASSOCIATION, kind, f"{code}:{level.value}")
+                        member = self.live.client.zscore(key, listener_id) is not None
+                        eligible = listener_id not in INELIGIBLE
+                        should = live.state == "available" and room and eligible and level == own
+                        assert member == should, (listener_id, live.state, kind, code, level)
 
     @invariant()
     def at_most_one_offer_or_call(self) -> None:
