@@ -18,6 +18,7 @@ from routing import call_flow as flow
 from routing import call_records as records
 from routing import callbacks, voice_calls
 from routing import services as routing
+from routing.contact_records import ACTIVE as ACTIVE_CONTACT
 from routing.live import LiveState
 from routing.phones import mask
 from schemas.tables import CallbackStatus, Contact, Listener
@@ -242,7 +243,7 @@ def callback_not_reached(callback_id: str, offer_id: str, outcome: str) -> None:
         callbacks.attempt_failed(scope.session, callback, outcome, now)
         live = LiveState(scope.redis)
         contact = scope.session.get(Contact, offer.contact_id)
-        if contact is not None and contact.status in routing.records.ACTIVE:
+        if contact is not None and contact.status in ACTIVE_CONTACT:
             routing.end_contact(scope.session, live, contact.id, now)
         rest = rest_client(scope)
         _release_listener(scope, rest, offer_id)
