@@ -68,10 +68,31 @@ def test_a_listener_with_two_conversations_replies_by_tag(helpline: TextHelpline
 
     helpline.text(listener, f"#{first_tag} aap kab se pareshan hain?")
     helpline.text(listener, f"{'#' + second_tag.lower()}: சொல்லுங்கள், கேட்கிறேன்")
-    helpline.text(listener, "untagged goes to the most recent")
 
     assert bodies(first.inbox)[-1] == "aap kab se pareshan hain?"
-    assert bodies(second.inbox)[-2:] == ["சொல்லுங்கள், கேட்கிறேன்", "untagged goes to the most recent"]
+    assert bodies(second.inbox)[-1] == "சொல்லுங்கள், கேட்கிறேன்"
+
+
+def test_an_untagged_reply_with_two_conversations_open_is_not_relayed(helpline: TextHelpline) -> None:
+    listener = helpline.listener("Kavya", ("ta", "hi"), capacity=2, prompt_language="ta")
+    first, second = helpline.caller("first"), helpline.caller("second")
+    helpline.text(first, "mujhe neend nahi aati")
+    helpline.text(second, "எனக்கு பயமாக இருக்கிறது")
+    seen = (len(first.inbox), len(second.inbox))
+    tags = sorted(f"#{c.tag}" for c in helpline.rows(Conversation))
+
+    [answer] = helpline.text(listener, "which one of you gets this?")
+
+    assert (len(first.inbox), len(second.inbox)) == seen
+    assert answer.startswith("செய்தி அனுப்பப்படவில்லை")
+    assert answer == say("ta", messages.LISTENER_WHICH_CONVERSATION, tag=", ".join(tags))
+    assert [m.direction for m in helpline.rows(TextMessage)] == ["from_caller", "from_caller"]
+
+    helpline.text(listener, f"{tags[0]} now it is clear")
+    helpline.text(listener, f"{tags[1]} and this one too")
+    assert bodies(first.inbox)[-1] in ("now it is clear", "and this one too")
+    assert bodies(second.inbox)[-1] in ("now it is clear", "and this one too")
+    assert bodies(first.inbox)[-1] != bodies(second.inbox)[-1]
 
 
 def test_a_listener_at_capacity_is_not_offered_a_third_conversation(helpline: TextHelpline) -> None:
