@@ -2,17 +2,22 @@
 and purge kept bodies.
 
 Every job takes ids (never a phone number: it looks the conversation up and decrypts), is safe to run twice
-(a message is marked relayed, a notice sent, only after it went out), and is enqueued with retries. The REST
-client is built from the worker's settings, so ``twilio_api_base_url`` can point at the simulator.
+(a message is marked relayed, a notice sent, only after it went out), and is enqueued with retries under an
+id of its own (``text-offer-<offer>``, ``relay-<message>``, ``notices-<conversation>``), once: the webhook,
+the jobs and the sweeps may all hand over the same work. The REST client is built from the worker's
+settings, so ``twilio_api_base_url`` can point at the simulator.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import redis
 from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError
+from rq.job import JobStatus
 
 from routing import conversations
 from routing import text_lifecycle as text
@@ -26,6 +31,7 @@ from workers.scope import QUEUE_NAME, job_scope
 logger = logging.getLogger(__name__)
 
 RETRY = Retry(max=3, interval=[10, 60, 300])
+SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 IDLE_SWEEP_SECONDS = 60
 PURGE_SECONDS = 3600
 TEXT_SWEEP_SECONDS = 3
@@ -46,17 +52,33 @@ def deliver_offers(queue: Queue, offers: Iterable[Offer]) -> None:
 
 
 def enqueue_offer(queue: Queue, offer_id: str, contact_id: str) -> None:
-    queue.enqueue(connect_text_offer, offer_id, contact_id, job_id=f"text-offer-{offer_id}", retry=RETRY)
+    enqueue_once(queue, f"text-offer-{offer_id}", connect_text_offer, offer_id, contact_id)
 
 
 def enqueue_relays(queue: Queue, message_ids: Sequence[int]) -> None:
     for message_id in message_ids:
-        queue.enqueue(relay_text_message, message_id, retry=RETRY)
+        enqueue_once(queue, f"relay-{message_id}", relay_text_message, message_id)
 
 
 def enqueue_closing_notices(queue: Queue, conversation_ids: Sequence[int]) -> None:
     for conversation_id in conversation_ids:
-        queue.enqueue(send_closing_notices, conversation_id, retry=RETRY)
+        enqueue_once(queue, f"notices-{conversation_id}", send_closing_notices, conversation_id)
+
+
+def enqueue_once(queue: Queue, job_id: str, func: Callable[..., Any], *args: Any) -> bool:
+    """Queue the job unless one with this id is waiting, running or due for a retry. A job that already
+    ran (finished, or failed for good) is replaced: a sweep hands over again only work still undone."""
+    for _ in range(2):
+        try:
+            queue.enqueue(func, *args, job_id=job_id, retry=RETRY, unique=True)
+            return True
+        except DuplicateJobError:
+            existing = queue.fetch_job(job_id)
+            if existing is not None and existing.get_status(refresh=False) not in SETTLED:
+                return False
+            if existing is not None:
+                existing.delete()
+    return False
 
 
 # ---- jobs ----
