@@ -340,6 +340,24 @@ def unrelayed(
     return list(session.exec(query.order_by(col(TextMessage.id))).all())
 
 
+def messages_to_relay(session: Session, limit: int = 200) -> list[int]:
+    """Messages of connected conversations that wait to be relayed, oldest first: their relay job was lost
+    (Redis failed at the hand-off, or lost its data) or gave up."""
+    rows = session.exec(
+        select(TextMessage.id)
+        .join(Conversation, col(Conversation.id) == col(TextMessage.conversation_id))
+        .where(
+            Conversation.status == ConversationStatus.active,
+            col(Conversation.listener_id).is_not(None),
+            col(TextMessage.relayed_at).is_(None),
+            col(TextMessage.body_encrypted).is_not(None),
+        )
+        .order_by(col(TextMessage.id))
+        .limit(limit)
+    ).all()
+    return [message_id for message_id in rows if message_id is not None]
+
+
 def mark_relayed(
     session: Session, message: TextMessage, parts: list[str], now: datetime, keep_days: int | None
 ) -> None:

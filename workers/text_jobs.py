@@ -35,6 +35,7 @@ SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CA
 IDLE_SWEEP_SECONDS = 60
 PURGE_SECONDS = 3600
 TEXT_SWEEP_SECONDS = 3
+RELAY_SWEEP_SECONDS = 30
 
 
 def text_queue(connection: redis.Redis) -> Queue:
@@ -140,6 +141,14 @@ def sweep_text_offers() -> None:
         queue = text_queue(scope.redis)
         for offer_id, contact_id in pending:
             enqueue_offer(queue, offer_id, contact_id)
+
+
+def sweep_unrelayed_messages() -> None:
+    """Cron: hand over again the relays whose job was lost (Redis failed at the hand-off or lost its data).
+    A relay already queued, running or due for a retry is left alone, and a message is relayed once."""
+    with job_scope() as scope:
+        waiting = conversations.messages_to_relay(scope.session)
+        enqueue_relays(text_queue(scope.redis), waiting)
 
 
 def purge_message_bodies() -> None:
