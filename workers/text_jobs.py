@@ -25,6 +25,7 @@ from routing.live import LiveState
 from routing.services import Offer
 from routing.text_lifecycle import Outgoing
 from schemas.settings import Settings
+from telephony.errors import TelephonyError
 from telephony.rest import RestClient
 from workers.scope import QUEUE_NAME, job_scope
 
@@ -86,21 +87,33 @@ def enqueue_once(queue: Queue, job_id: str, func: Callable[..., Any], *args: Any
 
 
 def connect_text_offer(offer_id: str, contact_id: str) -> None:
-    """A listener was offered a text conversation: take it, introduce it, and relay what was held."""
+    """A listener was offered a text conversation: introduce it to them, then take it, tell the caller and
+    relay what was held. An introduction refused for good (a 4xx: a number that cannot receive it) releases
+    the offer to the next listener; anything else is retried, and the offer may expire meanwhile."""
     with job_scope() as scope:
-        connection = text.connect_offer(
-            scope.session, LiveState(scope.redis), scope.vault, offer_id, contact_id, scope.clock.now()
-        )
-        _send(scope.settings, connection.outgoing)
-        held = connection.relays
-        if connection.outgoing and connection.conversation_id and connection.listener_id:
-            held = text.confirm_connected(
-                scope.session, connection.conversation_id, connection.listener_id, scope.clock.now()
-            )
+        live, now = LiveState(scope.redis), scope.clock.now
+        connection = text.introduce_offer(scope.session, live, scope.vault, offer_id, contact_id, now())
+        if connection.outgoing:
+            try:
+                _send(scope.settings, connection.outgoing)
+            except TelephonyError as exc:
+                if not is_refused_for_good(exc):
+                    raise
+                logger.warning("text introduction refused offer_id=%s code=%s", offer_id, exc.code)
+                connection = text.release_offer(scope.session, live, offer_id, contact_id, now())
+            else:
+                connection = text.take_offer(scope.session, live, scope.vault, offer_id, contact_id, now())
         queue = text_queue(scope.redis)
-        enqueue_relays(queue, held)
+        enqueue_relays(queue, connection.relays)
         deliver_offers(queue, connection.offers)
+        _send_quietly(scope.settings, connection.outgoing)
     logger.info("text offer handled offer_id=%s outcome=%s", offer_id, connection.reason)
+
+
+def is_refused_for_good(exc: TelephonyError) -> bool:
+    """Twilio's 4xx (an invalid or unreachable number, an opted-out recipient) will not change on retry;
+    429 (too many requests) will."""
+    return 400 <= exc.status < 500 and exc.status != 429
 
 
 def relay_text_message(message_id: int) -> None:
@@ -157,6 +170,15 @@ def purge_message_bodies() -> None:
         purged = text.purge_kept_bodies(scope.session, scope.clock.now())
     if purged:
         logger.info("kept message bodies purged count=%d", purged)
+
+
+def _send_quietly(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
+    """For a courtesy ("a doctor has joined") sent after the state changed: a retry could not send it
+    again, so a failure is logged and the job carries on."""
+    try:
+        _send(settings, outgoing)
+    except TelephonyError as exc:
+        logger.warning("text courtesy message not sent status=%d code=%s", exc.status, exc.code)
 
 
 def _send(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
