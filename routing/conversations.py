@@ -48,13 +48,16 @@ def aware(at: datetime | None) -> datetime | None:
 # ---- numbers, people and preferences ----
 
 
-def find_text_number(session: Session, number: str) -> HelplineNumber | None:
-    """The association's SMS or WhatsApp number that was written to (without any ``whatsapp:`` prefix)."""
-    return session.exec(
-        select(HelplineNumber).where(
-            HelplineNumber.number == number, col(HelplineNumber.channel).in_(TEXT_CHANNELS)
-        )
-    ).first()
+def find_text_number(session: Session, number: str, channel: Channel | None = None) -> HelplineNumber | None:
+    """The association's SMS or WhatsApp number that was written to (without any ``whatsapp:`` prefix): its
+    entry on the message's channel first, else its other text entry. A number that takes calls only is
+    none: the same number may have a row per channel."""
+    rows = session.exec(
+        select(HelplineNumber)
+        .where(HelplineNumber.number == number, col(HelplineNumber.channel).in_(TEXT_CHANNELS))
+        .order_by(col(HelplineNumber.id))
+    ).all()
+    return next((row for row in rows if row.channel == channel), rows[0] if rows else None)
 
 
 def number_for_channel(session: Session, association_id: int, channel: Channel) -> HelplineNumber | None:

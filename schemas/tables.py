@@ -60,11 +60,15 @@ class Association(SQLModel, table=True):
 
 
 class HelplineNumber(SQLModel, table=True):
+    """A number callers dial or text. One number may take calls and texts (a row per channel), for one
+    association."""
+
     __tablename__ = "helpline_numbers"
+    __table_args__ = (UniqueConstraint("number", "channel", name="uq_helpline_numbers_number_channel"),)
 
     id: int | None = Field(default=None, primary_key=True)
     association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
-    number: str = Field(max_length=32, unique=True)
+    number: str = Field(max_length=32)
     channel: Channel = Field(default=Channel.voice, sa_type=enum_type(Channel))
     label: str = Field(default="", max_length=200)
 

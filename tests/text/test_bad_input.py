@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from locales import messages
 from routing.text_language import language_menu, say
-from schemas.tables import Conversation, ConversationStatus, TextMessage
+from schemas.tables import Channel, Conversation, ConversationStatus, HelplineNumber, TextMessage
 from telephony.signature import sign
 from tests.text.conftest import SMS_NUMBER, TextHelpline, bodies
 
 PATH = "/messaging/incoming"
+VOICE_AND_SMS = "+14155550102"
 
 
 def words(text: str) -> list[str]:
@@ -157,3 +158,37 @@ def test_a_repeated_delivery_is_handled_once(helpline: TextHelpline) -> None:
 @given(body=st.text(max_size=1700), media=st.integers(min_value=0, max_value=2))
 def test_any_text_body_gets_valid_twiml(helpline: TextHelpline, body: str, media: int) -> None:
     post(helpline, body, sender="+919700033333", NumMedia=str(media))
+
+
+def test_a_number_that_takes_calls_too_answers_texts(helpline: TextHelpline) -> None:
+    with helpline.session() as session:
+        session.add(
+            HelplineNumber(
+                association_id=helpline.association_id, number=VOICE_AND_SMS, channel=Channel.voice
+            )
+        )
+        session.add(
+            HelplineNumber(association_id=helpline.association_id, number=VOICE_AND_SMS, channel=Channel.sms)
+        )
+        session.commit()
+    helpline.sim.add_number(VOICE_AND_SMS, sms_url=PATH)
+
+    [welcome] = helpline.caller().send_message(VOICE_AND_SMS, "எனக்கு பேச வேண்டும்")
+
+    assert welcome.body.startswith("எழுதியதற்கு நன்றி")
+    [conversation] = helpline.rows(Conversation)
+    assert conversation.channel == Channel.sms
+
+
+def test_a_number_registered_for_calls_only_gets_no_reply_to_a_text(helpline: TextHelpline) -> None:
+    with helpline.session() as session:
+        session.add(
+            HelplineNumber(
+                association_id=helpline.association_id, number=VOICE_AND_SMS, channel=Channel.voice
+            )
+        )
+        session.commit()
+    helpline.sim.add_number(VOICE_AND_SMS, sms_url=PATH)
+
+    assert helpline.caller().send_message(VOICE_AND_SMS, "எனக்கு பேச வேண்டும்") == []
+    assert helpline.rows(Conversation) == []
