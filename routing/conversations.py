@@ -258,6 +258,29 @@ def erase_caller(session: Session, conversation: Conversation) -> None:
     session.add(conversation)
 
 
+def mark_notified(session: Session, conversation: Conversation, listener: bool) -> None:
+    if listener:
+        conversation.listener_notified = True
+    else:
+        conversation.caller_notified = True
+    session.add(conversation)
+
+
+def erase_callers_closed_before(session: Session, before: datetime) -> int:
+    """Closed conversations that still hold the caller's number past the notices' time limit: erased,
+    whether or not the notices went out. Returns how many."""
+    stale = session.exec(
+        select(Conversation).where(
+            Conversation.status == ConversationStatus.closed,
+            col(Conversation.caller_encrypted).is_not(None),
+            col(Conversation.closed_at) <= before,
+        )
+    ).all()
+    for conversation in stale:
+        erase_caller(session, conversation)
+    return len(stale)
+
+
 def idle_conversations(session: Session, now: datetime) -> list[Conversation]:
     """Open conversations quiet for longer than their association's ``conversation_idle_minutes``."""
     rows = session.exec(

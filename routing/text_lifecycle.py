@@ -1,4 +1,4 @@
-"""The text channel's work outside a webhook: taking an offer, relaying, closing notices, idle closes, purges.
+"""The text channel's work outside a webhook: taking an offer and relaying (closing: ``text_closing``).
 
 Functions here decide and record; they return the messages to send (``Outgoing``, with the addresses
 decrypted in memory only), and the jobs in ``workers/text_jobs.py`` send them and then confirm, so that a job
@@ -26,7 +26,7 @@ from routing.live import LiveState
 from routing.phones import PhoneVault
 from routing.services import Offer
 from routing.text_language import language_label, reply_locale, say
-from routing.text_queueing import finish_conversation, mark_offered
+from routing.text_queueing import mark_offered
 from routing.text_relay import split_body
 from schemas.tables import Channel, Conversation, ConversationStatus, Listener, MessageDirection
 
@@ -232,53 +232,3 @@ def confirm_relayed(session: Session, message_id: int, parts: list[Outgoing], no
     store.mark_relayed(session, message, [p.body for p in parts], now, keep)
     store.touch(session, conversation, now)
     session.commit()
-
-
-# ---- closing ----
-
-
-def closing_notices(session: Session, vault: PhoneVault, conversation_id: int) -> list[Outgoing]:
-    """Who still needs to hear that the conversation closed: the listener unless they closed it, and the
-    caller when it was not their doing (the listener ended it, or it went quiet)."""
-    conversation = store.get_conversation(session, conversation_id)
-    if conversation.status != ConversationStatus.closed or conversation.closing_notices_sent:
-        return []
-    notices: list[Outgoing] = []
-    if conversation.listener_id is not None and conversation.close_reason != "listener":
-        listener = store.get_listener(session, conversation.listener_id)
-        to, from_ = listener_route(session, vault, listener, conversation)
-        body = say(listener.prompt_language, messages.LISTENER_CONVERSATION_ENDED, tag=f"#{conversation.tag}")
-        notices.append(Outgoing(to, from_, body))
-    caller_message = {"listener": messages.TEXT_CLOSED, "idle": messages.TEXT_CLOSED_IDLE}.get(
-        conversation.close_reason
-    )
-    route = caller_route(session, vault, conversation)
-    if caller_message and route is not None:
-        notices.append(Outgoing(route[0], route[1], say(caller_locale(conversation), caller_message)))
-    return notices
-
-
-def confirm_notices_sent(session: Session, conversation_id: int) -> None:
-    """The notices are out: the caller's number is erased."""
-    store.erase_caller(session, store.get_conversation(session, conversation_id))
-    session.commit()
-
-
-@dataclass(frozen=True)
-class IdleSweep:
-    closed: list[int]
-    offers: list[Offer]
-
-
-def close_idle(session: Session, live: LiveState, now: datetime) -> IdleSweep:
-    """Close every conversation quiet for longer than its association allows."""
-    offers: list[Offer] = []
-    for conversation in store.idle_conversations(session, now):
-        offers += finish_conversation(session, live, conversation, "idle", now)
-    return IdleSweep(store.conversations_awaiting_notices(session), offers)
-
-
-def purge_kept_bodies(session: Session, now: datetime) -> int:
-    purged = store.purge_bodies(session, now)
-    session.commit()
-    return purged

@@ -301,6 +301,13 @@ class Conversation(SQLModel, table=True):
     closed_at: datetime | None = utc_column(nullable=True)
     close_reason: str = Field(default="", max_length=20)
     closing_notices_sent: bool = Field(default=False)
+    # Each closing notice is sent once (a retry sends only what is missing); the caller's number is erased
+    # after ``notice_attempts`` reaches the limit, or a while after closing, whatever happened.
+    listener_notified: bool = Field(default=False)
+    caller_notified: bool = Field(default=False)
+    notice_attempts: int = Field(default=0)
+    # The fallback step a waiting caller was told about (callback, crisis_line), so it is told once.
+    waiting_notice: str = Field(default="", max_length=20)
 
 
 class MessageDirection(StrEnum):

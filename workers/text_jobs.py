@@ -20,6 +20,7 @@ from rq.exceptions import DuplicateJobError
 from rq.job import JobStatus
 
 from routing import conversations
+from routing import text_closing as closing
 from routing import text_lifecycle as text
 from routing.live import LiveState
 from routing.services import Offer
@@ -128,17 +129,36 @@ def relay_text_message(message_id: int) -> None:
 
 
 def send_closing_notices(conversation_id: int) -> None:
-    """Tell whoever has not heard yet that the conversation closed; then the caller's number is erased."""
+    """Tell whoever has not heard yet that the conversation closed, each once; then the caller's number is
+    erased. A failed notice is retried (the others are not sent again) until the last attempt."""
     with job_scope() as scope:
-        notices = text.closing_notices(scope.session, scope.vault, conversation_id)
-        _send(scope.settings, notices)
-        text.confirm_notices_sent(scope.session, conversation_id)
+        attempt = closing.closing_notices(scope.session, scope.vault, conversation_id, scope.clock.now())
+        if attempt is None:
+            return
+        failure: TelephonyError | None = None
+        for notice in attempt.notices:
+            try:
+                _send(scope.settings, [notice.message])
+            except TelephonyError as exc:
+                failure = exc
+                logger.warning(
+                    "closing notice not sent conversation_id=%d to=%s status=%d code=%s",
+                    conversation_id,
+                    notice.recipient,
+                    exc.status,
+                    exc.code,
+                )
+                continue
+            closing.confirm_notice(scope.session, conversation_id, notice.recipient)
+        if failure is not None and not attempt.last:
+            raise failure
+        closing.confirm_notices_sent(scope.session, conversation_id)
 
 
 def close_idle_conversations() -> None:
     """Cron: close conversations quiet for longer than their association allows, with notices."""
     with job_scope() as scope:
-        sweep = text.close_idle(scope.session, LiveState(scope.redis), scope.clock.now())
+        sweep = closing.close_idle(scope.session, LiveState(scope.redis), scope.clock.now())
         queue = text_queue(scope.redis)
         enqueue_closing_notices(queue, sweep.closed)
         deliver_offers(queue, sweep.offers)
@@ -167,7 +187,7 @@ def sweep_unrelayed_messages() -> None:
 def purge_message_bodies() -> None:
     """Cron: drop kept message bodies past their association's retention."""
     with job_scope() as scope:
-        purged = text.purge_kept_bodies(scope.session, scope.clock.now())
+        purged = closing.purge_kept_bodies(scope.session, scope.clock.now())
     if purged:
         logger.info("kept message bodies purged count=%d", purged)
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from locales import messages
 from routing.live import LiveState
+from routing.text_closing import close_idle
 from routing.text_language import say
-from schemas.tables import Contact, ContactStatus, Conversation, ConversationStatus, TextMessage
-from tests.text.conftest import TextHelpline, bodies
+from schemas.tables import Channel, Contact, ContactStatus, Conversation, ConversationStatus, TextMessage
+from telephony.errors import TelephonyError
+from telephony.simulator.phones import Phone
+from tests.text.conftest import WHATSAPP_NUMBER, TextHelpline, bodies
 from workers.schedules import schedules
-from workers.text_jobs import close_idle_conversations, purge_message_bodies, text_queue
+from workers.text_jobs import (
+    close_idle_conversations,
+    purge_message_bodies,
+    send_closing_notices,
+    text_queue,
+)
 
 
 def run_scheduled(helpline: TextHelpline, job: object) -> None:
@@ -122,3 +131,53 @@ def test_an_association_that_opts_in_keeps_bodies_encrypted_until_its_retention_
     helpline.clock.advance(2 * 86400)
     run_scheduled(helpline, purge_message_bodies)
     assert all(m.body_encrypted is None for m in helpline.rows(TextMessage))
+
+
+def close_quietly_with_the_caller_unreachable(helpline: TextHelpline) -> tuple[Phone, int]:
+    """A WhatsApp conversation with an SMS listener goes quiet; then the WhatsApp number is released from
+    the account, so every notice to the caller fails with a 400."""
+    listener = helpline.listener("Anbu", ("hi",), channel=Channel.sms)
+    caller = helpline.caller()
+    helpline.text(caller, "mujhe kisi se baat karni hai", whatsapp=True)
+    [conversation] = helpline.rows(Conversation)
+    assert conversation.id is not None and conversation.status == ConversationStatus.active
+    helpline.sim.numbers.pop(WHATSAPP_NUMBER)
+    helpline.clock.advance(61 * 60)
+    with helpline.session() as session:
+        close_idle(session, LiveState(helpline.services.redis), helpline.clock.now())
+    return listener, conversation.id
+
+
+def test_a_notice_that_went_out_is_not_sent_again_and_the_number_goes_after_three_attempts(
+    helpline: TextHelpline,
+) -> None:
+    listener, conversation_id = close_quietly_with_the_caller_unreachable(helpline)
+    ended = f"Conversation #{helpline.rows(Conversation)[0].tag} has ended."
+
+    for _ in range(2):  # as RQ runs it: the first run, then its retries
+        with pytest.raises(TelephonyError):
+            send_closing_notices(conversation_id)
+        assert helpline.rows(Conversation)[0].caller_encrypted is not None
+    send_closing_notices(conversation_id)
+    helpline.sim.advance(3)
+
+    assert bodies(listener.inbox).count(ended) == 1
+    [closed] = helpline.rows(Conversation)
+    assert closed.caller_encrypted is None and closed.closing_notices_sent
+    assert (closed.listener_notified, closed.caller_notified) == (True, False)
+    send_closing_notices(conversation_id)
+    assert bodies(listener.inbox).count(ended) == 1
+
+
+def test_the_callers_number_goes_an_hour_after_closing_whatever_happened(helpline: TextHelpline) -> None:
+    _, conversation_id = close_quietly_with_the_caller_unreachable(helpline)
+    with pytest.raises(TelephonyError):
+        send_closing_notices(conversation_id)
+
+    helpline.clock.advance(59 * 60)
+    run_scheduled(helpline, close_idle_conversations)
+    assert helpline.rows(Conversation)[0].caller_encrypted is not None
+
+    helpline.clock.advance(2 * 60)
+    run_scheduled(helpline, close_idle_conversations)
+    assert helpline.rows(Conversation)[0].caller_encrypted is None

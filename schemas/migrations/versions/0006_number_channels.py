@@ -1,4 +1,5 @@
-"""number channels: one number may take calls and texts (unique per number and channel)
+"""number channels: one number may take calls and texts (unique per number and channel); conversation
+notices: each closing notice recorded per recipient, attempts counted, a waiting caller's fallback notice
 
 Revision ID: 0006
 Revises: 0005
@@ -8,6 +9,7 @@ Create Date: 2026-11-25 02:40:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 
@@ -33,9 +35,21 @@ def upgrade() -> None:
     with op.batch_alter_table('helpline_numbers', schema=None, naming_convention=NAMING) as batch_op:
         batch_op.drop_constraint(old, type_='unique')
         batch_op.create_unique_constraint(NEW, ['number', 'channel'])
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('listener_notified', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('caller_notified', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('notice_attempts', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(
+            sa.Column('waiting_notice', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False, server_default='')
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.drop_column('waiting_notice')
+        batch_op.drop_column('notice_attempts')
+        batch_op.drop_column('caller_notified')
+        batch_op.drop_column('listener_notified')
     with op.batch_alter_table('helpline_numbers', schema=None) as batch_op:
         batch_op.drop_constraint(NEW, type_='unique')
         batch_op.create_unique_constraint('helpline_numbers_number_key', ['number'])
