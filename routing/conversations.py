@@ -281,12 +281,17 @@ def erase_callers_closed_before(session: Session, before: datetime) -> int:
     return len(stale)
 
 
+IDLE_CLOSES = (ConversationStatus.choosing, ConversationStatus.active)
+
+
 def idle_conversations(session: Session, now: datetime) -> list[Conversation]:
-    """Open conversations quiet for longer than their association's ``conversation_idle_minutes``."""
+    """Connected conversations, and callers asked which language, quiet for longer than their association's
+    ``conversation_idle_minutes``. A caller waiting for a listener is never closed for being quiet: they
+    keep their place, and follow the association's fallback policy instead."""
     rows = session.exec(
         select(Conversation, Association)
         .join(Association, col(Association.id) == col(Conversation.association_id))
-        .where(col(Conversation.status).in_(OPEN))
+        .where(col(Conversation.status).in_(IDLE_CLOSES))
     ).all()
     return [
         conversation
@@ -294,6 +299,22 @@ def idle_conversations(session: Session, now: datetime) -> list[Conversation]:
         if (aware(conversation.last_activity_at) or now)
         <= now - timedelta(minutes=association.conversation_idle_minutes)
     ]
+
+
+def untold_waiting_conversations(session: Session, limit: int = 500) -> list[Conversation]:
+    """Callers waiting for a listener who have not been told about a fallback step yet, longest first."""
+    return list(
+        session.exec(
+            select(Conversation)
+            .where(
+                Conversation.status == ConversationStatus.waiting,
+                col(Conversation.contact_id).is_not(None),
+                Conversation.waiting_notice == "",
+            )
+            .order_by(col(Conversation.opened_at))
+            .limit(limit)
+        ).all()
+    )
 
 
 def conversations_awaiting_notices(session: Session) -> list[int]:

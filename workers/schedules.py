@@ -21,7 +21,9 @@ def schedules() -> list[Schedule]:
         PURGE_SECONDS,
         RELAY_SWEEP_SECONDS,
         TEXT_SWEEP_SECONDS,
+        WAITING_SWEEP_SECONDS,
         close_idle_conversations,
+        notify_waiting_texters,
         purge_message_bodies,
         sweep_text_offers,
         sweep_unrelayed_messages,
@@ -33,4 +35,5 @@ def schedules() -> list[Schedule]:
         Schedule(close_idle_conversations, IDLE_SWEEP_SECONDS),
         Schedule(purge_message_bodies, PURGE_SECONDS),
         Schedule(sweep_unrelayed_messages, RELAY_SWEEP_SECONDS),
+        Schedule(notify_waiting_texters, WAITING_SWEEP_SECONDS),
     ]

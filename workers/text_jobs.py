@@ -22,6 +22,7 @@ from rq.job import JobStatus
 from routing import conversations
 from routing import text_closing as closing
 from routing import text_lifecycle as text
+from routing import text_waiting as waiting
 from routing.live import LiveState
 from routing.services import Offer
 from routing.text_lifecycle import Outgoing
@@ -38,6 +39,7 @@ IDLE_SWEEP_SECONDS = 60
 PURGE_SECONDS = 3600
 TEXT_SWEEP_SECONDS = 3
 RELAY_SWEEP_SECONDS = 30
+WAITING_SWEEP_SECONDS = 30
 
 
 def text_queue(connection: redis.Redis) -> Queue:
@@ -212,3 +214,27 @@ def _send(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
             client.send_message(message.to, message.from_, message.body)
     finally:
         client.close()
+
+
+def notify_waiting_texters() -> None:
+    """Cron: tell each caller still waiting, once, when the fallback policy reaches a call back or the
+    crisis line. A message that fails is tried again by the next run."""
+    with job_scope() as scope:
+        notices = waiting.waiting_notices(
+            scope.session, LiveState(scope.redis), scope.vault, scope.clock.now()
+        )
+        for notice in notices:
+            if notice.message is not None:
+                try:
+                    _send(scope.settings, [notice.message])
+                except TelephonyError as exc:
+                    logger.warning(
+                        "waiting notice not sent conversation_id=%d status=%d code=%s",
+                        notice.conversation_id,
+                        exc.status,
+                        exc.code,
+                    )
+                    continue
+            waiting.confirm_waiting_notice(scope.session, notice.conversation_id, notice.step)
+    if notices:
+        logger.info("waiting texters told of a fallback step count=%d", len(notices))

@@ -10,13 +10,22 @@ from locales import messages
 from routing.live import LiveState
 from routing.text_closing import close_idle
 from routing.text_language import say
-from schemas.tables import Channel, Contact, ContactStatus, Conversation, ConversationStatus, TextMessage
+from schemas.tables import (
+    Channel,
+    Contact,
+    ContactStatus,
+    Conversation,
+    ConversationStatus,
+    FallbackPolicy,
+    TextMessage,
+)
 from telephony.errors import TelephonyError
 from telephony.simulator.phones import Phone
 from tests.text.conftest import WHATSAPP_NUMBER, TextHelpline, bodies
 from workers.schedules import schedules
 from workers.text_jobs import (
     close_idle_conversations,
+    notify_waiting_texters,
     purge_message_bodies,
     send_closing_notices,
     text_queue,
@@ -57,15 +66,64 @@ def test_a_quiet_conversation_closes_itself_in_the_callers_language(helpline: Te
     assert len(caller.inbox) == 3  # welcome reply, doctor joined, closed: nothing twice
 
 
-def test_a_waiting_conversation_that_goes_quiet_leaves_the_queue(helpline: TextHelpline) -> None:
+def test_a_waiting_texter_stays_in_the_queue_and_is_offered_a_call_back_once(helpline: TextHelpline) -> None:
     caller = helpline.caller()
     helpline.text(caller, "எனக்கு பேச வேண்டும்")
+    welcomed = len(caller.inbox)
+
+    helpline.clock.advance(4 * 60)  # the default policy: 2 + 3 minutes of listener steps, then a call back
+    run_scheduled(helpline, notify_waiting_texters)
+    assert len(caller.inbox) == welcomed
+
+    helpline.clock.advance(2 * 60)
+    run_scheduled(helpline, notify_waiting_texters)
+    assert bodies(caller.inbox)[welcomed:] == [say("ta", messages.TEXT_ALL_BUSY_CALLBACK)]
+
+    helpline.clock.advance(61 * 60)
+    run_scheduled(helpline, close_idle_conversations)
+    run_scheduled(helpline, notify_waiting_texters)
+
+    assert len(caller.inbox) == welcomed + 1  # no idle close, and the offer once
+    [conversation] = helpline.rows(Conversation)
+    assert conversation.status == ConversationStatus.waiting and conversation.caller_encrypted is not None
+    [waiting] = LiveState(helpline.services.redis).waiting(helpline.association_id)
+    assert waiting.contact_id == conversation.contact_id
+
+    listener = helpline.listener("Anbu", ("ta",))
+    helpline.offer_waiting()
+    assert bodies(listener.inbox)[-1].endswith("எனக்கு பேச வேண்டும்")
+
+
+def test_a_waiting_texter_is_given_the_crisis_line_when_the_policy_says_so(helpline: TextHelpline) -> None:
+    with helpline.session() as session:
+        session.add(
+            FallbackPolicy(
+                association_id=helpline.association_id,
+                language="hi",
+                steps=[{"kind": "listeners", "languages": ["hi"], "seconds": 60}, {"kind": "crisis_line"}],
+                updated_at=helpline.clock.now(),
+            )
+        )
+        session.commit()
+    caller = helpline.caller()
+    helpline.text(caller, "mujhe kisi se baat karni hai")
+
+    helpline.clock.advance(90)
+    run_scheduled(helpline, notify_waiting_texters)
+    run_scheduled(helpline, notify_waiting_texters)
+
+    assert bodies(caller.inbox)[1:] == [say("hi_Latn", messages.TEXT_ALL_BUSY_CRISIS_LINE)]
+
+
+def test_a_caller_who_never_chose_a_language_is_closed_when_quiet(helpline: TextHelpline) -> None:
+    caller = helpline.caller()
+    helpline.text(caller, "😢😢")
 
     helpline.clock.advance(61 * 60)
     run_scheduled(helpline, close_idle_conversations)
 
-    assert bodies(caller.inbox)[-1] == say("ta", messages.TEXT_CLOSED_IDLE)
-    assert LiveState(helpline.services.redis).waiting(helpline.association_id) == []
+    [conversation] = helpline.rows(Conversation)
+    assert conversation.status == ConversationStatus.closed and conversation.caller_encrypted is None
     assert helpline.rows(TextMessage)[0].body_encrypted is None
 
 
