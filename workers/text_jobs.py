@@ -33,7 +33,8 @@ from workers.scope import QUEUE_NAME, job_scope
 
 logger = logging.getLogger(__name__)
 
-RETRY = Retry(max=3, interval=[10, 60, 300])
+# A blip at Twilio (a 5xx, a 429) is usually over within seconds, and someone is waiting for the message.
+RETRY = Retry(max=3, interval=[2, 30, 300])
 SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 IDLE_SWEEP_SECONDS = 60
 PURGE_SECONDS = 3600
