@@ -213,6 +213,10 @@ def _send(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
     try:
         for message in outgoing:
             client.send_message(message.to, message.from_, message.body)
+    except TelephonyError as exc:
+        # Twilio's text may quote the number it refused: only the code and status go on, into RQ's
+        # results and the log, and the original is not chained.
+        raise TelephonyError(exc.code, exc.status) from None
     finally:
         client.close()
 
