@@ -2,7 +2,8 @@
 
 Invalid configuration answers 422 in FastAPI's own shape (``detail: [{loc, msg, type}]``), so a client reads
 a Babel or phone-number refusal exactly like a schema refusal. A last-resort handler answers a JSON 500 and
-logs the error type (never the request body, which may hold a phone number).
+logs the error type (never the request body, which may hold a phone number); on the messaging webhook it
+answers an empty TwiML ``<Response/>`` instead, because Twilio reads anything else as a failed webhook.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from routing.errors import (
     ConflictError,
@@ -20,9 +21,11 @@ from routing.errors import (
     NotFoundError,
     RoutingError,
 )
+from telephony import twiml
 
 logger = logging.getLogger(__name__)
 
+MESSAGING_WEBHOOK = "/messaging/"
 STATUS_FOR: dict[type[RoutingError], int] = {
     NotFoundError: 404,
     ConflictError: 409,
@@ -61,10 +64,12 @@ async def invalid_request_to_json(request: Request, exc: Exception) -> JSONRespo
     return JSONResponse(status_code=422, content={"detail": detail})
 
 
-async def unexpected_error_to_json(request: Request, exc: Exception) -> JSONResponse:
+async def unexpected_error_to_json(request: Request, exc: Exception) -> Response:
     logger.error(
         "unexpected error method=%s path=%s error=%s", request.method, request.url.path, type(exc).__name__
     )
+    if request.url.path.startswith(MESSAGING_WEBHOOK):
+        return Response(twiml.render_messages(), media_type=twiml.TWIML_MEDIA_TYPE)
     return JSONResponse(status_code=500, content={"detail": "internal error"})
 
 

@@ -65,6 +65,10 @@ LISTENER_NEW_CONVERSATION = N_(
     "If you have more than one conversation, start your reply with %(tag)s."
 )
 LISTENER_CONVERSATION_ENDED = N_("Conversation %(tag)s has ended.")
+# TRANSLATORS: %(tag)s lists the listener's open conversation labels, such as "#A7, #K2"; keep them as they are.
+LISTENER_WHICH_CONVERSATION = N_(
+    "Not sent: you have more than one conversation. Start your reply with one of these: %(tag)s"
+)
 # TRANSLATORS: sent to a listener before a message with crisis words; %(tag)s is the conversation label.
 LISTENER_URGENT = N_(
     "Urgent, %(tag)s: this doctor may be in danger and has been given the crisis line, 14416."
@@ -103,3 +107,15 @@ TEXT_LANGUAGE_QUESTION = N_("Which language would you like? Reply with a number.
 TEXT_LANGUAGE_MENU_ITEM = N_("%(digit)s for %(language)s")
 TEXT_ONLY = N_("We can only read text messages. Please write your message in words.")
 TEXT_DOCTOR_JOINED = N_("A doctor has joined the conversation.")
+# TRANSLATORS: sent once to someone who has waited long for a doctor, when the helpline's policy offers
+# a call back. Keep CALL in Latin letters.
+TEXT_ALL_BUSY_CALLBACK = N_(
+    "All our listeners are busy right now. A doctor will reply here as soon as one is free. "
+    "Reply CALL and we will call you back instead. If you are in danger, call Tele-MANAS 14416 or 112."
+)
+# TRANSLATORS: sent once to someone who has waited long for a doctor, when the helpline's policy points
+# them to the crisis line.
+TEXT_ALL_BUSY_CRISIS_LINE = N_(
+    "All our listeners are busy right now. If you are in danger, please call Tele-MANAS on 14416, "
+    "or 112 in an emergency. A doctor will reply here as soon as one is free."
+)

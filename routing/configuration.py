@@ -27,7 +27,7 @@ from schemas.api import (
     NumberUpdate,
 )
 from schemas.policy import ListenerStep, PolicySteps, default_policy
-from schemas.tables import Association, AssociationLanguage, FallbackPolicy, HelplineNumber
+from schemas.tables import Association, AssociationLanguage, Channel, FallbackPolicy, HelplineNumber
 
 # Checks shared by every configuration module
 
@@ -150,16 +150,23 @@ def get_number(session: Session, association_id: int, number_id: int) -> Helplin
     return row
 
 
-def _ensure_number_free(session: Session, number: str, keep_id: int | None = None) -> None:
-    """A helpline number selects its association, so it belongs to one association only."""
-    existing = session.exec(select(HelplineNumber).where(HelplineNumber.number == number)).first()
-    if existing is not None and existing.id != keep_id:
-        raise ConflictError("this helpline number is already in use")
+def _ensure_number_free(
+    session: Session, association_id: int, number: str, channel: Channel, keep_id: int | None = None
+) -> None:
+    """A helpline number selects its association, so it belongs to one association only; within it, the
+    same number may take calls and texts, once per channel."""
+    for existing in session.exec(select(HelplineNumber).where(HelplineNumber.number == number)).all():
+        if existing.id == keep_id:
+            continue
+        if existing.association_id != association_id:
+            raise ConflictError("this helpline number is already in use")
+        if existing.channel == channel:
+            raise ConflictError(f"this helpline number is already in use for {channel.value}")
 
 
 def add_number(session: Session, association_id: int, data: NumberCreate, actor: Actor) -> HelplineNumber:
     number = check_number(data.number, "number")
-    _ensure_number_free(session, number)
+    _ensure_number_free(session, association_id, number, data.channel)
     row = HelplineNumber(association_id=association_id, number=number, channel=data.channel, label=data.label)
     session.add(row)
     flush_changes(session)
@@ -175,7 +182,9 @@ def update_number(session: Session, row: HelplineNumber, data: NumberUpdate, act
     fields = _dump(data)
     if "number" in fields:
         fields["number"] = check_number(fields["number"], "number")
-        _ensure_number_free(session, fields["number"], keep_id=row.id)
+    if "number" in fields or "channel" in fields:
+        number, channel = fields.get("number", row.number), Channel(fields.get("channel", row.channel))
+        _ensure_number_free(session, row.association_id, number, channel, keep_id=row.id)
     changed = apply_changes(row, fields)
     if changed:
         record_change(

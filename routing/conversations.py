@@ -48,13 +48,16 @@ def aware(at: datetime | None) -> datetime | None:
 # ---- numbers, people and preferences ----
 
 
-def find_text_number(session: Session, number: str) -> HelplineNumber | None:
-    """The association's SMS or WhatsApp number that was written to (without any ``whatsapp:`` prefix)."""
-    return session.exec(
-        select(HelplineNumber).where(
-            HelplineNumber.number == number, col(HelplineNumber.channel).in_(TEXT_CHANNELS)
-        )
-    ).first()
+def find_text_number(session: Session, number: str, channel: Channel | None = None) -> HelplineNumber | None:
+    """The association's SMS or WhatsApp number that was written to (without any ``whatsapp:`` prefix): its
+    entry on the message's channel first, else its other text entry. A number that takes calls only is
+    none: the same number may have a row per channel."""
+    rows = session.exec(
+        select(HelplineNumber)
+        .where(HelplineNumber.number == number, col(HelplineNumber.channel).in_(TEXT_CHANNELS))
+        .order_by(col(HelplineNumber.id))
+    ).all()
+    return next((row for row in rows if row.channel == channel), rows[0] if rows else None)
 
 
 def number_for_channel(session: Session, association_id: int, channel: Channel) -> HelplineNumber | None:
@@ -255,12 +258,40 @@ def erase_caller(session: Session, conversation: Conversation) -> None:
     session.add(conversation)
 
 
+def mark_notified(session: Session, conversation: Conversation, listener: bool) -> None:
+    if listener:
+        conversation.listener_notified = True
+    else:
+        conversation.caller_notified = True
+    session.add(conversation)
+
+
+def erase_callers_closed_before(session: Session, before: datetime) -> int:
+    """Closed conversations that still hold the caller's number past the notices' time limit: erased,
+    whether or not the notices went out. Returns how many."""
+    stale = session.exec(
+        select(Conversation).where(
+            Conversation.status == ConversationStatus.closed,
+            col(Conversation.caller_encrypted).is_not(None),
+            col(Conversation.closed_at) <= before,
+        )
+    ).all()
+    for conversation in stale:
+        erase_caller(session, conversation)
+    return len(stale)
+
+
+IDLE_CLOSES = (ConversationStatus.choosing, ConversationStatus.active)
+
+
 def idle_conversations(session: Session, now: datetime) -> list[Conversation]:
-    """Open conversations quiet for longer than their association's ``conversation_idle_minutes``."""
+    """Connected conversations, and callers asked which language, quiet for longer than their association's
+    ``conversation_idle_minutes``. A caller waiting for a listener is never closed for being quiet: they
+    keep their place, and follow the association's fallback policy instead."""
     rows = session.exec(
         select(Conversation, Association)
         .join(Association, col(Association.id) == col(Conversation.association_id))
-        .where(col(Conversation.status).in_(OPEN))
+        .where(col(Conversation.status).in_(IDLE_CLOSES))
     ).all()
     return [
         conversation
@@ -268,6 +299,22 @@ def idle_conversations(session: Session, now: datetime) -> list[Conversation]:
         if (aware(conversation.last_activity_at) or now)
         <= now - timedelta(minutes=association.conversation_idle_minutes)
     ]
+
+
+def untold_waiting_conversations(session: Session, limit: int = 500) -> list[Conversation]:
+    """Callers waiting for a listener who have not been told about a fallback step yet, longest first."""
+    return list(
+        session.exec(
+            select(Conversation)
+            .where(
+                Conversation.status == ConversationStatus.waiting,
+                col(Conversation.contact_id).is_not(None),
+                Conversation.waiting_notice == "",
+            )
+            .order_by(col(Conversation.opened_at))
+            .limit(limit)
+        ).all()
+    )
 
 
 def conversations_awaiting_notices(session: Session) -> list[int]:
@@ -338,6 +385,24 @@ def unrelayed(
     if direction is not None:
         query = query.where(TextMessage.direction == direction)
     return list(session.exec(query.order_by(col(TextMessage.id))).all())
+
+
+def messages_to_relay(session: Session, limit: int = 200) -> list[int]:
+    """Messages of connected conversations that wait to be relayed, oldest first: their relay job was lost
+    (Redis failed at the hand-off, or lost its data) or gave up."""
+    rows = session.exec(
+        select(TextMessage.id)
+        .join(Conversation, col(Conversation.id) == col(TextMessage.conversation_id))
+        .where(
+            Conversation.status == ConversationStatus.active,
+            col(Conversation.listener_id).is_not(None),
+            col(TextMessage.relayed_at).is_(None),
+            col(TextMessage.body_encrypted).is_not(None),
+        )
+        .order_by(col(TextMessage.id))
+        .limit(limit)
+    ).all()
+    return [message_id for message_id in rows if message_id is not None]
 
 
 def mark_relayed(

@@ -36,7 +36,7 @@ __all__ = ["InboundText", "TextContext", "TextOutcome", "handle_text"]
 
 def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
     """Everything a message to one of the helpline's text numbers leads to. Never raises for bad input."""
-    helpline = store.find_text_number(ctx.session, message.recipient)
+    helpline = store.find_text_number(ctx.session, message.recipient, message.channel)
     if helpline is None:
         return TextOutcome("unknown helpline number")
     if store.is_recorded(ctx.session, message.message_sid):

@@ -1,12 +1,13 @@
-"""The text channel's work outside a webhook: taking an offer, relaying, closing notices, idle closes, purges.
+"""The text channel's work outside a webhook: taking an offer and relaying (closing: ``text_closing``).
 
 Functions here decide and record; they return the messages to send (``Outgoing``, with the addresses
 decrypted in memory only), and the jobs in ``workers/text_jobs.py`` send them and then confirm, so that a job
 run twice does not send twice what it already confirmed.
 
 Text offers are taken at once: a listener with free text capacity is told of the new conversation (in their
-own language, naming its tag, and that it is urgent when the caller wrote crisis words) and receives what
-the caller wrote while waiting.
+own language, naming its tag, and that it is urgent when the caller wrote crisis words); only once that
+introduction is out is the offer accepted, the caller told a doctor has joined, and what they wrote while
+waiting relayed. An introduction the provider refuses releases the offer to the next listener.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from routing.live import LiveState
 from routing.phones import PhoneVault
 from routing.services import Offer
 from routing.text_language import language_label, reply_locale, say
-from routing.text_queueing import finish_conversation, mark_offered
+from routing.text_queueing import mark_offered
 from routing.text_relay import split_body
 from schemas.tables import Channel, Conversation, ConversationStatus, Listener, MessageDirection
 
 WHATSAPP = "whatsapp:"
+MISSES_BEFORE_GIVING_UP = 10  # above any association's missed-offer limit: the listener is paused first
 
 
 @dataclass(frozen=True)
@@ -88,46 +90,86 @@ def caller_locale(conversation: Conversation) -> str:
 # ---- offers ----
 
 
-def connect_offer(
+def introduce_offer(
     session: Session, live: LiveState, vault: PhoneVault, offer_id: str, contact_id: str, now: datetime
 ) -> Connection:
-    """Take a text offer for its listener; say what to send. A second run after success sends nothing."""
+    """The first step of taking a text offer: the introduction to send to the offered listener. Nothing is
+    accepted yet, so a listener who cannot be reached does not keep the caller (``release_offer``)."""
     conversation = store.find_by_contact(session, contact_id)
     if conversation is None or conversation.status == ConversationStatus.closed:
         routing.decline_offer(session, live, offer_id, now)
         return Connection(reason="no open conversation for this contact")
-    accepted = routing.accept_offer(session, live, offer_id, now)
-    if not accepted.ok and accepted.reason != "accepted":
-        if conversation.status == ConversationStatus.offered:
-            conversation.status = ConversationStatus.waiting
-            session.add(conversation)
-            session.commit()
-        mark_offered(session, list(accepted.offers))
-        return Connection(conversation.id, offers=list(accepted.offers), reason=f"offer {accepted.reason}")
     if conversation.status == ConversationStatus.active:
         return Connection(conversation.id, reason="already connected")
     contact = contact_records.get_contact(session, contact_id)
-    if contact.listener_id is None:
-        return Connection(conversation.id, reason="contact has no listener")
+    deadline = contact.offer_deadline_us or 0
+    if contact.offer_id != offer_id or contact.listener_id is None or deadline <= routing.to_us(now):
+        offers = routing.decline_offer(session, live, offer_id, now)  # gone, or going: nobody was told
+        return Connection(
+            conversation.id, offers=_back_to_waiting(session, conversation, offers), reason="offer gone"
+        )
     listener = store.get_listener(session, contact.listener_id)
-    held = [
-        m.id for m in store.unrelayed(session, conversation, MessageDirection.from_caller) if m.id is not None
-    ]
     return Connection(
-        conversation.id,
-        listener.id,
-        outgoing=[
-            _introduce(session, vault, listener, conversation),
-            _doctor_joined(session, vault, conversation),
-        ],
-        relays=held,
-        reason="connected",
+        conversation.id, listener.id, [_introduce(session, vault, listener, conversation)], reason="offered"
     )
 
 
+def take_offer(
+    session: Session, live: LiveState, vault: PhoneVault, offer_id: str, contact_id: str, now: datetime
+) -> Connection:
+    """The listener has been introduced: the offer is accepted and the conversation connected. Returns the
+    caller's "a doctor has joined" and every message held so far; if the offer went in the meantime, the
+    offers routing made instead."""
+    conversation = store.find_by_contact(session, contact_id)
+    assert conversation is not None and conversation.id is not None
+    listener_id = contact_records.get_contact(session, contact_id).listener_id
+    accepted = routing.accept_offer(session, live, offer_id, now)
+    if not accepted.ok:
+        offers = _back_to_waiting(session, conversation, list(accepted.offers))
+        return Connection(conversation.id, offers=offers, reason=f"offer {accepted.reason}")
+    assert listener_id is not None
+    held = confirm_connected(session, conversation.id, listener_id, now)
+    route = caller_route(session, vault, conversation)
+    joined = say(caller_locale(conversation), messages.TEXT_DOCTOR_JOINED)
+    outgoing = [Outgoing(route[0], route[1], joined)] if route else []
+    return Connection(conversation.id, listener_id, outgoing, held, reason="connected")
+
+
+def release_offer(
+    session: Session, live: LiveState, offer_id: str, contact_id: str, now: datetime
+) -> Connection:
+    """The introduction could not reach the listener (the provider refused it for good): the offer is
+    declined, which counts nothing against them, and the conversation goes to the next listener, or back
+    to waiting. Offered straight back to the same listener, the offer is missed instead, so that a listener
+    nobody can reach is paused after their missed-offer limit rather than offered the same contact forever."""
+    conversation = store.find_by_contact(session, contact_id)
+    unreachable = contact_records.get_contact(session, contact_id).listener_id
+    offers = routing.decline_offer(session, live, offer_id, now)
+    for _ in range(MISSES_BEFORE_GIVING_UP):
+        again = next((o for o in offers if o.contact_id == contact_id and o.listener_id == unreachable), None)
+        if again is None:
+            break
+        offers = [o for o in offers if o is not again] + routing.miss_offer(
+            session, live, again.offer_id, now
+        )
+    assert conversation is not None
+    return Connection(
+        conversation.id, offers=_back_to_waiting(session, conversation, offers), reason="listener unreachable"
+    )
+
+
+def _back_to_waiting(session: Session, conversation: Conversation, offers: list[Offer]) -> list[Offer]:
+    """The offer went: the conversation waits again, unless routing offered it to someone else already."""
+    if conversation.status == ConversationStatus.offered:
+        conversation.status = ConversationStatus.waiting
+        session.add(conversation)
+        session.commit()
+    mark_offered(session, offers)
+    return offers
+
+
 def confirm_connected(session: Session, conversation_id: int, listener_id: int, now: datetime) -> list[int]:
-    """The introductions are out: relays flow from now on. Returns every message still held, including
-    any that arrived while the introductions were being sent."""
+    """Connected: relays flow from now on. Returns every message held so far."""
     conversation = store.get_conversation(session, conversation_id)
     conversation.status = ConversationStatus.active
     conversation.listener_id = listener_id
@@ -151,12 +193,6 @@ def _introduce(
         body = say(locale, messages.LISTENER_URGENT, tag=f"#{conversation.tag}") + "\n" + body
     to, from_ = listener_route(session, vault, listener, conversation)
     return Outgoing(to, from_, body)
-
-
-def _doctor_joined(session: Session, vault: PhoneVault, conversation: Conversation) -> Outgoing:
-    route = caller_route(session, vault, conversation)
-    assert route is not None
-    return Outgoing(route[0], route[1], say(caller_locale(conversation), messages.TEXT_DOCTOR_JOINED))
 
 
 # ---- relaying ----
@@ -196,53 +232,3 @@ def confirm_relayed(session: Session, message_id: int, parts: list[Outgoing], no
     store.mark_relayed(session, message, [p.body for p in parts], now, keep)
     store.touch(session, conversation, now)
     session.commit()
-
-
-# ---- closing ----
-
-
-def closing_notices(session: Session, vault: PhoneVault, conversation_id: int) -> list[Outgoing]:
-    """Who still needs to hear that the conversation closed: the listener unless they closed it, and the
-    caller when it was not their doing (the listener ended it, or it went quiet)."""
-    conversation = store.get_conversation(session, conversation_id)
-    if conversation.status != ConversationStatus.closed or conversation.closing_notices_sent:
-        return []
-    notices: list[Outgoing] = []
-    if conversation.listener_id is not None and conversation.close_reason != "listener":
-        listener = store.get_listener(session, conversation.listener_id)
-        to, from_ = listener_route(session, vault, listener, conversation)
-        body = say(listener.prompt_language, messages.LISTENER_CONVERSATION_ENDED, tag=f"#{conversation.tag}")
-        notices.append(Outgoing(to, from_, body))
-    caller_message = {"listener": messages.TEXT_CLOSED, "idle": messages.TEXT_CLOSED_IDLE}.get(
-        conversation.close_reason
-    )
-    route = caller_route(session, vault, conversation)
-    if caller_message and route is not None:
-        notices.append(Outgoing(route[0], route[1], say(caller_locale(conversation), caller_message)))
-    return notices
-
-
-def confirm_notices_sent(session: Session, conversation_id: int) -> None:
-    """The notices are out: the caller's number is erased."""
-    store.erase_caller(session, store.get_conversation(session, conversation_id))
-    session.commit()
-
-
-@dataclass(frozen=True)
-class IdleSweep:
-    closed: list[int]
-    offers: list[Offer]
-
-
-def close_idle(session: Session, live: LiveState, now: datetime) -> IdleSweep:
-    """Close every conversation quiet for longer than its association allows."""
-    offers: list[Offer] = []
-    for conversation in store.idle_conversations(session, now):
-        offers += finish_conversation(session, live, conversation, "idle", now)
-    return IdleSweep(store.conversations_awaiting_notices(session), offers)
-
-
-def purge_kept_bodies(session: Session, now: datetime) -> int:
-    purged = store.purge_bodies(session, now)
-    session.commit()
-    return purged

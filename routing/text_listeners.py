@@ -1,5 +1,5 @@
-"""A listener's message: a reply in one of their conversations (named by its tag, else their most recently
-active one), or END to close it."""
+"""A listener's message: a reply in one of their conversations (named by its tag, or their only one), or END
+to close it. With more than one open and no tag, nothing is relayed: a guess could reach the wrong caller."""
 
 from __future__ import annotations
 
@@ -14,19 +14,25 @@ from schemas.tables import ConversationStatus, Listener, MessageDirection
 
 
 def handle_listener_text(ctx: TextContext, listener: Listener, message: InboundText) -> TextOutcome:
-    """A listener's reply: to the conversation its tag names, else their most recently active one."""
+    """A listener's reply: to the conversation its tag names, else their only open one. With several open
+    and no tag, the listener is asked to tag it (in their language, listing the tags) and nothing is relayed."""
     assert listener.id is not None
     text = message.body.strip()
     tag, rest = split_tag(text)
     conversation = store.find_listener_conversation(ctx.session, listener.id, tag) if tag else None
+    locale = listener.prompt_language
     if conversation is not None:
         text = rest.strip()
     else:
         open_ones = store.listener_conversations(ctx.session, listener.id)
+        if len(open_ones) > 1:
+            tags = ", ".join(sorted(f"#{c.tag}" for c in open_ones))
+            return TextOutcome(
+                "listener reply without a tag", [say(locale, messages.LISTENER_WHICH_CONVERSATION, tag=tags)]
+            )
         conversation = open_ones[0] if open_ones else None
     if conversation is None:
         return TextOutcome("listener has no open conversation")
-    locale = listener.prompt_language
     if conversation.status == ConversationStatus.closed:
         return TextOutcome(
             "conversation already closed",

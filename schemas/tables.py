@@ -60,11 +60,15 @@ class Association(SQLModel, table=True):
 
 
 class HelplineNumber(SQLModel, table=True):
+    """A number callers dial or text. One number may take calls and texts (a row per channel), for one
+    association."""
+
     __tablename__ = "helpline_numbers"
+    __table_args__ = (UniqueConstraint("number", "channel", name="uq_helpline_numbers_number_channel"),)
 
     id: int | None = Field(default=None, primary_key=True)
     association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
-    number: str = Field(max_length=32, unique=True)
+    number: str = Field(max_length=32)
     channel: Channel = Field(default=Channel.voice, sa_type=enum_type(Channel))
     label: str = Field(default="", max_length=200)
 
@@ -297,6 +301,13 @@ class Conversation(SQLModel, table=True):
     closed_at: datetime | None = utc_column(nullable=True)
     close_reason: str = Field(default="", max_length=20)
     closing_notices_sent: bool = Field(default=False)
+    # Each closing notice is sent once (a retry sends only what is missing); the caller's number is erased
+    # after ``notice_attempts`` reaches the limit, or a while after closing, whatever happened.
+    listener_notified: bool = Field(default=False)
+    caller_notified: bool = Field(default=False)
+    notice_attempts: int = Field(default=0)
+    # The fallback step a waiting caller was told about (callback, crisis_line), so it is told once.
+    waiting_notice: str = Field(default="", max_length=20)
 
 
 class MessageDirection(StrEnum):

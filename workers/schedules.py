@@ -19,10 +19,14 @@ def schedules() -> list[Schedule]:
     from workers.text_jobs import (
         IDLE_SWEEP_SECONDS,
         PURGE_SECONDS,
+        RELAY_SWEEP_SECONDS,
         TEXT_SWEEP_SECONDS,
+        WAITING_SWEEP_SECONDS,
         close_idle_conversations,
+        notify_waiting_texters,
         purge_message_bodies,
         sweep_text_offers,
+        sweep_unrelayed_messages,
     )
     from workers.voice_jobs import sweep_voice_offers
 
@@ -32,4 +36,6 @@ def schedules() -> list[Schedule]:
         Schedule(sweep_text_offers, TEXT_SWEEP_SECONDS),
         Schedule(close_idle_conversations, IDLE_SWEEP_SECONDS),
         Schedule(purge_message_bodies, PURGE_SECONDS),
+        Schedule(sweep_unrelayed_messages, RELAY_SWEEP_SECONDS),
+        Schedule(notify_waiting_texters, WAITING_SWEEP_SECONDS),
     ]

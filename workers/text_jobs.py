@@ -2,33 +2,45 @@
 and purge kept bodies.
 
 Every job takes ids (never a phone number: it looks the conversation up and decrypts), is safe to run twice
-(a message is marked relayed, a notice sent, only after it went out), and is enqueued with retries. The REST
-client is built from the worker's settings, so ``twilio_api_base_url`` can point at the simulator.
+(a message is marked relayed, a notice sent, only after it went out), and is enqueued with retries under an
+id of its own (``text-offer-<offer>``, ``relay-<message>``, ``notices-<conversation>``), once: the webhook,
+the jobs and the sweeps may all hand over the same work. The REST client is built from the worker's
+settings, so ``twilio_api_base_url`` can point at the simulator.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import redis
 from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError
+from rq.job import JobStatus
 
 from routing import conversations
+from routing import text_closing as closing
 from routing import text_lifecycle as text
+from routing import text_waiting as waiting
 from routing.live import LiveState
 from routing.services import Offer
 from routing.text_lifecycle import Outgoing
 from schemas.settings import Settings
+from telephony.errors import TelephonyError
 from telephony.rest import RestClient
 from workers.scope import QUEUE_NAME, job_scope
 
 logger = logging.getLogger(__name__)
 
-RETRY = Retry(max=3, interval=[10, 60, 300])
+# A blip at Twilio (a 5xx, a 429) is usually over within seconds, and someone is waiting for the message.
+RETRY = Retry(max=3, interval=[2, 30, 300])
+SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 IDLE_SWEEP_SECONDS = 60
 PURGE_SECONDS = 3600
 TEXT_SWEEP_SECONDS = 3
+RELAY_SWEEP_SECONDS = 30
+WAITING_SWEEP_SECONDS = 30
 
 
 def text_queue(connection: redis.Redis) -> Queue:
@@ -46,38 +58,66 @@ def deliver_offers(queue: Queue, offers: Iterable[Offer]) -> None:
 
 
 def enqueue_offer(queue: Queue, offer_id: str, contact_id: str) -> None:
-    queue.enqueue(connect_text_offer, offer_id, contact_id, job_id=f"text-offer-{offer_id}", retry=RETRY)
+    enqueue_once(queue, f"text-offer-{offer_id}", connect_text_offer, offer_id, contact_id)
 
 
 def enqueue_relays(queue: Queue, message_ids: Sequence[int]) -> None:
     for message_id in message_ids:
-        queue.enqueue(relay_text_message, message_id, retry=RETRY)
+        enqueue_once(queue, f"relay-{message_id}", relay_text_message, message_id)
 
 
 def enqueue_closing_notices(queue: Queue, conversation_ids: Sequence[int]) -> None:
     for conversation_id in conversation_ids:
-        queue.enqueue(send_closing_notices, conversation_id, retry=RETRY)
+        enqueue_once(queue, f"notices-{conversation_id}", send_closing_notices, conversation_id)
+
+
+def enqueue_once(queue: Queue, job_id: str, func: Callable[..., Any], *args: Any) -> bool:
+    """Queue the job unless one with this id is waiting, running or due for a retry. A job that already
+    ran (finished, or failed for good) is replaced: a sweep hands over again only work still undone."""
+    for _ in range(2):
+        try:
+            queue.enqueue(func, *args, job_id=job_id, retry=RETRY, unique=True)
+            return True
+        except DuplicateJobError:
+            existing = queue.fetch_job(job_id)
+            if existing is not None and existing.get_status(refresh=False) not in SETTLED:
+                return False
+            if existing is not None:
+                existing.delete()
+    return False
 
 
 # ---- jobs ----
 
 
 def connect_text_offer(offer_id: str, contact_id: str) -> None:
-    """A listener was offered a text conversation: take it, introduce it, and relay what was held."""
+    """A listener was offered a text conversation: introduce it to them, then take it, tell the caller and
+    relay what was held. An introduction refused for good (a 4xx: a number that cannot receive it) releases
+    the offer to the next listener; anything else is retried, and the offer may expire meanwhile."""
     with job_scope() as scope:
-        connection = text.connect_offer(
-            scope.session, LiveState(scope.redis), scope.vault, offer_id, contact_id, scope.clock.now()
-        )
-        _send(scope.settings, connection.outgoing)
-        held = connection.relays
-        if connection.outgoing and connection.conversation_id and connection.listener_id:
-            held = text.confirm_connected(
-                scope.session, connection.conversation_id, connection.listener_id, scope.clock.now()
-            )
+        live, now = LiveState(scope.redis), scope.clock.now
+        connection = text.introduce_offer(scope.session, live, scope.vault, offer_id, contact_id, now())
+        if connection.outgoing:
+            try:
+                _send(scope.settings, connection.outgoing)
+            except TelephonyError as exc:
+                if not is_refused_for_good(exc):
+                    raise
+                logger.warning("text introduction refused offer_id=%s code=%s", offer_id, exc.code)
+                connection = text.release_offer(scope.session, live, offer_id, contact_id, now())
+            else:
+                connection = text.take_offer(scope.session, live, scope.vault, offer_id, contact_id, now())
         queue = text_queue(scope.redis)
-        enqueue_relays(queue, held)
+        enqueue_relays(queue, connection.relays)
         deliver_offers(queue, connection.offers)
+        _send_quietly(scope.settings, connection.outgoing)
     logger.info("text offer handled offer_id=%s outcome=%s", offer_id, connection.reason)
+
+
+def is_refused_for_good(exc: TelephonyError) -> bool:
+    """Twilio's 4xx (an invalid or unreachable number, an opted-out recipient) will not change on retry;
+    429 (too many requests) will."""
+    return 400 <= exc.status < 500 and exc.status != 429
 
 
 def relay_text_message(message_id: int) -> None:
@@ -92,17 +132,36 @@ def relay_text_message(message_id: int) -> None:
 
 
 def send_closing_notices(conversation_id: int) -> None:
-    """Tell whoever has not heard yet that the conversation closed; then the caller's number is erased."""
+    """Tell whoever has not heard yet that the conversation closed, each once; then the caller's number is
+    erased. A failed notice is retried (the others are not sent again) until the last attempt."""
     with job_scope() as scope:
-        notices = text.closing_notices(scope.session, scope.vault, conversation_id)
-        _send(scope.settings, notices)
-        text.confirm_notices_sent(scope.session, conversation_id)
+        attempt = closing.closing_notices(scope.session, scope.vault, conversation_id, scope.clock.now())
+        if attempt is None:
+            return
+        failure: TelephonyError | None = None
+        for notice in attempt.notices:
+            try:
+                _send(scope.settings, [notice.message])
+            except TelephonyError as exc:
+                failure = exc
+                logger.warning(
+                    "closing notice not sent conversation_id=%d to=%s status=%d code=%s",
+                    conversation_id,
+                    notice.recipient,
+                    exc.status,
+                    exc.code,
+                )
+                continue
+            closing.confirm_notice(scope.session, conversation_id, notice.recipient)
+        if failure is not None and not attempt.last:
+            raise failure
+        closing.confirm_notices_sent(scope.session, conversation_id)
 
 
 def close_idle_conversations() -> None:
     """Cron: close conversations quiet for longer than their association allows, with notices."""
     with job_scope() as scope:
-        sweep = text.close_idle(scope.session, LiveState(scope.redis), scope.clock.now())
+        sweep = closing.close_idle(scope.session, LiveState(scope.redis), scope.clock.now())
         queue = text_queue(scope.redis)
         enqueue_closing_notices(queue, sweep.closed)
         deliver_offers(queue, sweep.offers)
@@ -120,12 +179,29 @@ def sweep_text_offers() -> None:
             enqueue_offer(queue, offer_id, contact_id)
 
 
+def sweep_unrelayed_messages() -> None:
+    """Cron: hand over again the relays whose job was lost (Redis failed at the hand-off or lost its data).
+    A relay already queued, running or due for a retry is left alone, and a message is relayed once."""
+    with job_scope() as scope:
+        waiting = conversations.messages_to_relay(scope.session)
+        enqueue_relays(text_queue(scope.redis), waiting)
+
+
 def purge_message_bodies() -> None:
     """Cron: drop kept message bodies past their association's retention."""
     with job_scope() as scope:
-        purged = text.purge_kept_bodies(scope.session, scope.clock.now())
+        purged = closing.purge_kept_bodies(scope.session, scope.clock.now())
     if purged:
         logger.info("kept message bodies purged count=%d", purged)
+
+
+def _send_quietly(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
+    """For a courtesy ("a doctor has joined") sent after the state changed: a retry could not send it
+    again, so a failure is logged and the job carries on."""
+    try:
+        _send(settings, outgoing)
+    except TelephonyError as exc:
+        logger.warning("text courtesy message not sent status=%d code=%s", exc.status, exc.code)
 
 
 def _send(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
@@ -137,5 +213,33 @@ def _send(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
     try:
         for message in outgoing:
             client.send_message(message.to, message.from_, message.body)
+    except TelephonyError as exc:
+        # Twilio's text may quote the number it refused: only the code and status go on, into RQ's
+        # results and the log, and the original is not chained.
+        raise TelephonyError(exc.code, exc.status) from None
     finally:
         client.close()
+
+
+def notify_waiting_texters() -> None:
+    """Cron: tell each caller still waiting, once, when the fallback policy reaches a call back or the
+    crisis line. A message that fails is tried again by the next run."""
+    with job_scope() as scope:
+        notices = waiting.waiting_notices(
+            scope.session, LiveState(scope.redis), scope.vault, scope.clock.now()
+        )
+        for notice in notices:
+            if notice.message is not None:
+                try:
+                    _send(scope.settings, [notice.message])
+                except TelephonyError as exc:
+                    logger.warning(
+                        "waiting notice not sent conversation_id=%d status=%d code=%s",
+                        notice.conversation_id,
+                        exc.status,
+                        exc.code,
+                    )
+                    continue
+            waiting.confirm_waiting_notice(scope.session, notice.conversation_id, notice.step)
+    if notices:
+        logger.info("waiting texters told of a fallback step count=%d", len(notices))

@@ -2,7 +2,9 @@
 
 Thin: the signature is checked, Twilio's parameters become an ``InboundText``, the text channel decides
 (``routing.text_inbound``), replies to the sender go back in the MessagingResponse, and anything for someone
-else (relays, offers, closing notices) goes to jobs. Whatever arrives, the answer is valid TwiML.
+else (relays, offers, closing notices) goes to jobs. Whatever arrives, the answer is valid TwiML: if Redis
+fails at the hand-off, what was decided is committed already, and the text sweeps (``workers/schedules.py``)
+hand the work over again.
 """
 
 from __future__ import annotations
@@ -69,7 +71,12 @@ def incoming_message(
         session.rollback()
         logger.exception("text message not handled message_sid=%s", message.message_sid)
         return _xml(twiml.render_messages())
-    _hand_to_jobs(redis, outcome)
+    try:
+        _hand_to_jobs(redis, outcome)
+    except Exception as exc:  # committed already: the sweeps hand the work over again once Redis is back
+        logger.error(
+            "text jobs not handed over message_sid=%s error=%s", message.message_sid, type(exc).__name__
+        )
     logger.info(
         "text message handled message_sid=%s sender=%s outcome=%s",
         message.message_sid,

@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.api.conftest import admin_headers, create_association
+
 API = "/api/v1"
 
 
@@ -51,6 +53,32 @@ def test_helpline_numbers(client: TestClient, association: dict, admin: dict) ->
     assert client.get(url(association, "/numbers"), headers=admin).json()[0]["channel"] == "whatsapp"
     assert client.delete(item, headers=admin).status_code == 204
     assert client.get(item, headers=admin).status_code == 404
+
+
+def test_one_number_can_take_calls_and_texts_but_each_channel_once(
+    client: TestClient, platform: dict, association: dict, admin: dict
+) -> None:
+    numbers = url(association, "/numbers")
+    for channel in ("voice", "sms", "whatsapp"):
+        made = client.post(numbers, json={"number": "+918047182300", "channel": channel}, headers=admin)
+        assert made.status_code == 201, made.text
+    again = client.post(numbers, json={"number": "080 4718 2300", "channel": "sms"}, headers=admin)
+    assert again.status_code == 409 and "sms" in again.json()["detail"]
+    other = create_association(client, platform, "Other Doctors")
+    elsewhere = client.post(
+        url(other, "/numbers"),
+        json={"number": "+918047182300", "channel": "voice"},
+        headers=admin_headers(client, platform, other["id"]),
+    )
+    assert elsewhere.status_code == 409
+    sms = next(n for n in client.get(numbers, headers=admin).json() if n["channel"] == "sms")
+    moved = client.patch(url(association, f"/numbers/{sms['id']}"), json={"channel": "voice"}, headers=admin)
+    assert moved.status_code == 409 and "voice" in moved.json()["detail"]
+    assert sorted(n["channel"] for n in client.get(numbers, headers=admin).json()) == [
+        "sms",
+        "voice",
+        "whatsapp",
+    ]
 
 
 def test_languages_carry_babel_names_and_unique_digits(

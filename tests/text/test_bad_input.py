@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 import uuid
 from xml.etree import ElementTree
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from locales import messages
 from routing.text_language import language_menu, say
-from schemas.tables import Conversation, ConversationStatus, TextMessage
+from schemas.tables import Channel, Conversation, ConversationStatus, HelplineNumber, TextMessage
 from telephony.signature import sign
 from tests.text.conftest import SMS_NUMBER, TextHelpline, bodies
 
 PATH = "/messaging/incoming"
+VOICE_AND_SMS = "+14155550102"
 
 
 def words(text: str) -> list[str]:
@@ -149,11 +153,58 @@ def test_a_repeated_delivery_is_handled_once(helpline: TextHelpline) -> None:
     assert len(helpline.rows(TextMessage)) == 1 and len(helpline.rows(Conversation)) == 1
 
 
+NEW_CALLERS = itertools.count(1)
+
+
 @settings(
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(body=st.text(max_size=1700), media=st.integers(min_value=0, max_value=2))
-def test_any_text_body_gets_valid_twiml(helpline: TextHelpline, body: str, media: int) -> None:
-    post(helpline, body, sender="+919700033333", NumMedia=str(media))
+def test_any_text_body_gets_valid_twiml(
+    helpline: TextHelpline, caplog: pytest.LogCaptureFixture, body: str, media: int
+) -> None:
+    """From a new caller every body gets an answer (a welcome, the menu, a keyword's reply, or "please
+    write words"), and nothing is handled by the webhook's last resort: no error is logged."""
+    caplog.clear()
+    sender = f"+9197{next(NEW_CALLERS):08d}"
+
+    replies = post(helpline, body, sender=sender, NumMedia=str(media))
+
+    assert replies and all(reply.strip() for reply in replies)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_number_that_takes_calls_too_answers_texts(helpline: TextHelpline) -> None:
+    with helpline.session() as session:
+        session.add(
+            HelplineNumber(
+                association_id=helpline.association_id, number=VOICE_AND_SMS, channel=Channel.voice
+            )
+        )
+        session.add(
+            HelplineNumber(association_id=helpline.association_id, number=VOICE_AND_SMS, channel=Channel.sms)
+        )
+        session.commit()
+    helpline.sim.add_number(VOICE_AND_SMS, sms_url=PATH)
+
+    [welcome] = helpline.caller().send_message(VOICE_AND_SMS, "எனக்கு பேச வேண்டும்")
+
+    assert welcome.body.startswith("எழுதியதற்கு நன்றி")
+    [conversation] = helpline.rows(Conversation)
+    assert conversation.channel == Channel.sms
+
+
+def test_a_number_registered_for_calls_only_gets_no_reply_to_a_text(helpline: TextHelpline) -> None:
+    with helpline.session() as session:
+        session.add(
+            HelplineNumber(
+                association_id=helpline.association_id, number=VOICE_AND_SMS, channel=Channel.voice
+            )
+        )
+        session.commit()
+    helpline.sim.add_number(VOICE_AND_SMS, sms_url=PATH)
+
+    assert helpline.caller().send_message(VOICE_AND_SMS, "எனக்கு பேச வேண்டும்") == []
+    assert helpline.rows(Conversation) == []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from locales import messages
 from routing.text_language import say
 from schemas.tables import Channel, Conversation, ConversationStatus, TextMessage
 from telephony.simulator.phones import Phone
 from tests.text.conftest import SMS_NUMBER, WHATSAPP_NUMBER, TextHelpline, bodies
-from workers.text_jobs import relay_text_message, text_queue
+from workers.runner import start_worker_threads
 
 
 def assert_never_saw(phone: Phone, *others: Phone) -> None:
@@ -68,10 +70,31 @@ def test_a_listener_with_two_conversations_replies_by_tag(helpline: TextHelpline
 
     helpline.text(listener, f"#{first_tag} aap kab se pareshan hain?")
     helpline.text(listener, f"{'#' + second_tag.lower()}: சொல்லுங்கள், கேட்கிறேன்")
-    helpline.text(listener, "untagged goes to the most recent")
 
     assert bodies(first.inbox)[-1] == "aap kab se pareshan hain?"
-    assert bodies(second.inbox)[-2:] == ["சொல்லுங்கள், கேட்கிறேன்", "untagged goes to the most recent"]
+    assert bodies(second.inbox)[-1] == "சொல்லுங்கள், கேட்கிறேன்"
+
+
+def test_an_untagged_reply_with_two_conversations_open_is_not_relayed(helpline: TextHelpline) -> None:
+    listener = helpline.listener("Kavya", ("ta", "hi"), capacity=2, prompt_language="ta")
+    first, second = helpline.caller("first"), helpline.caller("second")
+    helpline.text(first, "mujhe neend nahi aati")
+    helpline.text(second, "எனக்கு பயமாக இருக்கிறது")
+    seen = (len(first.inbox), len(second.inbox))
+    tags = sorted(f"#{c.tag}" for c in helpline.rows(Conversation))
+
+    [answer] = helpline.text(listener, "which one of you gets this?")
+
+    assert (len(first.inbox), len(second.inbox)) == seen
+    assert answer.startswith("செய்தி அனுப்பப்படவில்லை")
+    assert answer == say("ta", messages.LISTENER_WHICH_CONVERSATION, tag=", ".join(tags))
+    assert [m.direction for m in helpline.rows(TextMessage)] == ["from_caller", "from_caller"]
+
+    helpline.text(listener, f"{tags[0]} now it is clear")
+    helpline.text(listener, f"{tags[1]} and this one too")
+    assert bodies(first.inbox)[-1] in ("now it is clear", "and this one too")
+    assert bodies(second.inbox)[-1] in ("now it is clear", "and this one too")
+    assert bodies(first.inbox)[-1] != bodies(second.inbox)[-1]
 
 
 def test_a_listener_at_capacity_is_not_offered_a_third_conversation(helpline: TextHelpline) -> None:
@@ -118,21 +141,30 @@ def test_the_associations_text_capacity_applies_when_the_listener_has_none(helpl
     assert statuses == [ConversationStatus.active, ConversationStatus.waiting]
 
 
-def test_a_failed_send_is_retried_and_a_second_run_sends_nothing_twice(helpline: TextHelpline) -> None:
+def test_a_failed_send_is_retried_by_the_scheduler_and_delivered_once(helpline: TextHelpline) -> None:
     listener = helpline.listener("Anbu", ("ta",))
     caller = helpline.caller()
     helpline.text(caller, "எனக்கு பேச வேண்டும்")
+    tag = helpline.rows(Conversation)[0].tag
     helpline.sim.fail_next_rest_request("Messages", status=503, code=20503)
+    caller.send_message(SMS_NUMBER, "இரவு முழுவதும் வேலை")  # the webhook hands the relay to a job
+    sends_before = len(message_sends(helpline))
 
-    helpline.text(caller, "இரவு முழுவதும் வேலை")
+    workers = start_worker_threads(helpline.services)  # jobs, RQ's scheduler (retries) and the cron
+    try:
+        give_up = time.monotonic() + 30
+        while len(listener.inbox) < 3 and time.monotonic() < give_up:
+            time.sleep(0.2)
+            helpline.sim.advance(1)
+    finally:
+        workers.stop()
+    helpline.sim.advance(3)
 
-    held = helpline.rows(TextMessage)[-1]
-    assert held.relayed_at is None and held.body_encrypted is not None
-    assert len(listener.inbox) == 2
-    queue = text_queue(helpline.services.redis)
-    queue.enqueue(relay_text_message, held.id)
-    queue.enqueue(relay_text_message, held.id)
-    helpline.run_jobs()
+    assert bodies(listener.inbox)[2:] == [f"#{tag} இரவு முழுவதும் வேலை"]
+    assert len(message_sends(helpline)) - sends_before == 2  # refused once (503), then sent once
+    [_, relayed] = helpline.rows(TextMessage)
+    assert relayed.relayed_at is not None and relayed.body_encrypted is None
 
-    assert bodies(listener.inbox)[2:] == [f"#{helpline.rows(Conversation)[0].tag} இரவு முழுவதும் வேலை"]
-    assert helpline.rows(TextMessage)[-1].body_encrypted is None
+
+def message_sends(helpline: TextHelpline) -> list[str]:
+    return [path for method, path, _ in helpline.sim.rest_requests if method == "POST" and "Messages" in path]
