@@ -38,7 +38,7 @@ def test_the_next_listener_is_rung_when_the_first_does_not_take_the_call(
     second.respond(".", press="1")
     caller = _call_in_hindi(voice)
 
-    sim.run_until(lambda: caller.is_bridged, timeout=40)
+    sim.run_until(lambda: caller.is_bridged)
 
     assert caller.bridged_with == [second]
     assert not first.is_on_call
