@@ -205,8 +205,9 @@ class Simulator:
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` of simulated time pass, running everything due in that time (and `on_idle`, as
-        `run_until` does)."""
-        target = self.clock.seconds + seconds
+        `run_until` does). Pacing continues from the new time: a jump is not caught up in real time."""
+        before = self.clock.seconds
+        target = before + seconds
         self._idle_settled = False
         while True:
             self._raise_crash()
@@ -214,6 +215,9 @@ class Simulator:
                 break
         with self.lock:
             self.clock.move_to(target)
+        if self._pace_origin is not None:
+            real0, virtual0 = self._pace_origin
+            self._pace_origin = (real0, virtual0 + self.clock.seconds - before)
 
     def settle(self) -> None:
         """Run what is due now, without letting time pass."""
