@@ -107,6 +107,8 @@ class InlineJobs:
         released = self.release_due_jobs(now)
         ran_periodic = self.run_due_schedules(now)
         ran_jobs = self.run_queued_jobs()
+        if ran_jobs:
+            self.release_due_jobs(now)  # retries the jobs just asked for: their delay counts from now
         return released or ran_periodic or ran_jobs
 
     def release_due_jobs(self, now: float) -> bool:
