@@ -141,7 +141,7 @@ def running(settings: Settings) -> Iterator[tuple[Services, Simulator]]:
             auth_token=settings.twilio_auth_token or "",
             account_sid=settings.twilio_account_sid,
             start=START,
-            timeout=120,  # real seconds without progress: only a safety net, nothing waits for real time
+            timeout=120,  # real seconds per run_until: only a safety net, nothing waits for real time
         ) as sim,
     ):
         services.settings = settings.model_copy(update={"twilio_api_base_url": sim.rest_base_url})

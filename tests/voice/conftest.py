@@ -203,7 +203,7 @@ def voice(app_services: Services, live_app: tuple[str, Any]) -> Iterator[VoiceHe
             auth_token=settings.twilio_auth_token or "",
             account_sid=settings.twilio_account_sid,
             start=START,
-            timeout=120,  # real seconds without progress: a safety net only, the simulation is deterministic
+            timeout=120,  # real seconds per run_until: a safety net only, the simulation is deterministic
         ) as sim,
         Session(app_services.engine, expire_on_commit=False) as session,
     ):
