@@ -1,9 +1,11 @@
 """`samvaad demo`: four doctors call the helpline and the story is printed, call by call.
 
 Runs the real service (uvicorn on a free port, the real database and Redis of the embedded default in a
-temporary folder unless ``--data-dir`` is given), with the Twilio simulator in Twilio's place and the jobs in
-worker threads. It prints what each caller heard, in which language and voice, and who answered: listener
-names only, never a phone number. Time is simulated (a ten-minute wait costs a second or two).
+temporary folder unless ``--data-dir`` is given), with the Twilio simulator in Twilio's place. The jobs run in
+this thread whenever the simulator is idle (``InlineJobs``: queued jobs before simulated time moves on, the
+cron schedules and retries on the simulated clock), so the story is the same on any machine, however busy.
+It prints what each caller heard, in which language and voice, and who answered: listener names only, never a
+phone number. Time is simulated (a ten-minute wait costs a second or two).
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ from schemas.tables import (
     Proficiency,
     Shift,
 )
-from telephony.simulator import Phone, SimulationTimeout, Simulator
+from telephony.simulator import Phone, Simulator
 from telephony.simulator.asgi_server import serve
-from workers.runner import start_worker_threads
+from workers.runner import InlineJobs
 
 HELPLINE = "+14155550100"
 PUBLIC_BASE_URL = "https://demo.samvaad.invalid"
@@ -139,7 +141,7 @@ def running(settings: Settings) -> Iterator[tuple[Services, Simulator]]:
             auth_token=settings.twilio_auth_token or "",
             account_sid=settings.twilio_account_sid,
             start=START,
-            pace=100,
+            timeout=120,  # real seconds per run_until: only a safety net, nothing waits for real time
         ) as sim,
     ):
         services.settings = settings.model_copy(update={"twilio_api_base_url": sim.rest_base_url})
@@ -150,11 +152,8 @@ def running(settings: Settings) -> Iterator[tuple[Services, Simulator]]:
             voice_fallback_url="/twilio/voice/fallback",
             status_callback="/twilio/voice/call-status",
         )
-        workers = start_worker_threads(services)
-        try:
-            yield services, sim
-        finally:
-            workers.stop()
+        sim.on_idle = InlineJobs(services)
+        yield services, sim
 
 
 def run_demo(data_dir: Path | None = None, out: OUT = print) -> int:
@@ -183,19 +182,20 @@ def play(sim: Simulator, out: OUT) -> int:
     fourth.respond(r"\b1\b.*\b0\b|\b0\b.*\b1\b", press="1")  # the hold options: 1 for a callback
 
     call1 = first.call(HELPLINE)
-    sim.run_until(lambda: first.is_bridged, timeout=30)
+    sim.run_until(lambda: first.is_bridged)
     first.hang_up(after=120)
     call2 = second.call(HELPLINE)
-    sim.run_until(lambda: second.is_bridged, timeout=30)
+    sim.run_until(lambda: second.is_bridged)
     second.hang_up(after=120)
     call3 = third.call(HELPLINE)
-    sim.run_until(lambda: third.is_bridged or call3.is_over, timeout=60)
-    third.hang_up(after=150)
+    sim.run_until(lambda: third.is_bridged or call3.is_over)
+    if not call3.is_over:
+        third.hang_up(after=150)
     call4 = fourth.call(HELPLINE)
-    sim.run_until(lambda: call4.is_over, timeout=60)
-    let_time_pass(sim, lambda: fourth.is_bridged)
+    sim.run_until(lambda: call4.is_over)
+    sim.run_until(lambda: fourth.is_bridged)  # the callback, once a Bengali listener is free
     fourth.hang_up(after=60)
-    sim.run_until(lambda: all(c.is_over for c in (call1, call2, call3)) and not fourth.is_on_call, timeout=60)
+    sim.run_until(lambda: all(c.is_over for c in (call1, call2, call3)) and not fourth.is_on_call)
 
     for number, (caller, phone) in enumerate(
         zip(CALLERS, (first, second, third, fourth), strict=True), start=1
@@ -203,36 +203,6 @@ def play(sim: Simulator, out: OUT) -> int:
         failures += report(out, number, caller, phone, listeners)
     out(f"Simulator errors: {len(sim.errors)}")
     return 1 if failures or sim.errors else 0
-
-
-def skip_ahead(sim: Simulator, seconds: float) -> None:
-    """Let simulated time pass at once. The simulator paces virtual time against real time from a fixed
-    origin, so a jump would make the next ``run_until`` wait in real time to catch up: restart the pacing
-    here (a simulator limitation, reported to its owners)."""
-    sim.advance(seconds)
-    sim._pace_origin = None
-
-
-def let_time_pass(
-    sim: Simulator, predicate: Callable[[], bool], step: float = 15, limit: float = 3600
-) -> None:
-    """Nobody is on the line, so nothing moves simulated time: move it, and run the worker's periodic jobs
-    (the routing tick ends wrap-ups and makes offers; the sweep rings them) as the cron would."""
-    from workers.routing_jobs import routing_tick
-    from workers.voice_jobs import sweep_voice_offers
-
-    waited = 0.0
-    while not predicate() and waited < limit:
-        skip_ahead(sim, step)
-        waited += step
-        routing_tick()
-        sweep_voice_offers()
-        try:
-            sim.run_until(predicate, timeout=0.3, within=step)
-        except SimulationTimeout:
-            continue
-    if not predicate():
-        raise SimulationTimeout(f"nothing happened in {limit:.0f} simulated seconds\n{sim.describe()}")
 
 
 def report(out: OUT, number: int, caller: Caller, phone: Phone, listeners: dict[str, Phone]) -> int:
@@ -248,6 +218,8 @@ def report(out: OUT, number: int, caller: Caller, phone: Phone, listeners: dict[
         out("  answered by: nobody")
         return 1
     bridged_at = [h.at for h in phone.transcript if h.kind == "bridged"]
+    waited = bridged_at[0] - phone.calls[0].created_at
+    out(f"  connected {waited:.0f} s (simulated) after dialling, the menu included")
     for name in answered:
         out(f"  answered by: {name}")
         whispers = [h for h in listeners[name].spoken() if bridged_at and h.at <= bridged_at[-1]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from rq import Queue, SimpleWorker, Worker
@@ -15,7 +16,7 @@ from rq.cron import CronScheduler
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 
-from workers.schedules import schedules
+from workers.schedules import Schedule, schedules
 from workers.scope import QUEUE_NAME, install
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,70 @@ class WorkerThreads:
 def start_worker_threads(services: Any) -> WorkerThreads:
     install(services)
     return WorkerThreads(services.redis).start()
+
+
+class InlineJobs:
+    """Samvaad's background work, run in the calling thread when the caller says, on the installed clock.
+
+    The Twilio simulator calls it whenever it is idle (``Simulator(on_idle=InlineJobs(services))``): before
+    simulated time moves on, and at least every two simulated seconds. Each call runs what a worker would
+    have run by then: the delayed jobs and retries whose delay has passed *on the services' clock* (RQ
+    schedules them in real time: the delay is measured when first seen and counted in clock time), the
+    cron schedules at their intervals (called directly, so a failure fails the caller), then every queued
+    job, with a burst worker. So simulated time never moves while a job is pending, and tests and the demo
+    do not depend on the speed of the machine. Returns whether it did anything.
+    """
+
+    def __init__(self, services: Any, periodic: list[Schedule] | None = None) -> None:
+        install(services)
+        self.services = services
+        self.queue = job_queue(services.redis)
+        self.worker = ThreadWorker([self.queue], connection=services.redis)
+        self.periodic = schedules() if periodic is None else periodic
+        self._scheduled_due: dict[str, float] = {}
+        self._periodic_due: dict[str, float] = {}
+
+    def __call__(self) -> bool:
+        now = self.services.clock.now().timestamp()
+        released = self.release_due_jobs(now)
+        ran_periodic = self.run_due_schedules(now)
+        ran_jobs = self.run_queued_jobs()
+        if ran_jobs:
+            self.release_due_jobs(now)  # retries the jobs just asked for: their delay counts from now
+        return released or ran_periodic or ran_jobs
+
+    def release_due_jobs(self, now: float) -> bool:
+        """Move delayed jobs and retries whose delay has passed on the clock onto the queue."""
+        registry = self.queue.scheduled_job_registry
+        released = False
+        for job_id in registry.get_jobs_to_schedule(timestamp=2**40):
+            if job_id not in self._scheduled_due:
+                delay = registry.get_scheduled_time(job_id).timestamp() - time.time()
+                self._scheduled_due[job_id] = now + max(0.0, delay)
+            if now >= self._scheduled_due[job_id]:
+                del self._scheduled_due[job_id]
+                registry.remove(job_id)
+                job = self.queue.fetch_job(job_id)
+                if job is not None:
+                    self.queue.enqueue_job(job)
+                    released = True
+        return released
+
+    def run_due_schedules(self, now: float) -> bool:
+        """The cron schedules, each at its interval on the clock (at once the first time, as RQ's cron does)."""
+        ran = False
+        for schedule in self.periodic:
+            name = schedule.func.__qualname__
+            if now >= self._periodic_due.get(name, now):
+                self._periodic_due[name] = now + schedule.interval_seconds
+                schedule.func()
+                ran = True
+        return ran
+
+    def run_queued_jobs(self) -> bool:
+        if self.queue.count == 0:
+            return False
+        return bool(self.worker.work(burst=True, logging_level="WARNING"))
 
 
 CRON_LEASE_KEY = "samvaad:cron:leader"

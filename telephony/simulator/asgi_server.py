@@ -16,8 +16,11 @@ import uvicorn
 
 
 @contextmanager
-def serve(app: Any, *, host: str = "127.0.0.1", startup_timeout: float = 10.0) -> Iterator[str]:
-    """Run `app` under uvicorn until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
+def serve(app: Any, *, host: str = "127.0.0.1", startup_timeout: float = 120.0) -> Iterator[str]:
+    """Run `app` under uvicorn until the block ends; yields its base URL (http://127.0.0.1:PORT).
+
+    Start-up runs the app's lifespan (Samvaad loads its language models there: a second, or many on a busy
+    machine), so the timeout is only a safety net against a server that never comes up."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))

@@ -61,6 +61,9 @@ class Simulator:
         play_seconds: float = 10.0,
         words_per_second: float = 2.5,
         pace: float | None = None,
+        on_idle: Callable[[], bool] | None = None,
+        idle_every: float = 2.0,
+        timeout: float = 10.0,
     ) -> None:
         self.lock = SimLock()
         self.clock = VirtualClock(start)
@@ -72,6 +75,9 @@ class Simulator:
         self.play_seconds = play_seconds
         self.words_per_second = words_per_second
         self.pace = pace
+        self.on_idle = on_idle
+        self.idle_every = idle_every
+        self.timeout = timeout
         self.numbers: dict[str, TwilioNumber] = {}
         self.phonebook = PhoneBook()
         self.calls: list[SimCall] = []
@@ -81,6 +87,7 @@ class Simulator:
         self._crashes: list[tuple[str, BaseException]] = []
         self._rest: Any = None
         self._pace_origin: tuple[float, float] | None = None
+        self._idle_settled = False  # on_idle found nothing to do, and nothing has happened since
 
     # --- setting up ---------------------------------------------------------------------------------
     def add_number(
@@ -171,44 +178,85 @@ class Simulator:
 
     # --- running ------------------------------------------------------------------------------------
     def run_until(
-        self, predicate: Callable[[], bool], *, timeout: float = 10.0, within: float = 3600.0
+        self, predicate: Callable[[], bool], *, timeout: float | None = None, within: float = 3600.0
     ) -> None:
         """Run the simulation until `predicate()` holds.
 
         Virtual time jumps from event to event but never more than `within` seconds past now; after that
-        (or when nothing is scheduled) it waits in real time, up to `timeout` seconds, for the REST API to
-        bring news from another thread or process. Raises SimulationTimeout with a description of the state.
+        (or when nothing is scheduled) it waits in real time, up to `timeout` seconds (default: the
+        simulator's `timeout`), for the REST API to bring news from another thread or process, or for
+        `on_idle` to find work. Raises SimulationTimeout with a description of the state.
         """
+        timeout = self.timeout if timeout is None else timeout
         real_deadline = time.monotonic() + timeout
         virtual_deadline = self.clock.seconds + within
+        self._idle_settled = False  # the test may have queued work since the last step
         while True:
             self._raise_crash()
             with self.lock:
                 if predicate():
                     return
-                event = self.scheduler.pop(self._reachable(virtual_deadline))
-                if event is not None:
-                    event.action()
-                    continue
+            if self._step(self._reachable(virtual_deadline)):
+                continue
             if time.monotonic() >= real_deadline:
                 raise SimulationTimeout(f"condition not met after {timeout}s real time\n{self.describe()}")
             self.scheduler.wait_for_news(0.01)
+            self._idle_settled = False  # ask on_idle again: another thread may have queued work
 
     def advance(self, seconds: float) -> None:
-        """Let `seconds` of simulated time pass, running everything due in that time."""
-        target = self.clock.seconds + seconds
+        """Let `seconds` of simulated time pass, running everything due in that time (and `on_idle`, as
+        `run_until` does). Pacing continues from the new time: a jump is not caught up in real time."""
+        before = self.clock.seconds
+        target = before + seconds
+        self._idle_settled = False
         while True:
             self._raise_crash()
-            with self.lock:
-                event = self.scheduler.pop(target)
-                if event is None:
-                    self.clock.move_to(target)
-                    return
-                event.action()
+            if not self._step(target):
+                break
+        with self.lock:
+            self.clock.move_to(target)
+        if self._pace_origin is not None:
+            real0, virtual0 = self._pace_origin
+            self._pace_origin = (real0, virtual0 + self.clock.seconds - before)
 
     def settle(self) -> None:
         """Run what is due now, without letting time pass."""
         self.advance(0.0)
+
+    def _step(self, limit: float) -> bool:
+        """Make one step of progress without passing `limit` (virtual seconds); False when there is none.
+
+        Without `on_idle`, a step is the next event due. With it, every event due now runs first; then,
+        before the clock moves, `on_idle` runs (outside the lock: its jobs call the REST API from this
+        thread) until it finds nothing to do; then the clock moves to the next event, but by at most
+        `idle_every` seconds, so periodic work sees time pass even when no call is in progress."""
+        with self.lock:
+            if self.on_idle is None:
+                event = self.scheduler.pop(limit)
+            else:
+                event = self.scheduler.pop(min(limit, self.clock.seconds))
+            if event is not None:
+                self._idle_settled = False
+                event.action()
+                return True
+        if self.on_idle is None:
+            return False
+        if not self._idle_settled:
+            self._idle_settled = not self.on_idle()
+            return True
+        with self.lock:
+            now = self.clock.seconds
+            target = min(limit, now + self.idle_every)
+            event = self.scheduler.pop(target)
+            if event is not None:
+                self._idle_settled = False
+                event.action()
+                return True
+            if target - now < 1e-6:
+                return False
+            self.clock.move_to(target)
+            self._idle_settled = False
+            return True
 
     def _reachable(self, virtual_deadline: float) -> float:
         if self.pace is None:

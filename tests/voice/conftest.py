@@ -1,8 +1,10 @@
 """A helpline on the real Samvaad service, driven end to end through real HTTP by the Twilio simulator.
 
-The app runs under uvicorn on a free port with the test run's real database and Redis; RQ jobs run in worker
-threads of this process; the app's clock is the simulator's virtual clock, so policy steps and offer
-deadlines follow simulated time. Samvaad's REST client points at the simulator's fake REST API.
+The app runs under uvicorn on a free port with the test run's real database and Redis; the app's clock is the
+simulator's virtual clock, so policy steps and offer deadlines follow simulated time. RQ jobs run in this
+thread whenever the simulator is idle (`InlineJobs` as its ``on_idle``): queued jobs before simulated time
+moves on, retries and the cron schedules on the simulated clock. Nothing depends on the speed of the machine.
+Samvaad's REST client points at the simulator's fake REST API.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from schemas.tables import (
 from telephony.simulator import Phone, Simulator
 from telephony.simulator.asgi_server import serve
 from telephony.voice_twiml import sentence
-from workers.runner import WorkerThreads, start_worker_threads
+from workers.runner import InlineJobs
 
 HELPLINE = "+14155550100"
 BACKUP = "+914000000099"
@@ -152,7 +154,7 @@ def make_association(session: Session) -> int:
         name="Doctors for Doctors",
         default_language="hi",
         created_at=START,
-        ring_seconds=90,  # generous: jobs run in real time while the simulator runs 40 times faster
+        ring_seconds=90,
         backup_numbers=[BACKUP],
         callback_start=time(8, 0),
         callback_end=time(22, 0),
@@ -201,7 +203,7 @@ def voice(app_services: Services, live_app: tuple[str, Any]) -> Iterator[VoiceHe
             auth_token=settings.twilio_auth_token or "",
             account_sid=settings.twilio_account_sid,
             start=START,
-            pace=40,
+            timeout=120,  # real seconds per run_until: a safety net only, the simulation is deterministic
         ) as sim,
         Session(app_services.engine, expire_on_commit=False) as session,
     ):
@@ -215,8 +217,5 @@ def voice(app_services: Services, live_app: tuple[str, Any]) -> Iterator[VoiceHe
         )
         association_id = make_association(session)
         routing.rebuild(session, LiveState(app_services.redis), sim.clock.now())
-        workers: WorkerThreads = start_worker_threads(app_services)
-        try:
-            yield VoiceHelpline(app_services, sim, association_id, session)
-        finally:
-            workers.stop()
+        sim.on_idle = InlineJobs(app_services)
+        yield VoiceHelpline(app_services, sim, association_id, session)

@@ -19,7 +19,7 @@ def test_a_hindi_caller_reaches_a_hindi_listener_and_nobody_sees_a_number(voice:
     asha.respond(".", press="1")
 
     call = caller.call(HELPLINE)
-    sim.run_until(lambda: caller.is_bridged, timeout=30)
+    sim.run_until(lambda: caller.is_bridged)
 
     assert caller.bridged_with == [asha]
     assert asha.caller_ids_seen == [HELPLINE]
@@ -38,8 +38,8 @@ def test_a_hindi_caller_reaches_a_hindi_listener_and_nobody_sees_a_number(voice:
     assert voice.listener_state("Asha") == "busy"
 
     caller.hang_up(after=60)
-    sim.run_until(lambda: call.is_over and not asha.is_on_call, timeout=20)
-    sim.run_until(lambda: voice.listener_state("Asha") == "wrapup", timeout=10)
+    sim.run_until(lambda: call.is_over and not asha.is_on_call)
+    sim.run_until(lambda: voice.listener_state("Asha") == "wrapup")
     sim.assert_no_errors()
 
 
@@ -50,15 +50,15 @@ def test_a_returning_caller_continues_in_their_last_language_with_one_key(voice:
     first.respond("3 ஐ அழுத்தவும்", press="3")
     bala.respond(".", press="1")
     call = first.call(HELPLINE)
-    sim.run_until(lambda: first.is_bridged, timeout=30)
+    sim.run_until(lambda: first.is_bridged)
     first.hang_up(after=30)
-    sim.run_until(lambda: call.is_over and not bala.is_on_call, timeout=20)
+    sim.run_until(lambda: call.is_over and not bala.is_on_call)
 
     before = len(first.spoken())
     welcome_back = words(messages.WELCOME_BACK_LANGUAGE, "ta", {"language": "ta"})
     first.respond("1 ஐ அழுத்தவும்", press="1")
     second = first.call(HELPLINE)  # the same number calls again
-    sim.run_until(lambda: second.is_in_queue, timeout=20)
+    sim.run_until(lambda: second.is_in_queue)
 
     spoken = first.spoken()[before:]
     heard = [h.text for h in spoken]
@@ -72,7 +72,7 @@ def test_no_input_repeats_the_menu_once_then_the_default_language(voice: VoiceHe
     sim = voice.sim
     caller = voice.caller("silent", "+919800000003")
     call = caller.call(HELPLINE)
-    sim.run_until(lambda: call.is_in_queue, timeout=20)
+    sim.run_until(lambda: call.is_in_queue)
 
     heard = [h.text for h in caller.spoken()]
     hindi_item = words(messages.LANGUAGE_MENU_ITEM, "hi", {"language": "hi"}, digit=1)
@@ -89,7 +89,7 @@ def test_a_wrong_key_repeats_the_menu(voice: VoiceHelpline) -> None:
     caller.respond("ओड़िया", press="9")
     caller.respond(words(messages.NOT_CAUGHT, "hi"), press="2")
     call = caller.call(HELPLINE)
-    sim.run_until(lambda: call.is_in_queue, timeout=20)
+    sim.run_until(lambda: call.is_in_queue)
 
     assert call.queue is not None and call.queue.name.endswith("-en")
     assert caller.has_heard(words(messages.NOT_CAUGHT, "hi"))

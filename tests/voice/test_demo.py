@@ -9,7 +9,7 @@ from app.demo_call import CALLERS, LISTENERS, run_demo
 
 def test_the_demo_answers_every_caller_and_prints_no_number(tmp_path: Path) -> None:
     lines: list[str] = []
-    assert run_demo(tmp_path, out=lines.append) == 0
+    assert run_demo(tmp_path / "first", out=lines.append) == 0
     printed = "\n".join(lines)
     assert printed.count("answered by: ") == len(CALLERS)
     assert "answered by: nobody" not in printed
@@ -19,3 +19,10 @@ def test_the_demo_answers_every_caller_and_prints_no_number(tmp_path: Path) -> N
         line.split(": ", 1)[1] for line in lines if "answered by" in line
     }
     assert "[bn-IN, Google.bn-IN-Standard-C]" in printed and "[ta-IN, Google.ta-IN-Standard-C]" in printed
+    waits = [int(line.split()[1]) for line in lines if line.startswith("  connected ")]
+    assert len(waits) == len(CALLERS)
+    assert all(wait <= 45 for wait in waits[:3])  # a free listener answers within seconds of the menu's end
+
+    again: list[str] = []  # jobs run when the simulator is idle, not in threads racing it: the same story
+    assert run_demo(tmp_path / "second", out=again.append) == 0
+    assert again == lines

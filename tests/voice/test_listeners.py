@@ -38,7 +38,7 @@ def test_the_next_listener_is_rung_when_the_first_does_not_take_the_call(
     second.respond(".", press="1")
     caller = _call_in_hindi(voice)
 
-    sim.run_until(lambda: caller.is_bridged, timeout=40)
+    sim.run_until(lambda: caller.is_bridged)
 
     assert caller.bridged_with == [second]
     assert not first.is_on_call
@@ -48,4 +48,28 @@ def test_the_next_listener_is_rung_when_the_first_does_not_take_the_call(
     assert outcomes[voice.listeners["Chitra"]] == "connected"
     if outcome == "voicemail":
         assert all(not h.by_machine or h.kind != "bridged" for h in first.transcript)
+    sim.assert_no_errors()
+
+
+def test_a_ring_twilio_refuses_is_retried_and_the_caller_still_reaches_the_listener(
+    voice: VoiceHelpline,
+) -> None:
+    sim = voice.sim
+    asha = voice.listener("Asha", HI, prompt_language="hi")
+    asha.respond(".", press="1")
+    sim.fail_next_rest_request("/Calls.json")  # Twilio answers 503 once
+    caller = _call_in_hindi(voice)
+
+    sim.run_until(lambda: caller.is_bridged)
+
+    assert caller.bridged_with == [asha]
+    placed = [
+        path for method, path, _ in sim.rest_requests if method == "POST" and path.endswith("/Calls.json")
+    ]
+    assert len(placed) == 2  # refused, then placed again by RQ's retry (its delay counted in simulated time)
+    with Session(voice.services.engine) as session:
+        assert [o.outcome for o in session.exec(select(VoiceOffer)).all()] == ["connected"]  # one offer
+    queued_at = sim.requests_to("/twilio/voice/wait")[0].at
+    [rang] = [h.at for h in asha.transcript if h.kind == "ring"]
+    assert 0 <= rang - queued_at <= 5  # within seconds, not once the offer expired
     sim.assert_no_errors()

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from app.demo_call import skip_ahead
 from locales import messages
 from schemas.tables import Callback, CallbackStatus, Proficiency
 from tests.voice.conftest import HELPLINE, VoiceHelpline, words
-from workers.routing_jobs import routing_tick
-from workers.voice_jobs import requeue_due_callbacks
 
 HI = {"hi": Proficiency.native}
 
@@ -19,15 +16,15 @@ def test_a_caller_in_danger_goes_to_the_front_then_to_the_crisis_line(voice: Voi
     first = voice.caller("waiting", "+919800000011")
     first.respond("ओड़िया", press="1")
     first_call = first.call(HELPLINE)
-    sim.run_until(lambda: first_call.is_in_queue, timeout=20)
+    sim.run_until(lambda: first_call.is_in_queue)
 
     danger = voice.caller("in danger", "+919800000012")
     danger.respond(words(messages.DANGER_PRESS_ZERO, "hi"), press="0")
     danger.call(HELPLINE)
-    sim.run_until(lambda: danger.has_heard(words(messages.QUEUE_POSITION, "hi", position=1)), timeout=20)
+    sim.run_until(lambda: danger.has_heard(words(messages.QUEUE_POSITION, "hi", position=1)))
     assert words(messages.DANGER_PRESS_ZERO, "hi") == danger.spoken()[1].text  # the menu opens with it
 
-    sim.run_until(lambda: danger.has_heard(words(messages.CRISIS_TRANSFER, "hi")), timeout=30)
+    sim.run_until(lambda: danger.has_heard(words(messages.CRISIS_TRANSFER, "hi")))
     assert any(
         r.url.endswith("/twilio/voice/queue-exit") and r.param("QueueResult") == "leave"
         for r in sim.requests_to("/twilio/voice/queue-exit")
@@ -43,16 +40,16 @@ def test_a_crisis_caller_is_offered_before_an_earlier_caller(voice: VoiceHelplin
     early = voice.caller("early", "+919800000013")
     early.respond("ओड़िया", press="1")
     early_call = early.call(HELPLINE)
-    sim.run_until(lambda: early_call.is_in_queue, timeout=20)
+    sim.run_until(lambda: early_call.is_in_queue)
     danger = voice.caller("in danger", "+919800000014")
     danger.respond(words(messages.DANGER_PRESS_ZERO, "hi"), press="0")
     danger_call = danger.call(HELPLINE)
-    sim.run_until(lambda: danger_call.is_in_queue, timeout=20)
+    sim.run_until(lambda: danger_call.is_in_queue)
 
     asha = voice.listener("Asha", HI, prompt_language="hi")
     asha.respond(".", press="1")
     voice.dispatch()
-    sim.run_until(lambda: asha.is_bridged, timeout=30)
+    sim.run_until(lambda: asha.is_bridged)
     assert asha.bridged_with == [danger]
     assert not early.is_bridged
 
@@ -63,7 +60,7 @@ def test_press_1_while_waiting_gets_a_callback_listener_first_then_caller(voice:
     caller.respond("ओड़िया", press="1")
     caller.respond(words(messages.HOLD_OPTIONS, "hi"), press="1")
     call = caller.call(HELPLINE)
-    sim.run_until(lambda: call.is_over, timeout=30)
+    sim.run_until(lambda: call.is_over)
 
     confirmation = words(messages.CALLBACK_CONFIRMED_VOICE, "hi", {"language": "hi"})
     assert caller.has_heard(confirmation)
@@ -75,7 +72,7 @@ def test_press_1_while_waiting_gets_a_callback_listener_first_then_caller(voice:
     asha = voice.listener("Asha", HI, prompt_language="en")
     asha.respond(".", press="1")
     voice.dispatch()
-    sim.run_until(lambda: caller.is_bridged, timeout=30)
+    sim.run_until(lambda: caller.is_bridged)
 
     assert caller.bridged_with == [asha]
     assert asha.spoken()[0].text == words(messages.LISTENER_CALLBACK_OFFER, "en", {"language": "hi"})
@@ -93,7 +90,7 @@ def test_press_1_while_waiting_gets_a_callback_listener_first_then_caller(voice:
             None,
         )
     caller.hang_up(after=30)
-    sim.run_until(lambda: not asha.is_on_call, timeout=20)
+    sim.run_until(lambda: not asha.is_on_call)
     sim.assert_no_errors()
 
 
@@ -103,7 +100,7 @@ def test_an_unanswered_callback_is_retried_then_the_number_is_erased(voice: Voic
     caller.respond("ओड़िया", press="1")
     caller.respond(words(messages.HOLD_OPTIONS, "hi"), press="1")
     call = caller.call(HELPLINE)
-    sim.run_until(lambda: call.is_over, timeout=30)
+    sim.run_until(lambda: call.is_over)
     caller.answer_after = None  # the caller does not pick up when we call back
 
     asha = voice.listener("Asha", HI, prompt_language="hi")
@@ -114,13 +111,13 @@ def test_an_unanswered_callback_is_retried_then_the_number_is_erased(voice: Voic
         with Session(voice.services.engine) as session:
             return session.exec(select(Callback)).one()
 
-    sim.run_until(
-        lambda: callback().attempts == 1 and callback().status == CallbackStatus.scheduled, timeout=40
-    )
+    sim.run_until(lambda: callback().attempts == 1 and callback().status == CallbackStatus.scheduled)
+    missed_at = sim.clock.seconds
     assert callback().number_encrypted is not None
-    sim.run_until(lambda: not asha.is_on_call, timeout=20)
-    skip_ahead(sim, 610)  # the next attempt is due after ten minutes: the sweep queues the callback again
-    routing_tick()  # what the cron does every 2 s, run now: Asha's wrap-up is over
-    assert requeue_due_callbacks() == 1
-    sim.run_until(lambda: callback().status == CallbackStatus.failed, timeout=40)
+    sim.run_until(lambda: not asha.is_on_call)
+    sim.advance(missed_at + 590 - sim.clock.seconds)  # the jobs and the cron run as simulated time passes
+    assert callback().attempts == 1  # no second attempt before ten minutes
+    sim.run_until(lambda: callback().status == CallbackStatus.failed)
     assert (callback().attempts, callback().number_encrypted) == (2, None)
+    rang = [h.at for h in caller.transcript if h.kind == "ring"]
+    assert len(rang) == 2 and rang[1] >= missed_at + 600

@@ -1,0 +1,73 @@
+"""`InlineJobs`, the voice tests' and the demo's worker: jobs, delays, retries and the cron follow the
+services' clock (the simulator's), never the real one, so nothing depends on the machine's speed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rq import Retry
+
+from app.services import Services
+from tests.voice.conftest import START
+from workers.runner import InlineJobs, job_queue
+from workers.schedules import Schedule
+
+RAN: list[str] = []
+
+
+def note(label: str) -> None:
+    RAN.append(label)
+
+
+def fail_first_time(label: str) -> None:
+    RAN.append(label)
+    if RAN.count(label) == 1:
+        raise RuntimeError("refused, like a provider answering 503")
+
+
+class SteppedClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def move(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+def test_delayed_and_retried_jobs_run_when_their_delay_has_passed_on_the_clock(
+    app_services: Services,
+) -> None:
+    RAN.clear()
+    clock = SteppedClock(START)
+    app_services.clock = clock
+    jobs = InlineJobs(app_services, periodic=[])
+    queue = job_queue(app_services.redis)
+    queue.enqueue_in(timedelta(seconds=30), note, "delayed")
+    queue.enqueue(fail_first_time, "retried", retry=Retry(max=1, interval=10))
+    queue.enqueue(note, "at once")
+
+    assert jobs() is True
+    assert sorted(RAN) == ["at once", "retried"]  # the retry is now scheduled, 10 s later
+    clock.move(9)
+    jobs()
+    assert sorted(RAN) == ["at once", "retried"]
+    clock.move(2)
+    jobs()
+    assert RAN.count("retried") == 2 and "delayed" not in RAN
+    clock.move(20)
+    jobs()
+    assert RAN.count("delayed") == 1
+    assert jobs() is False  # nothing left to do
+
+
+def test_the_cron_schedules_run_at_their_interval_on_the_clock(app_services: Services) -> None:
+    RAN.clear()
+    clock = SteppedClock(START)
+    app_services.clock = clock
+    jobs = InlineJobs(app_services, periodic=[Schedule(lambda: note("tick"), 2)])
+    for _ in range(10):  # five simulated seconds, in half-second steps
+        jobs()
+        clock.move(0.5)
+    assert RAN == ["tick"] * 3  # at 0, 2 and 4 s
