@@ -316,6 +316,9 @@ _SYNC_LISTENER = """
 -- Bring a listener in line with the roster: which pools they may join (empty when ineligible), on
 -- shift or not, paused or not, capacity. An engaged listener finishes what they are doing.
 -- ARGV: listener, association, pools, on shift, paused, text capacity, misses before pause, now
+-- Refused while the live state is not built: a listener created now (offline, then available) would hide
+-- the state the rebuild finds in the database (in a call, in wrap-up, offered).
+if redis.call('EXISTS', BUILT) == 0 then return 'rebuild' end
 local lid, a = ARGV[1], ARGV[2]
 local l = load(lkey(lid))
 if not l then
@@ -336,11 +339,17 @@ return l.st
 """
 
 _RESTORE_LISTENER = """
--- Rebuild one listener from the database, unless live state for them already exists.
+-- Rebuild one listener from the database. The database is the truth: whatever live state they have
+-- (written while the state was not built) is replaced, pools and wrap-up included.
 -- ARGV: listener, association, pools, on, paused, capacity, misses before pause, now,
 --       state ('free' | 'offered' | 'busy' | 'wrapup'), call contact, texts, offer id, wrap-up end
 local lid, a = ARGV[1], ARGV[2]
-if redis.call('EXISTS', lkey(lid)) == 1 then return 0 end
+local old = load(lkey(lid))
+if old then
+  leave_pools(lid, old)
+  redis.call('ZREM', WRAPUPS, lid)
+  redis.call('DEL', lkey(lid))
+end
 local l = {a = a, pools = ARGV[3], on = ARGV[4], paused = ARGV[5], cap = ARGV[6], maxmiss = ARGV[7],
   texts = ARGV[11], miss = '0', idle = ARGV[8], st = ARGV[9], call = ARGV[10], offer = ARGV[12], joined = ''}
 redis.call('HSET', lkey(lid), 'a', a, 'pools', l.pools, 'on', l.on, 'paused', l.paused, 'cap', l.cap,
@@ -603,7 +612,7 @@ class LiveState:
         offer_id: str = "",
         wrap_until_us: int = 0,
     ) -> bool:
-        """Recreate a listener's live state (``state``: free, offered, busy or wrapup) unless it exists."""
+        """Recreate a listener's live state (``state``: free, offered, busy or wrapup), replacing any."""
         args = [*self._listener_args(record, now_us), state, call, texts, offer_id, wrap_until_us]
         return bool(self._restore_listener(args=args))
 
@@ -764,8 +773,10 @@ class LiveState:
         pipe = self.client.pipeline(transaction=False)
         for record in records:
             self._sync(args=self._listener_args(record, now_us), client=pipe)
-        states = pipe.execute()
-        return {record.listener_id: _text(state) for record, state in zip(records, states, strict=True)}
+        states = [_text(state) for state in pipe.execute()]
+        if "rebuild" in states:
+            raise LiveStateLostError()
+        return dict(zip((record.listener_id for record in records), states, strict=True))
 
     @staticmethod
     def _listener_args(record: ListenerRecord, now_us: int) -> list[Any]:

@@ -142,6 +142,10 @@ def sync_roster(session: Session, live: LiveState, association_id: int, now: dat
     """Align the live state with the roster: who is on shift now, eligible (verified, trained), paused, and
     which pools they join. Off-shift listeners get no new offers but finish what they are doing."""
     roster = load_roster(session, association_id, now)
+    return with_rebuild(session, live, now, lambda: _sync(live, roster, association_id, now))
+
+
+def _sync(live: LiveState, roster: Roster, association_id: int, now: datetime) -> dict[int, str]:
     known = set(live.listeners(association_id))
     listener_records = [listener_record(roster, listener_id, now) for listener_id in roster.listeners]
     gone = known - set(roster.listeners)

@@ -114,3 +114,48 @@ def test_the_periodic_job_rebuilds(helpline: Helpline, services: Services) -> No
     SimpleWorker([queue], connection=services.redis).work(burst=True)
     assert helpline.live.listener(listener) is not None
     assert [c.contact_id for c in helpline.live.waiting(helpline.association_id)] == [contact]
+
+
+def test_a_roster_sync_between_a_flush_and_the_rebuild_keeps_a_busy_listener_busy(helpline: Helpline) -> None:
+    """A tick that lost the rebuild race goes on to sync the roster: the listener in a call must come back
+    busy, and not be offered the next caller."""
+    busy = helpline.listener("Busy", TA)
+    helpline.sync()
+    in_call = helpline.call("ta")
+    [offer] = helpline.dispatch()
+    assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+    helpline.live.client.flushdb()
+    helpline.sync()  # before anyone rebuilt
+    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    assert helpline.state(busy) == "busy"
+    helpline.call("ta")
+    assert helpline.dispatch() == []
+    assert helpline.live.contact(in_call).state == "connected"
+
+
+def test_the_rebuild_replaces_a_listener_written_before_it(helpline: Helpline) -> None:
+    """Whatever a listener's live state says before the rebuild (here: available, in a pool, written by a
+    process that did not check the sentinel), the database's call in progress wins."""
+    busy = helpline.listener("Busy", TA)
+    helpline.sync()
+    helpline.call("ta")
+    [offer] = helpline.dispatch()
+    assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+    helpline.live.client.flushdb()
+    pool = f"sv:a:{helpline.association_id}:vp:ta:native"
+    helpline.live.client.hset(
+        f"sv:l:{busy}",
+        mapping={
+            "a": helpline.association_id,
+            "st": "available",
+            "pools": "ta:native",
+            "on": "1",
+            "paused": "0",
+            "joined": pool,
+            "idle": 1,
+        },
+    )
+    helpline.live.client.zadd(pool, {str(busy): 1})
+    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    assert helpline.state(busy) == "busy"
+    assert helpline.live.client.zscore(pool, str(busy)) is None
