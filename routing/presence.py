@@ -13,7 +13,7 @@ from sqlmodel import Session
 from routing import contact_records as records
 from routing.errors import NotFoundError
 from routing.live import KINDS, ListenerRecord, LiveState, QueueQuery, Window, kind_of, new_id, to_us
-from routing.offers import Offer, dispatch, record_dropped
+from routing.offers import Offer, dispatch, record_dropped, record_offer
 from routing.policy import ArrivalWindow, arrival_windows
 from routing.recovery import ensure_live, listener_record, with_rebuild
 from routing.roster import (
@@ -69,8 +69,10 @@ def listener_freed(
     if freed.contact_id is None or freed.step is None:
         return None
     contact = records.get_contact(session, freed.contact_id)
-    records.record_offer(session, freed.contact_id, listener_id, offer_id, to_us(deadline))
+    recorded = record_offer(session, live, freed.contact_id, listener_id, offer_id, now, deadline)
     session.commit()
+    if not recorded:
+        return None
     return Offer(
         offer_id,
         freed.contact_id,
