@@ -395,6 +395,20 @@ return 1
 """
 
 
+REBUILD_LOCK_SECONDS = 30
+
+_RENEW_LOCK = """
+-- The rebuild lock, only if it still holds our token: renewed for ARGV[2] seconds, or released (0).
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) <= 0 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 1
+"""
+
+
 def _script(body: str) -> str:
     return _PRELUDE + "\n-- ---- the operation ----\n" + body
 
@@ -570,8 +584,11 @@ def level_suffixes(suffix: str) -> tuple[str, ...]:
 class LiveState:
     """Routing's live state on one Redis connection (bytes mode; we decode)."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, build_wait_seconds: float = 5.0) -> None:
         self.client = client
+        self.build_wait_seconds = build_wait_seconds
+        self._rebuild_token = ""
+        self._renew = client.register_script(_RENEW_LOCK)
         self._enqueue = client.register_script(_script(_ENQUEUE))
         self._claim = client.register_script(CLAIM_SOURCE)
         self._free = client.register_script(_script(_FREE))
@@ -597,9 +614,21 @@ class LiveState:
     def server_run_id(self) -> str:
         return str(self.client.info("server")["run_id"])
 
-    def begin_rebuild(self, seconds: int = 30) -> bool:
-        """Only one process rebuilds at a time; the others wait for the sentinel."""
-        return bool(self.client.set(REBUILDING, b"1", nx=True, ex=seconds))
+    def begin_rebuild(self, seconds: int = REBUILD_LOCK_SECONDS) -> bool:
+        """Only one process rebuilds at a time; the others wait for the sentinel. The lock holds a token of
+        this LiveState's, so only the rebuilder can renew it (``renew_rebuild``) while the work goes on."""
+        token = new_id()
+        if not self.client.set(REBUILDING, token.encode(), nx=True, ex=seconds):
+            return False
+        self._rebuild_token = token
+        return True
+
+    def renew_rebuild(self, seconds: int = REBUILD_LOCK_SECONDS) -> bool:
+        """Keep the rebuild lock for another ``seconds``: a long rebuild must not expire it and let a second
+        process rebuild at the same time. False if the lock is not ours (any more)."""
+        if not self._rebuild_token:
+            return False
+        return bool(self._renew(keys=[REBUILDING], args=[self._rebuild_token, seconds]))
 
     def wipe(self) -> None:
         """Forget every routing key (a stale snapshot after a restart): the database is the truth."""
@@ -642,16 +671,24 @@ class LiveState:
         ]
         self._restore_contact(args=args)
 
-    def wait_for_build(self, attempts: int = 100, pause_seconds: float = 0.05) -> bool:
-        for _ in range(attempts):
-            if self.is_built():
+    def wait_for_build(self, run_id: str | None = None, pause_seconds: float = 0.05) -> bool:
+        """Wait (at most ``build_wait_seconds``) for another process's rebuild: the sentinel set, and naming
+        ``run_id`` when given (a stale snapshot's sentinel names an older run). False if it did not come."""
+        deadline = time.monotonic() + self.build_wait_seconds
+        while True:
+            built_for = self.built_for()
+            if built_for is not None and (run_id is None or built_for == run_id):
                 return True
+            if time.monotonic() >= deadline:
+                return False
             time.sleep(pause_seconds)
-        return False
 
     def mark_built(self, run_id: str) -> None:
+        """Set the sentinel and release our rebuild lock (never another process's)."""
         self.client.set(BUILT, run_id.encode())
-        self.client.delete(REBUILDING)
+        if self._rebuild_token:
+            self._renew(keys=[REBUILDING], args=[self._rebuild_token, 0])
+            self._rebuild_token = ""
 
     # ---- contacts ----
 
