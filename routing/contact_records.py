@@ -6,7 +6,9 @@ The caller is only ever a keyed hash here. Writes are flushed by the service lay
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from routing.errors import NotFoundError
@@ -29,54 +31,101 @@ def get_contact(session: Session, contact_id: str) -> Contact:
     return contact
 
 
+# How a contact's status may move. Forward only (waiting -> offered -> connected -> ended), except that an
+# unanswered offer goes back to waiting; ``callback`` is waiting with the callback flag set. A late writer
+# (a dispatch that claimed before the caller was connected elsewhere) then changes nothing.
+NEXT: dict[ContactStatus, frozenset[ContactStatus]] = {
+    ContactStatus.waiting: frozenset(
+        {
+            ContactStatus.callback,
+            ContactStatus.offered,
+            ContactStatus.connected,
+            ContactStatus.ended,
+            ContactStatus.abandoned,
+        }
+    ),
+    ContactStatus.callback: frozenset(
+        {ContactStatus.offered, ContactStatus.connected, ContactStatus.ended, ContactStatus.abandoned}
+    ),
+    ContactStatus.offered: frozenset(
+        {
+            ContactStatus.waiting,
+            ContactStatus.callback,
+            ContactStatus.offered,
+            ContactStatus.connected,
+            ContactStatus.ended,
+            ContactStatus.abandoned,
+        }
+    ),
+    ContactStatus.connected: frozenset({ContactStatus.ended, ContactStatus.abandoned}),
+    ContactStatus.ended: frozenset(),
+    ContactStatus.abandoned: frozenset(),
+}
+
+
+def may_move(current: ContactStatus, to: ContactStatus) -> bool:
+    return to in NEXT[current]
+
+
+def sources(to: ContactStatus) -> tuple[ContactStatus, ...]:
+    """The statuses a contact may be in for a write to move it to ``to``."""
+    return tuple(status for status, targets in NEXT.items() if to in targets)
+
+
+def _move(
+    session: Session,
+    contact_id: str,
+    to: ContactStatus,
+    values: dict[str, Any],
+    *,
+    since: tuple[ContactStatus, ...] | None = None,
+    offer_id: str | None = None,
+) -> bool:
+    """One conditional UPDATE: the database decides, not a possibly stale copy of the row in this session.
+    Returns whether the contact moved."""
+    statement = update(Contact).where(
+        col(Contact.id) == contact_id, col(Contact.status).in_(since if since is not None else sources(to))
+    )
+    if offer_id is not None:
+        statement = statement.where(col(Contact.offer_id) == offer_id)
+    result = session.exec(statement.values(status=to, **values))
+    return bool(result.rowcount == 1)
+
+
 def record_offer(
     session: Session, contact_id: str, listener_id: int, offer_id: str, deadline_us: int
-) -> None:
-    contact = get_contact(session, contact_id)
-    contact.status = ContactStatus.offered
-    contact.listener_id = listener_id
-    contact.offer_id = offer_id
-    contact.offer_deadline_us = deadline_us
-    session.add(contact)
+) -> bool:
+    """False when the contact is already connected or over: the offer must not be made."""
+    values = {"listener_id": listener_id, "offer_id": offer_id, "offer_deadline_us": deadline_us}
+    return _move(session, contact_id, ContactStatus.offered, values)
 
 
-def record_back_in_queue(session: Session, contact_id: str) -> None:
+def record_back_in_queue(session: Session, contact_id: str, offer_id: str | None = None) -> bool:
+    """An offer ended unanswered (only that offer, when ``offer_id`` is given): waiting again, or waiting
+    for a call back."""
     contact = session.get(Contact, contact_id)
-    if contact is None or contact.status not in (ContactStatus.offered, ContactStatus.waiting):
-        return
-    contact.status = ContactStatus.callback if contact.callback_requested else ContactStatus.waiting
-    contact.listener_id = None
-    contact.offer_id = None
-    contact.offer_deadline_us = None
-    session.add(contact)
+    if contact is None:
+        return False
+    to = ContactStatus.callback if contact.callback_requested else ContactStatus.waiting
+    values = {"listener_id": None, "offer_id": None, "offer_deadline_us": None}
+    return _move(session, contact_id, to, values, since=(ContactStatus.offered,), offer_id=offer_id)
 
 
-def record_connected(session: Session, contact_id: str, listener_id: int, at: datetime) -> None:
-    contact = get_contact(session, contact_id)
-    contact.status = ContactStatus.connected
-    contact.listener_id = listener_id
-    contact.offer_id = None
-    contact.offer_deadline_us = None
-    contact.connected_at = at
-    session.add(contact)
+def record_connected(session: Session, contact_id: str, listener_id: int, at: datetime) -> bool:
+    values = {"listener_id": listener_id, "offer_id": None, "offer_deadline_us": None, "connected_at": at}
+    return _move(session, contact_id, ContactStatus.connected, values)
 
 
 def record_finished(session: Session, contact_id: str, status: ContactStatus, at: datetime) -> Contact:
-    contact = get_contact(session, contact_id)
-    contact.status = status
-    contact.ended_at = at
-    contact.offer_id = None
-    contact.offer_deadline_us = None
-    session.add(contact)
-    return contact
+    """Ends an active contact once; the first end wins (a second one changes nothing)."""
+    _move(session, contact_id, status, {"ended_at": at, "offer_id": None, "offer_deadline_us": None})
+    return get_contact(session, contact_id)
 
 
 def record_callback(session: Session, contact_id: str) -> None:
-    contact = get_contact(session, contact_id)
-    contact.callback_requested = True
-    if contact.status == ContactStatus.waiting:
-        contact.status = ContactStatus.callback
-    session.add(contact)
+    get_contact(session, contact_id)
+    session.exec(update(Contact).where(col(Contact.id) == contact_id).values(callback_requested=True))
+    _move(session, contact_id, ContactStatus.callback, {}, since=(ContactStatus.waiting,))
 
 
 def set_pause(session: Session, listener_id: int, paused: bool, reason: str, at: datetime) -> None:

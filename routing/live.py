@@ -85,12 +85,6 @@ if redis.call('EXISTS', BUILT) == 0 then return {'rebuild'} end
 local cid, now, deadline, oid, step = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local c = load_fields(ckey(cid), 'st', 'a', 'kind', 'lang', 'prio', 'skip')
 if not c or c.st ~= 'waiting' then return {'gone'} end
-local best, best_score, best_key = nil, nil, nil
-local function consider(lid, score, key)
-  if not best_score or score < best_score or (score == best_score and tonumber(lid) < tonumber(best)) then
-    best, best_score, best_key = lid, score, key
-  end
-end
 local keys, seen = {}, {}
 for i = 6, #ARGV do
   for _, suffix in ipairs(level_suffixes(ARGV[i])) do
@@ -100,39 +94,52 @@ for i = 6, #ARGV do
     end
   end
 end
-for _, key in ipairs(keys) do
-  if c.skip ~= '1' then
-    local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    if #head > 0 then consider(head[1], tonumber(head[2]), key) end
-  else
-    local skip = ckey(cid) .. ':skip'
-    local offset, done = 0, false
-    while not done do
-      local page = redis.call('ZRANGE', key, offset, offset + 7, 'WITHSCORES')
-      if #page == 0 then break end
-      for j = 1, #page, 2 do
-        local lid, score = page[j], tonumber(page[j + 1])
-        if best_score and score > best_score then done = true break end
-        if redis.call('SISMEMBER', skip, lid) == 0 then
-          consider(lid, score, key)
-          done = true
-          break
-        end
-      end
-      offset = offset + 8
+-- The longest-idle listener across the keys, and the key they were found in.
+local function pick()
+  local best, best_score, best_key = nil, nil, nil
+  local function consider(lid, score, key)
+    if not best_score or score < best_score or (score == best_score and tonumber(lid) < tonumber(best)) then
+      best, best_score, best_key = lid, score, key
     end
   end
+  for _, key in ipairs(keys) do
+    if c.skip ~= '1' then
+      local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+      if #head > 0 then consider(head[1], tonumber(head[2]), key) end
+    else
+      local skip = ckey(cid) .. ':skip'
+      local offset, done = 0, false
+      while not done do
+        local page = redis.call('ZRANGE', key, offset, offset + 7, 'WITHSCORES')
+        if #page == 0 then break end
+        for j = 1, #page, 2 do
+          local lid, score = page[j], tonumber(page[j + 1])
+          if best_score and score > best_score then done = true break end
+          if redis.call('SISMEMBER', skip, lid) == 0 then
+            consider(lid, score, key)
+            done = true
+            break
+          end
+        end
+        offset = offset + 8
+      end
+    end
+  end
+  return best, best_key
 end
-if not best then return {'none'} end
-local l = load_fields(lkey(best), 'st', 'idle', 'joined', 'a', 'pools')
-if not l or l.st ~= 'available' then
-  -- never expected: a pool member that is not available. Repair, and let the caller retry.
+-- A pool member that is not available is never expected (a crash, an older layout): remove it from the
+-- key it was found in (and every pool it recorded), and look again, so it can never hide a free listener.
+local best, best_key, l
+while true do
+  best, best_key = pick()
+  if not best then return {'none'} end
+  l = load_fields(lkey(best), 'st', 'idle', 'joined', 'a', 'pools')
+  if l and l.st == 'available' then break end
   redis.call('ZREM', best_key, best)
   if l then
     leave_pools(best, l)
     redis.call('HSET', lkey(best), 'joined', '')
   end
-  return {'stale', best}
 end
 make_offer(cid, c, best, l, now, deadline, oid, step)
 return {'offer', best}
@@ -316,6 +323,9 @@ _SYNC_LISTENER = """
 -- Bring a listener in line with the roster: which pools they may join (empty when ineligible), on
 -- shift or not, paused or not, capacity. An engaged listener finishes what they are doing.
 -- ARGV: listener, association, pools, on shift, paused, text capacity, misses before pause, now
+-- Refused while the live state is not built: a listener created now (offline, then available) would hide
+-- the state the rebuild finds in the database (in a call, in wrap-up, offered).
+if redis.call('EXISTS', BUILT) == 0 then return 'rebuild' end
 local lid, a = ARGV[1], ARGV[2]
 local l = load(lkey(lid))
 if not l then
@@ -336,11 +346,17 @@ return l.st
 """
 
 _RESTORE_LISTENER = """
--- Rebuild one listener from the database, unless live state for them already exists.
+-- Rebuild one listener from the database. The database is the truth: whatever live state they have
+-- (written while the state was not built) is replaced, pools and wrap-up included.
 -- ARGV: listener, association, pools, on, paused, capacity, misses before pause, now,
 --       state ('free' | 'offered' | 'busy' | 'wrapup'), call contact, texts, offer id, wrap-up end
 local lid, a = ARGV[1], ARGV[2]
-if redis.call('EXISTS', lkey(lid)) == 1 then return 0 end
+local old = load(lkey(lid))
+if old then
+  leave_pools(lid, old)
+  redis.call('ZREM', WRAPUPS, lid)
+  redis.call('DEL', lkey(lid))
+end
 local l = {a = a, pools = ARGV[3], on = ARGV[4], paused = ARGV[5], cap = ARGV[6], maxmiss = ARGV[7],
   texts = ARGV[11], miss = '0', idle = ARGV[8], st = ARGV[9], call = ARGV[10], offer = ARGV[12], joined = ''}
 redis.call('HSET', lkey(lid), 'a', a, 'pools', l.pools, 'on', l.on, 'paused', l.paused, 'cap', l.cap,
@@ -374,6 +390,20 @@ elseif st == 'offered' then
   redis.call('HSET', okey(oid), 'c', cid, 'l', lid, 'a', a, 'kind', kind, 'dl', ARGV[11], 'step', ARGV[12],
     'at', ARGV[13])
   redis.call('ZADD', DEADLINES, ARGV[11], oid)
+end
+return 1
+"""
+
+
+REBUILD_LOCK_SECONDS = 30
+
+_RENEW_LOCK = """
+-- The rebuild lock, only if it still holds our token: renewed for ARGV[2] seconds, or released (0).
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) <= 0 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
 return 1
 """
@@ -554,8 +584,11 @@ def level_suffixes(suffix: str) -> tuple[str, ...]:
 class LiveState:
     """Routing's live state on one Redis connection (bytes mode; we decode)."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, build_wait_seconds: float = 5.0) -> None:
         self.client = client
+        self.build_wait_seconds = build_wait_seconds
+        self._rebuild_token = ""
+        self._renew = client.register_script(_RENEW_LOCK)
         self._enqueue = client.register_script(_script(_ENQUEUE))
         self._claim = client.register_script(CLAIM_SOURCE)
         self._free = client.register_script(_script(_FREE))
@@ -581,9 +614,21 @@ class LiveState:
     def server_run_id(self) -> str:
         return str(self.client.info("server")["run_id"])
 
-    def begin_rebuild(self, seconds: int = 30) -> bool:
-        """Only one process rebuilds at a time; the others wait for the sentinel."""
-        return bool(self.client.set(REBUILDING, b"1", nx=True, ex=seconds))
+    def begin_rebuild(self, seconds: int = REBUILD_LOCK_SECONDS) -> bool:
+        """Only one process rebuilds at a time; the others wait for the sentinel. The lock holds a token of
+        this LiveState's, so only the rebuilder can renew it (``renew_rebuild``) while the work goes on."""
+        token = new_id()
+        if not self.client.set(REBUILDING, token.encode(), nx=True, ex=seconds):
+            return False
+        self._rebuild_token = token
+        return True
+
+    def renew_rebuild(self, seconds: int = REBUILD_LOCK_SECONDS) -> bool:
+        """Keep the rebuild lock for another ``seconds``: a long rebuild must not expire it and let a second
+        process rebuild at the same time. False if the lock is not ours (any more)."""
+        if not self._rebuild_token:
+            return False
+        return bool(self._renew(keys=[REBUILDING], args=[self._rebuild_token, seconds]))
 
     def wipe(self) -> None:
         """Forget every routing key (a stale snapshot after a restart): the database is the truth."""
@@ -603,7 +648,7 @@ class LiveState:
         offer_id: str = "",
         wrap_until_us: int = 0,
     ) -> bool:
-        """Recreate a listener's live state (``state``: free, offered, busy or wrapup) unless it exists."""
+        """Recreate a listener's live state (``state``: free, offered, busy or wrapup), replacing any."""
         args = [*self._listener_args(record, now_us), state, call, texts, offer_id, wrap_until_us]
         return bool(self._restore_listener(args=args))
 
@@ -626,16 +671,24 @@ class LiveState:
         ]
         self._restore_contact(args=args)
 
-    def wait_for_build(self, attempts: int = 100, pause_seconds: float = 0.05) -> bool:
-        for _ in range(attempts):
-            if self.is_built():
+    def wait_for_build(self, run_id: str | None = None, pause_seconds: float = 0.05) -> bool:
+        """Wait (at most ``build_wait_seconds``) for another process's rebuild: the sentinel set, and naming
+        ``run_id`` when given (a stale snapshot's sentinel names an older run). False if it did not come."""
+        deadline = time.monotonic() + self.build_wait_seconds
+        while True:
+            built_for = self.built_for()
+            if built_for is not None and (run_id is None or built_for == run_id):
                 return True
+            if time.monotonic() >= deadline:
+                return False
             time.sleep(pause_seconds)
-        return False
 
     def mark_built(self, run_id: str) -> None:
+        """Set the sentinel and release our rebuild lock (never another process's)."""
         self.client.set(BUILT, run_id.encode())
-        self.client.delete(REBUILDING)
+        if self._rebuild_token:
+            self._renew(keys=[REBUILDING], args=[self._rebuild_token, 0])
+            self._rebuild_token = ""
 
     # ---- contacts ----
 
@@ -668,15 +721,10 @@ class LiveState:
     ) -> int | None:
         """Reserve the longest-idle listener of ``pools`` for the contact; None if nobody fits or the contact
         is no longer waiting."""
-        for _ in range(3):
-            args = claim_args(contact_id, pools, now_us, deadline_us, offer_id, step)
-            answer = [_text(v) for v in self._claim(args=args)]
-            self._check(answer[0])
-            if answer[0] == "offer":
-                return int(answer[1])
-            if answer[0] != "stale":
-                return None
-        return None
+        args = claim_args(contact_id, pools, now_us, deadline_us, offer_id, step)
+        answer = [_text(v) for v in self._claim(args=args)]
+        self._check(answer[0])
+        return int(answer[1]) if answer[0] == "offer" else None
 
     def free_listener(
         self,
@@ -764,8 +812,10 @@ class LiveState:
         pipe = self.client.pipeline(transaction=False)
         for record in records:
             self._sync(args=self._listener_args(record, now_us), client=pipe)
-        states = pipe.execute()
-        return {record.listener_id: _text(state) for record, state in zip(records, states, strict=True)}
+        states = [_text(state) for state in pipe.execute()]
+        if "rebuild" in states:
+            raise LiveStateLostError()
+        return dict(zip((record.listener_id for record in records), states, strict=True))
 
     @staticmethod
     def _listener_args(record: ListenerRecord, now_us: int) -> list[Any]:

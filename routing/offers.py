@@ -69,6 +69,7 @@ def _dispatch(session: Session, live: LiveState, association_id: int, now: datet
         if offer is None and not contact.excluding:
             hopeless.add(key)
         elif offer is not None:
+            session.commit()  # each offer on its own: a long dispatch holds no row another writer needs
             offers.append(offer)
     session.commit()
     return offers
@@ -121,7 +122,8 @@ def _claim(
     )
     if listener_id is None:
         return None
-    records.record_offer(session, contact.contact_id, listener_id, offer_id, to_us(deadline))
+    if not record_offer(session, live, contact.contact_id, listener_id, offer_id, now, deadline):
+        return None
     return Offer(
         offer_id,
         contact.contact_id,
@@ -132,6 +134,23 @@ def _claim(
         deadline,
         choice.index,
     )
+
+
+def record_offer(
+    session: Session,
+    live: LiveState,
+    contact_id: str,
+    listener_id: int,
+    offer_id: str,
+    now: datetime,
+    deadline: datetime,
+) -> bool:
+    """Record an offer the live state made. When the database says the contact is already connected or over
+    (the live state lagged behind it), the contact leaves the queue and the listener gets their place back."""
+    if records.record_offer(session, contact_id, listener_id, offer_id, to_us(deadline)):
+        return True
+    live.finish(contact_id, to_us(now), to_us(now))
+    return False
 
 
 def accept_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> AcceptOutcome:
@@ -174,7 +193,7 @@ def _drop(session: Session, live: LiveState, offer_id: str, now: datetime, why: 
 
 def record_dropped(session: Session, dropped: list[Dropped], now: datetime) -> None:
     for item in dropped:
-        records.record_back_in_queue(session, item.contact_id)
+        records.record_back_in_queue(session, item.contact_id, item.offer_id)
         if item.paused:
             records.set_pause(session, item.listener_id, True, "missed_offers", now)
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from routing import contact_records as records
 from routing.errors import NotFoundError
 from routing.live import KINDS, ListenerRecord, LiveState, QueueQuery, Window, kind_of, new_id, to_us
-from routing.offers import Offer, dispatch, record_dropped
+from routing.offers import Offer, dispatch, record_dropped, record_offer
 from routing.policy import ArrivalWindow, arrival_windows
 from routing.recovery import ensure_live, listener_record, with_rebuild
 from routing.roster import (
@@ -69,8 +69,10 @@ def listener_freed(
     if freed.contact_id is None or freed.step is None:
         return None
     contact = records.get_contact(session, freed.contact_id)
-    records.record_offer(session, freed.contact_id, listener_id, offer_id, to_us(deadline))
+    recorded = record_offer(session, live, freed.contact_id, listener_id, offer_id, now, deadline)
     session.commit()
+    if not recorded:
+        return None
     return Offer(
         offer_id,
         freed.contact_id,
@@ -142,6 +144,10 @@ def sync_roster(session: Session, live: LiveState, association_id: int, now: dat
     """Align the live state with the roster: who is on shift now, eligible (verified, trained), paused, and
     which pools they join. Off-shift listeners get no new offers but finish what they are doing."""
     roster = load_roster(session, association_id, now)
+    return with_rebuild(session, live, now, lambda: _sync(live, roster, association_id, now))
+
+
+def _sync(live: LiveState, roster: Roster, association_id: int, now: datetime) -> dict[int, str]:
     known = set(live.listeners(association_id))
     listener_records = [listener_record(roster, listener_id, now) for listener_id in roster.listeners]
     gone = known - set(roster.listeners)

@@ -32,14 +32,18 @@ def ensure_live(session: Session, live: LiveState, now: datetime) -> bool:
     """Rebuild the live state if Redis lost it (flushed: no sentinel) or restarted from an old snapshot (the
     sentinel names another server run). Returns whether it rebuilt."""
     built_for = live.built_for()
-    if built_for is not None and built_for == live.server_run_id():
+    run_id = live.server_run_id()
+    if built_for is not None and built_for == run_id:
         return False
-    if built_for is not None and not live.begin_rebuild():
+    if built_for is None:
+        return rebuild(session, live, now)
+    if not live.begin_rebuild():
+        # another process is replacing the old snapshot: acting on it meanwhile would undo the database
+        if not live.wait_for_build(run_id):
+            raise LiveStateLostError()
         return False
-    if built_for is not None:
-        live.wipe()
-        return _rebuild_locked(session, live, now)
-    return rebuild(session, live, now)
+    live.wipe()
+    return _rebuild_locked(session, live, now)
 
 
 def rebuild(session: Session, live: LiveState, now: datetime) -> bool:
@@ -49,7 +53,7 @@ def rebuild(session: Session, live: LiveState, now: datetime) -> bool:
     if live.is_built():
         return False
     if not live.begin_rebuild():
-        live.wait_for_build()
+        live.wait_for_build()  # bounded: if it does not come, the operation is refused (LiveStateLostError)
         return False
     return _rebuild_locked(session, live, now)
 
@@ -57,6 +61,7 @@ def rebuild(session: Session, live: LiveState, now: datetime) -> bool:
 def _rebuild_locked(session: Session, live: LiveState, now: datetime) -> bool:
     for association_id in association_ids(session):
         _rebuild_association(session, live, association_id, now)
+        live.renew_rebuild()  # a long rebuild keeps its lock: no second rebuild runs at the same time
     session.commit()
     live.mark_built(live.server_run_id())
     return True

