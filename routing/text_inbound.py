@@ -41,9 +41,8 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
         return TextOutcome("unknown helpline number")
     if store.is_recorded(ctx.session, message.message_sid):
         return TextOutcome("duplicate delivery", association_id=helpline.association_id)
-    listener = store.find_listener(
-        ctx.session, helpline.association_id, ctx.vault.fingerprint(message.sender)
-    )
+    listener_hash = ctx.vault.listener_key(helpline.association_id, message.sender)
+    listener = store.find_listener(ctx.session, helpline.association_id, listener_hash)
     if listener is not None:
         outcome = handle_listener_text(ctx, listener, message)
     else:
@@ -58,7 +57,7 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
 
 def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: InboundText) -> TextOutcome:
     session, association_id = ctx.session, helpline.association_id
-    caller_hash = ctx.vault.fingerprint(message.sender)
+    caller_hash = ctx.vault.caller_key(association_id, message.sender)
     profile = store.get_profile(session, association_id, caller_hash)
     conversation = store.open_conversation_of(session, association_id, caller_hash)
     text = message.body.strip()

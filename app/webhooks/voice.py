@@ -146,9 +146,10 @@ def urls(hook: TwilioHook) -> twiml.Urls:
     return twiml.Urls(hook.services.settings.public_base_url)
 
 
-def caller_hash(hook: TwilioHook) -> str | None:
+def caller_hash(hook: TwilioHook, association_id: int) -> str | None:
+    """This association's key for the caller; another association, or the same phone as a listener, differs."""
     caller = adapter.parse_call_started(hook.params).caller
-    return hook.services.vault.fingerprint(caller) if caller else None
+    return hook.services.vault.caller_key(association_id, caller) if caller else None
 
 
 def caller_number(hook: TwilioHook) -> str | None:
@@ -188,7 +189,11 @@ async def incoming_call(hook: SignedHook) -> Response:
     """A call reached a helpline number: the crisis notice and the language menu (or the shortcut)."""
 
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
-        return render(hook, config, voice_calls.answer_incoming(session, config, caller_hash(hook)))
+        return render(
+            hook,
+            config,
+            voice_calls.answer_incoming(session, config, caller_hash(hook, config.association_id)),
+        )
 
     return await caller_answer(hook, work)
 
@@ -216,7 +221,7 @@ async def menu_choice(hook: SignedHook) -> Response:
             config,
             menu,
             call_sid=hook.param("CallSid"),
-            caller_hash=caller_hash(hook),
+            caller_hash=caller_hash(hook, config.association_id),
             digits=digits,
             spoken_choice=spoken if spoken in LANGUAGES or spoken in config.codes else None,
             now=hook.services.clock.now(),
