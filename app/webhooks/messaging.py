@@ -24,6 +24,7 @@ from telephony import twiml
 from telephony.errors import WebhookFormError
 from telephony.twilio_adapter import parse_message
 from workers.text_jobs import deliver_offers, enqueue_closing_notices, enqueue_relays, text_queue
+from workers.voice_jobs import enqueue_offer_calls
 
 logger = logging.getLogger(__name__)
 
@@ -89,5 +90,6 @@ def incoming_message(
 def _hand_to_jobs(redis: RedisDep, outcome: TextOutcome) -> None:
     queue = text_queue(redis)
     deliver_offers(queue, outcome.offers)
+    enqueue_offer_calls(queue, outcome.offers)  # a texter's CALL: the voice callback's first offer
     enqueue_relays(queue, outcome.relays)
     enqueue_closing_notices(queue, outcome.closed)
