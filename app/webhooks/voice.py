@@ -30,7 +30,7 @@ from routing.phones import mask
 from schemas.tables import CallbackStatus, Listener
 from telephony import twilio_adapter as adapter
 from telephony import voice_twiml as twiml
-from workers import voice_jobs
+from workers import routing_jobs, voice_jobs
 from workers.scope import QUEUE_NAME
 
 logger = logging.getLogger(__name__)
@@ -132,11 +132,14 @@ async def acknowledge(hook: TwilioHook, work: Callable[[Session, LiveState], Non
 
 
 def follow_up(services: Services, outcome: voice_calls.Outcome) -> None:
-    """Offers to ring and callers to bring over: jobs, never REST calls on the request path."""
-    if not outcome.offers and not outcome.jobs:
+    """Offers to ring, callers to bring over and wrap-ups to end on time: jobs, never REST calls on the
+    request path."""
+    if not outcome.offers and not outcome.jobs and not outcome.ended:
         return
     queue = Queue(QUEUE_NAME, connection=services.fast_redis)
     voice_jobs.enqueue_offer_calls(queue, outcome.offers)
+    for ended in outcome.ended:
+        routing_jobs.schedule_wrapup_end(queue, ended)
     for name, ident in outcome.jobs:
         if name == "bridge":
             voice_jobs.enqueue_bridge(queue, ident)
@@ -301,10 +304,10 @@ async def call_status(hook: SignedHook) -> Response:
     def work(session: Session, live: LiveState) -> None:
         status = adapter.parse_call_status(hook.params)
         if status.is_final:
-            offers = voice_calls.call_ended(
+            outcome = voice_calls.call_ended(
                 session, live, call_sid=status.call_sid, now=hook.services.clock.now()
             )
-            follow_up(hook.services, voice_calls.Outcome(flow.Silence(), offers))
+            follow_up(hook.services, outcome)
 
     return await acknowledge(hook, work)
 
@@ -401,7 +404,7 @@ async def listener_status(hook: SignedHook) -> Response:
 
     def work(session: Session, live: LiveState) -> None:
         status = adapter.parse_call_status(hook.params)
-        offers = voice_calls.listener_call_status(
+        outcome = voice_calls.listener_call_status(
             session,
             live,
             offer_id=hook.query.get("offer", ""),
@@ -409,7 +412,7 @@ async def listener_status(hook: SignedHook) -> Response:
             status=status.status,
             now=hook.services.clock.now(),
         )
-        follow_up(hook.services, voice_calls.Outcome(flow.Silence(), offers))
+        follow_up(hook.services, outcome)
 
     return await acknowledge(hook, work)
 
@@ -455,13 +458,13 @@ async def callback_status(hook: SignedHook) -> Response:
         callback = callbacks.get_callback(session, callback_id)
         if callback is not None and callback.status == CallbackStatus.calling:
             queue = Queue(QUEUE_NAME, connection=hook.services.fast_redis)
-            outcome = "voicemail" if flow.is_machine(status.answered_by) else status.status
-            queue.enqueue(voice_jobs.callback_not_reached, callback_id, offer_id, outcome)
+            missed = "voicemail" if flow.is_machine(status.answered_by) else status.status
+            queue.enqueue(voice_jobs.callback_not_reached, callback_id, offer_id, missed)
         else:
-            offers = voice_calls.call_ended(
+            outcome = voice_calls.call_ended(
                 session, live, call_sid=status.call_sid, now=hook.services.clock.now()
             )
-            follow_up(hook.services, voice_calls.Outcome(flow.Silence(), offers))
+            follow_up(hook.services, outcome)
 
     return await acknowledge(hook, work)
 
