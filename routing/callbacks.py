@@ -69,15 +69,30 @@ def request_callback(
 ) -> Callback:
     """Record the request (number encrypted) and keep the caller's place in routing's queue."""
     assert call.contact_id is not None
-    existing = get_open_callback(session, call.contact_id)
+    return schedule_callback(session, live, vault, config, call.contact_id, call.language, caller_number, now)
+
+
+def schedule_callback(
+    session: Session,
+    live: LiveState,
+    vault: PhoneVault,
+    config: HelplineConfig,
+    contact_id: str,
+    language: str,
+    caller_number: str,
+    now: datetime,
+) -> Callback:
+    """A callback for a voice contact, dialled from ``config``'s number: the listener first, then the
+    caller, within the callback hours. The number is encrypted into the callback's own copy."""
+    existing = get_open_callback(session, contact_id)
     if existing is not None:
         return existing
     callback = Callback(
         id=str(uuid.uuid4()),
-        contact_id=call.contact_id,
+        contact_id=contact_id,
         association_id=config.association_id,
-        language=call.language,
-        helpline=call.helpline,
+        language=language,
+        helpline=config.number,
         number_encrypted=vault.encrypt(caller_number),
         max_attempts=max(1, config.callback_attempts),
         next_attempt_at=next_opening(config, now),
@@ -85,7 +100,7 @@ def request_callback(
     )
     session.add(callback)
     session.commit()
-    routing.request_callback(session, live, call.contact_id, now)
+    routing.request_callback(session, live, contact_id, now)
     return callback
 
 

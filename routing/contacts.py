@@ -59,9 +59,11 @@ def enqueue_contact(
     now: datetime,
     priority: Priority = Priority.normal,
     exclusion: Exclusion = Exclusion(),
+    arrival_us: int | None = None,
 ) -> str:
     """Put a contact in its language's queue (crisis before normal, first come first served within a
     priority) and return its id. ``caller_hash`` is the keyed hash of the number, never the number.
+    ``arrival_us`` keeps the place of an earlier contact this one replaces (a texter's CALL).
     Call ``dispatch`` afterwards (or let the tick do it) to make the first offer."""
     if not language or len(language) > 16:
         raise InvalidConfigurationError("a language code is required", field="language")
@@ -78,7 +80,7 @@ def enqueue_contact(
         caller_hash=caller_hash,
         exclude_institution=exclusion.institution,
         exclude_city=exclusion.city,
-        arrival_us=to_us(now),
+        arrival_us=to_us(now) if arrival_us is None else arrival_us,
         created_at=now,
     )
     session.add(contact)

@@ -148,3 +148,13 @@ class HelplineCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def load_voice_helpline_of(session: Session, association_id: int) -> HelplineConfig | None:
+    """The association's first voice number, which a texter's callback is dialled from; None without one."""
+    number = session.exec(
+        select(HelplineNumber.number)
+        .where(HelplineNumber.association_id == association_id, HelplineNumber.channel == Channel.voice)
+        .order_by(col(HelplineNumber.id))
+    ).first()
+    return load_helpline(session, number) if number is not None else None

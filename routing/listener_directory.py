@@ -54,18 +54,19 @@ def _checked_languages(languages: list[SpokenLanguage]) -> list[SpokenLanguage]:
     return checked
 
 
-def _ensure_phone_free(session: Session, association_id: int, fingerprint: str, keep_id: int | None) -> None:
+def _ensure_phone_free(session: Session, association_id: int, phone_hash: str, keep_id: int | None) -> None:
     query = select(Listener).where(
-        Listener.association_id == association_id, Listener.phone_hash == fingerprint
+        Listener.association_id == association_id, Listener.phone_hash == phone_hash
     )
     existing = session.exec(query).first()
     if existing is not None and existing.id != keep_id:
         raise ConflictError("another listener of this association has this phone number")
 
 
-def _phone_fields(vault: PhoneVault, raw: str) -> tuple[dict[str, Any], str]:
+def _phone_fields(vault: PhoneVault, association_id: int, raw: str) -> tuple[dict[str, Any], str]:
     number = check_number(raw, "phone")
-    fields = {"phone_encrypted": vault.encrypt(number), "phone_hash": vault.fingerprint(number)}
+    phone_hash = vault.listener_key(association_id, number)
+    fields = {"phone_encrypted": vault.encrypt(number), "phone_hash": phone_hash}
     fields["phone_last4"] = number[-4:]
     return fields, number
 
@@ -88,7 +89,7 @@ def create_listener(
     session: Session, vault: PhoneVault, association_id: int, data: ListenerCreate, actor: Actor
 ) -> Listener:
     languages = _checked_languages(data.languages)
-    phone, number = _phone_fields(vault, data.phone)
+    phone, number = _phone_fields(vault, association_id, data.phone)
     _ensure_phone_free(session, association_id, phone["phone_hash"], keep_id=None)
     fields = data.model_dump(mode="python", exclude={"phone", "languages"})
     fields["prompt_language"] = check_language(data.prompt_language, "prompt_language")
@@ -115,7 +116,7 @@ def update_listener(
         fields["prompt_language"] = check_language(fields["prompt_language"], "prompt_language")
     changed: dict[str, Any] = {}
     if raw_phone is not None:
-        phone, number = _phone_fields(vault, raw_phone)
+        phone, number = _phone_fields(vault, row.association_id, raw_phone)
         if phone["phone_hash"] != row.phone_hash:
             _ensure_phone_free(session, row.association_id, phone["phone_hash"], keep_id=row.id)
             changed["phone"] = ["…" + row.phone_last4, number]

@@ -17,6 +17,10 @@ from routing.recovery import with_rebuild
 from routing.roster import RoutingConfig, load_config, load_policies
 from routing.selection import QueueLoad, hardest_first
 
+WHISPER_SECONDS = 12
+"""Added to a voice offer's deadline: after ringing for ``ring_seconds`` the listener who answers must still
+hear the whisper (who is calling, in which language) and press 1 before the offer expires."""
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -116,7 +120,7 @@ def _claim(
     now: datetime,
 ) -> Offer | None:
     offer_id = new_id()
-    deadline = now + timedelta(seconds=config.ring_seconds)
+    deadline = now + timedelta(seconds=offer_seconds(config, contact.kind))
     listener_id = live.claim(
         contact.contact_id, choice.pools, to_us(now), to_us(deadline), offer_id, choice.index
     )
@@ -200,3 +204,8 @@ def record_dropped(session: Session, dropped: list[Dropped], now: datetime) -> N
 
 def waited(contact: LiveContact, now: datetime) -> float:
     return (to_us(now) - contact.arrival_us) / US
+
+
+def offer_seconds(config: RoutingConfig, kind: str) -> int:
+    """How long an offer holds its listener: the ring time, and for a call the whisper after it."""
+    return config.ring_seconds + (WHISPER_SECONDS if kind == "voice" else 0)

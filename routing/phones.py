@@ -46,9 +46,23 @@ class PhoneVault:
     hash_secret: str
     encryption_key: str
 
+    def caller_key(self, association_id: int, number: str) -> str:
+        """How one association recognises a caller: a different hash in every association, and never equal to
+        any listener's, so rows cannot be joined across roles or associations by anyone with the database."""
+        return self._keyed(f"caller:{association_id}:{number}")
+
+    def listener_key(self, association_id: int, number: str) -> str:
+        """How one association recognises its listener's phone (``listeners.phone_hash``)."""
+        return self._keyed(f"listener:{association_id}:{number}")
+
     def fingerprint(self, number: str) -> str:
-        """The same number always gives the same hash, and nobody without the secret can reverse it."""
-        return hmac.new(self.hash_secret.encode(), number.encode(), hashlib.sha256).hexdigest()
+        """Deprecated: one hash for every role and association. Kept only until app/demo_call.py moves to
+        ``listener_key``; nothing that recognises callers or listeners may use it."""
+        return self._keyed(number)
+
+    def _keyed(self, message: str) -> str:
+        """Nobody without the secret can reverse it or compute it."""
+        return hmac.new(self.hash_secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
     def encrypt(self, number: str) -> bytes:
         return Fernet(self.encryption_key.encode()).encrypt(number.encode())

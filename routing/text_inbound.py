@@ -20,6 +20,7 @@ from locales.keywords import match_keyword
 from routing import conversations as store
 from routing import services as routing
 from routing.language_detection import detect_language
+from routing.text_callbacks import call_back_by_voice
 from routing.text_context import InboundText, TextContext, TextOutcome, record_inbound
 from routing.text_language import LATIN, choose_language, language_label, language_menu, reply_locale, say
 from routing.text_listeners import handle_listener_text
@@ -41,9 +42,8 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
         return TextOutcome("unknown helpline number")
     if store.is_recorded(ctx.session, message.message_sid):
         return TextOutcome("duplicate delivery", association_id=helpline.association_id)
-    listener = store.find_listener(
-        ctx.session, helpline.association_id, ctx.vault.fingerprint(message.sender)
-    )
+    listener_hash = ctx.vault.listener_key(helpline.association_id, message.sender)
+    listener = store.find_listener(ctx.session, helpline.association_id, listener_hash)
     if listener is not None:
         outcome = handle_listener_text(ctx, listener, message)
     else:
@@ -58,7 +58,7 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
 
 def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: InboundText) -> TextOutcome:
     session, association_id = ctx.session, helpline.association_id
-    caller_hash = ctx.vault.fingerprint(message.sender)
+    caller_hash = ctx.vault.caller_key(association_id, message.sender)
     profile = store.get_profile(session, association_id, caller_hash)
     conversation = store.open_conversation_of(session, association_id, caller_hash)
     text = message.body.strip()
@@ -259,24 +259,31 @@ def _callback(
     conversation: Conversation | None,
     caller_hash: str,
 ) -> TextOutcome:
-    """CALL: a call back that keeps the conversation's place (a new conversation is queued first)."""
-    outcome = TextOutcome("callback requested")
-    if conversation is None or conversation.status == ConversationStatus.choosing:
+    """CALL: a voice callback that keeps the conversation's place (``text_callbacks``); without a voice
+    number, the conversation is flagged and a listener reaches out by text (a new one is queued first)."""
+    fresh = conversation is None or conversation.status == ConversationStatus.choosing
+    if conversation is None or fresh:
         served = store.served_languages(ctx.session, helpline.association_id)
         profile = store.get_profile(ctx.session, helpline.association_id, caller_hash)
         language = profile.language if profile is not None and profile.language in served else None
         if conversation is None:
             conversation = _open(ctx, helpline, message, caller_hash, language or served[0], None)
         conversation.language = language or conversation.language
-        outcome = enqueue_conversation(ctx, conversation, "callback requested")
+    locale = reply_locale(conversation.language, conversation.script)
+    reply = say(
+        locale, messages.TEXT_CALLBACK_CONFIRMED, language=language_label(conversation.language, locale)
+    )
+    voice_offers = call_back_by_voice(ctx, conversation)
+    if voice_offers is not None:
+        closed = [conversation.id] if conversation.id is not None else []
+        return TextOutcome("voice callback requested", [reply], offers=voice_offers, closed=closed)
+    outcome = enqueue_conversation(ctx, conversation, "callback requested") if fresh else TextOutcome("")
+    outcome.reason = "callback requested"
     assert conversation.contact_id is not None
     routing.request_callback(ctx.session, ctx.live, conversation.contact_id, ctx.now)
     conversation.callback_requested = True
     store.touch(ctx.session, conversation, ctx.now)
-    locale = reply_locale(conversation.language, conversation.script)
-    outcome.replies = [
-        say(locale, messages.TEXT_CALLBACK_CONFIRMED, language=language_label(conversation.language, locale))
-    ]
+    outcome.replies = [reply]
     return outcome
 
 

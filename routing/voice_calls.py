@@ -44,6 +44,7 @@ class Outcome:
     decision: flow.Decision
     offers: tuple[routing.Offer, ...] = ()
     jobs: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (job name, id) to enqueue
+    ended: tuple[routing.Ended, ...] = ()  # calls that ended: their listener's wrap-up end is scheduled
 
 
 def _offers(
@@ -243,41 +244,42 @@ def left_queue(
         hours,
         automatic=reason == "callback-auto",
     )
-    offers: tuple[routing.Offer, ...] = ()
     if records.claim_effect(session, call_sid, "queue-exit", result, now):
-        offers = _settle_contact(session, live, call, keep_callback=True, now=now)
-    return Outcome(decision, offers)
+        return _settled(decision, _settle_contact(session, live, call, keep_callback=True, now=now))
+    return Outcome(decision)
 
 
-def call_ended(
-    session: Session, live: LiveState, *, call_sid: str, now: datetime
-) -> tuple[routing.Offer, ...]:
+def _settled(decision: flow.Decision, ended: routing.Ended | None) -> Outcome:
+    if ended is None:
+        return Outcome(decision)
+    return Outcome(decision, _offers(ended.next_offer), ended=(ended,))
+
+
+def call_ended(session: Session, live: LiveState, *, call_sid: str, now: datetime) -> Outcome:
     """A caller's leg is over (the number's status callback): end or cancel its contact, unless it waits
     for a callback. Safe in any order with the queue's own exit."""
     call = records.get_call(session, call_sid)
     if call is None:
-        return ()
+        return Outcome(flow.Silence())
     records.mark_ended(session, call, now)
     if not records.claim_effect(session, call_sid, "ended", "", now):
-        return ()
-    return _settle_contact(session, live, call, keep_callback=True, now=now)
+        return Outcome(flow.Silence())
+    return _settled(flow.Silence(), _settle_contact(session, live, call, keep_callback=True, now=now))
 
 
 def _settle_contact(
     session: Session, live: LiveState, call: VoiceCall, *, keep_callback: bool, now: datetime
-) -> tuple[routing.Offer, ...]:
+) -> routing.Ended | None:
     if call.contact_id is None:
-        return ()
+        return None
     contact = session.get(Contact, call.contact_id)
     if contact is None or contact.status not in contacts.ACTIVE:
-        return ()
+        return None
     if keep_callback and contact.callback_requested and contact.status != ContactStatus.connected:
-        return ()
+        return None
     if contact.status == ContactStatus.connected:
-        ended = routing.end_contact(session, live, contact.id, now)
-    else:
-        ended = routing.cancel_contact(session, live, contact.id, now)
-    return _offers(ended.next_offer)
+        return routing.end_contact(session, live, contact.id, now)
+    return routing.cancel_contact(session, live, contact.id, now)
 
 
 def bridge_into_offer(session: Session, *, call_sid: str, offer_id: str) -> flow.JoinQueue:
@@ -402,22 +404,23 @@ def answer_offer(
 
 def listener_call_status(
     session: Session, live: LiveState, *, offer_id: str, call_sid: str, status: str, now: datetime
-) -> tuple[routing.Offer, ...]:
+) -> Outcome:
     """The listener's leg progressed. At its end: wrap-up after a call, or a missed offer (no answer, busy,
     voicemail, hung up during the whisper). Early statuses change nothing, so order does not matter."""
+    silence = flow.Silence()
     if status not in ("completed", "busy", "no-answer", "failed", "canceled"):
-        return ()
+        return Outcome(silence)
     offer = records.get_offer(session, offer_id)
     if offer is None or not records.claim_effect(session, call_sid, "listener-ended", "", now):
-        return ()
+        return Outcome(silence)
     if offer.outcome in ("accepted", "connected"):
         contact = session.get(Contact, offer.contact_id)
         if contact is None or contact.status not in contacts.ACTIVE:
-            return ()
-        return _offers(routing.end_contact(session, live, offer.contact_id, now).next_offer)
+            return Outcome(silence)
+        return _settled(silence, routing.end_contact(session, live, offer.contact_id, now))
     if not offer.outcome:
         records.set_offer_outcome(session, offer, "missed" if status == "completed" else status)
-    return _offers(routing.miss_offer(session, live, offer_id, now))
+    return Outcome(silence, _offers(routing.miss_offer(session, live, offer_id, now)))
 
 
 # ---- callbacks ----

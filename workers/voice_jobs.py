@@ -20,16 +20,17 @@ from routing import callbacks, voice_calls
 from routing import services as routing
 from routing.contact_records import ACTIVE as ACTIVE_CONTACT
 from routing.live import LiveState
+from routing.offers import WHISPER_SECONDS
 from routing.phones import mask
 from schemas.tables import CallbackStatus, Contact, Listener
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
 from telephony.voice_twiml import Urls
+from workers.routing_jobs import schedule_wrapup_end
 from workers.scope import QUEUE_NAME, JobScope, job_scope
 
 logger = logging.getLogger(__name__)
 
-WHISPER_ALLOWANCE_SECONDS = 12  # the whisper and "press 1" must fit in the offer's ring time too
 MIN_RING_SECONDS = 8
 CALLBACK_RING_SECONDS = 30
 CALLBACK_RETRY = JobRetry(max=3, interval=[10, 30, 120])
@@ -106,11 +107,12 @@ def offer_call(offer_id: str) -> None:
 
 
 def _ring_seconds(contact: Contact, now: datetime) -> int:
-    """Ring until the offer's deadline, leaving time for the whisper and the keypress."""
+    """Ring until the offer's deadline less routing's allowance for the whisper and the keypress: the
+    association's full ring time for a fresh offer."""
     if contact.offer_deadline_us is None:
         return MIN_RING_SECONDS
     left = contact.offer_deadline_us / 1_000_000 - now.timestamp()
-    return max(MIN_RING_SECONDS, int(left) - WHISPER_ALLOWANCE_SECONDS)
+    return max(MIN_RING_SECONDS, int(left) - WHISPER_SECONDS)
 
 
 def _ensure_queue(rest: RestClient, name: str) -> None:
@@ -244,7 +246,7 @@ def callback_not_reached(callback_id: str, offer_id: str, outcome: str) -> None:
         live = LiveState(scope.redis)
         contact = scope.session.get(Contact, offer.contact_id)
         if contact is not None and contact.status in ACTIVE_CONTACT:
-            routing.end_contact(scope.session, live, contact.id, now)
+            schedule_wrapup_end(_queue(scope), routing.end_contact(scope.session, live, contact.id, now))
         rest = rest_client(scope)
         _release_listener(scope, rest, offer_id)
         rest.close()

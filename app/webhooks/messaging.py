@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Response
-from starlette.datastructures import FormData
 
 from app.deps import ClockDep, RedisDep, SessionDep, SettingsDep, VaultDep
-from app.webhooks.messaging_auth import SignedForm
+from app.webhooks.twilio_auth import SignedHook
 from routing.live import LiveState
 from routing.phones import mask
 from routing.text_inbound import InboundText, TextContext, TextOutcome, handle_text
@@ -24,6 +23,7 @@ from telephony import twiml
 from telephony.errors import WebhookFormError
 from telephony.twilio_adapter import parse_message
 from workers.text_jobs import deliver_offers, enqueue_closing_notices, enqueue_relays, text_queue
+from workers.voice_jobs import enqueue_offer_calls
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +35,10 @@ def _xml(body: str) -> Response:
     return Response(body, media_type=twiml.TWIML_MEDIA_TYPE)
 
 
-def to_inbound(form: FormData) -> InboundText:
+def to_inbound(params: dict[str, str]) -> InboundText:
     """Twilio's names become ours; ``whatsapp:`` prefixes go, the channel stays."""
-    event = parse_message({key: value for key, value in form.items() if isinstance(value, str)})
-    segments = form.get("NumSegments")
+    event = parse_message(params)
+    segments = params.get("NumSegments")
     return InboundText(
         message_sid=event.message_sid,
         sender=event.sender,
@@ -46,13 +46,13 @@ def to_inbound(form: FormData) -> InboundText:
         body=event.body,
         channel=Channel(event.channel),
         num_media=event.num_media,
-        num_segments=int(segments) if isinstance(segments, str) and segments.isdigit() else None,
+        num_segments=int(segments) if segments is not None and segments.isdigit() else None,
     )
 
 
 @router.post("/incoming")
 def incoming_message(
-    form: SignedForm,
+    hook: SignedHook,
     session: SessionDep,
     redis: RedisDep,
     vault: VaultDep,
@@ -60,7 +60,7 @@ def incoming_message(
     settings: SettingsDep,
 ) -> Response:
     try:
-        message = to_inbound(form)
+        message = to_inbound(hook.params)
     except (WebhookFormError, ValueError):
         logger.warning("message webhook without the parameters it must carry")
         return _xml(twiml.render_messages())
@@ -89,5 +89,6 @@ def incoming_message(
 def _hand_to_jobs(redis: RedisDep, outcome: TextOutcome) -> None:
     queue = text_queue(redis)
     deliver_offers(queue, outcome.offers)
+    enqueue_offer_calls(queue, outcome.offers)  # a texter's CALL: the voice callback's first offer
     enqueue_relays(queue, outcome.relays)
     enqueue_closing_notices(queue, outcome.closed)

@@ -1,4 +1,4 @@
-"""Every Twilio webhook is signed: check X-Twilio-Signature before anything else, against the public URL.
+"""Every Twilio webhook, voice and messaging alike, is signed: check X-Twilio-Signature before anything else, against the public URL.
 
 The URL Twilio signed is ``SAMVAAD_PUBLIC_BASE_URL`` + path + the raw query as sent: behind a proxy the
 request's own URL differs (scheme, host, port). Every parameter counts, repeated names and untrimmed values
@@ -39,7 +39,7 @@ async def signed_twilio_request(request: Request) -> TwilioHook:
     cost a thread hop on every webhook."""
     services: Services = request.app.state.services
     pairs = parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-    query = request.url.query
+    query = request.scope.get("query_string", b"").decode("latin-1")  # as sent: re-encoding breaks it
     path_and_query = request.url.path + ("?" + query if query else "")
     settings = services.settings
     signature = request.headers.get("X-Twilio-Signature")

@@ -30,7 +30,7 @@ from routing.phones import mask
 from schemas.tables import CallbackStatus, Listener
 from telephony import twilio_adapter as adapter
 from telephony import voice_twiml as twiml
-from workers import voice_jobs
+from workers import routing_jobs, voice_jobs
 from workers.scope import QUEUE_NAME
 
 logger = logging.getLogger(__name__)
@@ -132,11 +132,14 @@ async def acknowledge(hook: TwilioHook, work: Callable[[Session, LiveState], Non
 
 
 def follow_up(services: Services, outcome: voice_calls.Outcome) -> None:
-    """Offers to ring and callers to bring over: jobs, never REST calls on the request path."""
-    if not outcome.offers and not outcome.jobs:
+    """Offers to ring, callers to bring over and wrap-ups to end on time: jobs, never REST calls on the
+    request path."""
+    if not outcome.offers and not outcome.jobs and not outcome.ended:
         return
     queue = Queue(QUEUE_NAME, connection=services.fast_redis)
     voice_jobs.enqueue_offer_calls(queue, outcome.offers)
+    for ended in outcome.ended:
+        routing_jobs.schedule_wrapup_end(queue, ended)
     for name, ident in outcome.jobs:
         if name == "bridge":
             voice_jobs.enqueue_bridge(queue, ident)
@@ -146,9 +149,10 @@ def urls(hook: TwilioHook) -> twiml.Urls:
     return twiml.Urls(hook.services.settings.public_base_url)
 
 
-def caller_hash(hook: TwilioHook) -> str | None:
+def caller_hash(hook: TwilioHook, association_id: int) -> str | None:
+    """This association's key for the caller; another association, or the same phone as a listener, differs."""
     caller = adapter.parse_call_started(hook.params).caller
-    return hook.services.vault.fingerprint(caller) if caller else None
+    return hook.services.vault.caller_key(association_id, caller) if caller else None
 
 
 def caller_number(hook: TwilioHook) -> str | None:
@@ -188,7 +192,11 @@ async def incoming_call(hook: SignedHook) -> Response:
     """A call reached a helpline number: the crisis notice and the language menu (or the shortcut)."""
 
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
-        return render(hook, config, voice_calls.answer_incoming(session, config, caller_hash(hook)))
+        return render(
+            hook,
+            config,
+            voice_calls.answer_incoming(session, config, caller_hash(hook, config.association_id)),
+        )
 
     return await caller_answer(hook, work)
 
@@ -216,7 +224,7 @@ async def menu_choice(hook: SignedHook) -> Response:
             config,
             menu,
             call_sid=hook.param("CallSid"),
-            caller_hash=caller_hash(hook),
+            caller_hash=caller_hash(hook, config.association_id),
             digits=digits,
             spoken_choice=spoken if spoken in LANGUAGES or spoken in config.codes else None,
             now=hook.services.clock.now(),
@@ -296,10 +304,10 @@ async def call_status(hook: SignedHook) -> Response:
     def work(session: Session, live: LiveState) -> None:
         status = adapter.parse_call_status(hook.params)
         if status.is_final:
-            offers = voice_calls.call_ended(
+            outcome = voice_calls.call_ended(
                 session, live, call_sid=status.call_sid, now=hook.services.clock.now()
             )
-            follow_up(hook.services, voice_calls.Outcome(flow.Silence(), offers))
+            follow_up(hook.services, outcome)
 
     return await acknowledge(hook, work)
 
@@ -396,7 +404,7 @@ async def listener_status(hook: SignedHook) -> Response:
 
     def work(session: Session, live: LiveState) -> None:
         status = adapter.parse_call_status(hook.params)
-        offers = voice_calls.listener_call_status(
+        outcome = voice_calls.listener_call_status(
             session,
             live,
             offer_id=hook.query.get("offer", ""),
@@ -404,7 +412,7 @@ async def listener_status(hook: SignedHook) -> Response:
             status=status.status,
             now=hook.services.clock.now(),
         )
-        follow_up(hook.services, voice_calls.Outcome(flow.Silence(), offers))
+        follow_up(hook.services, outcome)
 
     return await acknowledge(hook, work)
 
@@ -450,13 +458,13 @@ async def callback_status(hook: SignedHook) -> Response:
         callback = callbacks.get_callback(session, callback_id)
         if callback is not None and callback.status == CallbackStatus.calling:
             queue = Queue(QUEUE_NAME, connection=hook.services.fast_redis)
-            outcome = "voicemail" if flow.is_machine(status.answered_by) else status.status
-            queue.enqueue(voice_jobs.callback_not_reached, callback_id, offer_id, outcome)
+            missed = "voicemail" if flow.is_machine(status.answered_by) else status.status
+            queue.enqueue(voice_jobs.callback_not_reached, callback_id, offer_id, missed)
         else:
-            offers = voice_calls.call_ended(
+            outcome = voice_calls.call_ended(
                 session, live, call_sid=status.call_sid, now=hook.services.clock.now()
             )
-            follow_up(hook.services, voice_calls.Outcome(flow.Silence(), offers))
+            follow_up(hook.services, outcome)
 
     return await acknowledge(hook, work)
 

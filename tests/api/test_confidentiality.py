@@ -81,4 +81,4 @@ def test_numbers_are_stored_encrypted_beside_a_keyed_hash(
         row = session.exec(select(Listener)).one()
     assert NATIONAL[0].encode() not in row.phone_encrypted and NATIONAL[0] not in row.phone_hash
     assert services.vault.decrypt(row.phone_encrypted) == "+919876512345"
-    assert row.phone_hash == services.vault.fingerprint("+919876512345")
+    assert row.phone_hash == services.vault.listener_key(association["id"], "+919876512345")

@@ -61,7 +61,7 @@ class Helpline:
             association_id=self.association_id,
             name=name,
             phone_encrypted=self.services.vault.encrypt(number),
-            phone_hash=self.services.vault.fingerprint(number),
+            phone_hash=self.services.vault.listener_key(self.association_id, number),
             phone_last4=number[-4:],
             registration_verified=verified,
             training_valid_until=trained_until,

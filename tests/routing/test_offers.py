@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from routing import services as routing
+from routing.offers import WHISPER_SECONDS
 from schemas.tables import Contact, ContactStatus, ListenerPresence, Priority, Proficiency
 from tests.routing.conftest import Helpline
 
@@ -54,7 +55,9 @@ def test_an_unanswered_offer_expires_and_the_caller_keeps_their_place(helpline: 
     helpline.at(15)
     second = helpline.call("ta")
     assert [(o.contact_id, o.listener_id) for o in helpline.dispatch()] == [(second, other)]
-    helpline.at(6)  # the first offer's 20 s ring time is over; the second's is not
+    helpline.at(
+        6 + WHISPER_SECONDS
+    )  # the first offer's 20 s ring time and whisper are over; not the second's
     later = helpline.call("ta")
     late = routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.now)
     assert (late.ok, late.reason) == (False, "expired")
@@ -126,7 +129,7 @@ def test_three_missed_offers_pause_the_listener_until_they_are_back(helpline: He
         # each miss puts the caller back in their place and offers them again at once
         [offer] = routing.miss_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(10))
         assert offer.listener_id == listener
-    helpline.at(21)
+    helpline.at(21 + WHISPER_SECONDS)
     report = routing.tick(helpline.session, helpline.live, helpline.now)  # expiry counts as a miss
     assert report.expired == 1 and report.offers == ()
     assert helpline.state(listener) == "paused"

@@ -89,7 +89,7 @@ class TextHelpline:
                 association_id=self.association_id,
                 name=name,
                 phone_encrypted=vault.encrypt(number),
-                phone_hash=vault.fingerprint(number),
+                phone_hash=vault.listener_key(self.association_id, number),
                 phone_last4=number[-4:],
                 prompt_language=prompt_language,
                 text_channel=channel,

@@ -75,7 +75,7 @@ class VoiceHelpline:
             association_id=self.association_id,
             name=name,
             phone_encrypted=self.services.vault.encrypt(number),
-            phone_hash=self.services.vault.fingerprint(number),
+            phone_hash=self.services.vault.listener_key(self.association_id, number),
             phone_last4=number[-4:],
             prompt_language=prompt_language,
             registration_verified=True,
