@@ -97,7 +97,7 @@ def seed(services: Services) -> int:
                 association_id=association.id,
                 name=name,
                 phone_encrypted=vault.encrypt(number),
-                phone_hash=vault.fingerprint(number),
+                phone_hash=vault.listener_key(association.id, number),
                 phone_last4=number[-4:],
                 prompt_language=prompt_language,
                 registration_verified=True,

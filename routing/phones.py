@@ -55,11 +55,6 @@ class PhoneVault:
         """How one association recognises its listener's phone (``listeners.phone_hash``)."""
         return self._keyed(f"listener:{association_id}:{number}")
 
-    def fingerprint(self, number: str) -> str:
-        """Deprecated: one hash for every role and association. Kept only until app/demo_call.py moves to
-        ``listener_key``; nothing that recognises callers or listeners may use it."""
-        return self._keyed(number)
-
     def _keyed(self, message: str) -> str:
         """Nobody without the secret can reverse it or compute it."""
         return hmac.new(self.hash_secret.encode(), message.encode(), hashlib.sha256).hexdigest()
