@@ -48,8 +48,9 @@ class Settings(BaseSettings):
     twilio_api_base_url: str = Field("https://api.twilio.com", description="Twilio REST base URL")
     phone_hash_secret: str | None = Field(None, description="Secret for keyed hashes of phone numbers")
     encryption_key: str | None = Field(None, description="Fernet key encrypting stored phone numbers")
-    crisis_line: str = Field("14416", description="Crisis line offered to callers (Tele-MANAS)")
-    emergency_number: str = Field("112", description="Emergency number read to callers")
+    crisis_line: str = Field(
+        "14416", description="Number dialled when a caller goes to the crisis line (Tele-MANAS by default)"
+    )
     text_reply_minutes: int = Field(
         15, ge=1, description="Reply time promised to texters when the queue has no recent history"
     )
