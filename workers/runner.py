@@ -87,7 +87,8 @@ class InlineJobs:
     The Twilio simulator calls it whenever it is idle (``Simulator(on_idle=InlineJobs(services))``): before
     simulated time moves on, and at least every two simulated seconds. Each call runs what a worker would
     have run by then: the delayed jobs and retries whose delay has passed *on the services' clock* (RQ
-    schedules them in real time: the delay is measured when first seen and counted in clock time), the
+    schedules them in real time, in whole seconds: the delay left is measured when first seen and counted
+    in clock time), the
     cron schedules at their intervals (called directly, so a failure fails the caller), then every queued
     job, with a burst worker. So simulated time never moves while a job is pending, and tests and the demo
     do not depend on the speed of the machine. Returns whether it did anything.
