@@ -38,7 +38,13 @@ CALLBACK_CONFIRMED_VOICE = N_(
 )
 # TRANSLATORS: %(start)s and %(end)s are clock times such as 18:00.
 CALLBACK_WINDOW = N_("We will call you back between %(start)s and %(end)s.")
-CRISIS_TRANSFER = N_("Connecting you to the Tele-MANAS crisis line, 14416. In an emergency, dial 112.")
+# TRANSLATORS: %(crisis_line)s is the crisis line (Tele-MANAS, 14416 by
+# default), %(emergency_number)s the emergency number (112). Keep both
+# placeholders exactly as they are, here and in every message with them.
+CRISIS_TRANSFER = N_(
+    "Connecting you to the Tele-MANAS crisis line, %(crisis_line)s. "
+    "In an emergency, dial %(emergency_number)s."
+)
 CONNECTING = N_("Connecting you now.")
 ALL_BUSY_CALLBACK = N_("All our listeners are busy right now. We will call you back as soon as one is free.")
 FALLBACK_TRANSFER = N_(
@@ -71,7 +77,7 @@ LISTENER_WHICH_CONVERSATION = N_(
 )
 # TRANSLATORS: sent to a listener before a message with crisis words; %(tag)s is the conversation label.
 LISTENER_URGENT = N_(
-    "Urgent, %(tag)s: this doctor may be in danger and has been given the crisis line, 14416."
+    "Urgent, %(tag)s: this doctor may be in danger and has been given the crisis line, %(crisis_line)s."
 )
 LISTENER_PAUSED = N_(
     "You have been paused after missed calls. Set yourself available again on your dashboard."
@@ -82,11 +88,12 @@ LISTENER_PAUSED = N_(
 
 TEXT_WELCOME = N_(
     "Thank you for writing. A doctor who speaks %(language)s will reply here, usually within "
-    "%(minutes)s minutes. If you are in danger, call Tele-MANAS 14416 or 112. "
+    "%(minutes)s minutes. If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s. "
     "Reply CALL for a call back instead."
 )
 TEXT_CRISIS = N_(
-    "If you are in danger right now, please call Tele-MANAS on 14416, or 112 in an emergency. "
+    "If you are in danger right now, please call Tele-MANAS on %(crisis_line)s, "
+    "or %(emergency_number)s in an emergency. "
     "We are moving you to the front of the line."
 )
 TEXT_CALLBACK_CONFIRMED = N_(
@@ -94,7 +101,7 @@ TEXT_CALLBACK_CONFIRMED = N_(
 )
 TEXT_HELP = N_(
     "Write your message and a doctor will reply. CALL: a call back. END: close the conversation. "
-    "STOP: no more messages. In danger: 14416 or 112."
+    "STOP: no more messages. In danger: %(crisis_line)s or %(emergency_number)s."
 )
 TEXT_STOPPED = N_("You will not receive more messages. Reply START to begin again.")
 TEXT_RESTARTED = N_("Welcome back. Write your message and a doctor will reply.")
@@ -111,11 +118,12 @@ TEXT_DOCTOR_JOINED = N_("A doctor has joined the conversation.")
 # a call back. Keep CALL in Latin letters.
 TEXT_ALL_BUSY_CALLBACK = N_(
     "All our listeners are busy right now. A doctor will reply here as soon as one is free. "
-    "Reply CALL and we will call you back instead. If you are in danger, call Tele-MANAS 14416 or 112."
+    "Reply CALL and we will call you back instead. "
+    "If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s."
 )
 # TRANSLATORS: sent once to someone who has waited long for a doctor, when the helpline's policy points
 # them to the crisis line.
 TEXT_ALL_BUSY_CRISIS_LINE = N_(
-    "All our listeners are busy right now. If you are in danger, please call Tele-MANAS on 14416, "
-    "or 112 in an emergency. A doctor will reply here as soon as one is free."
+    "All our listeners are busy right now. If you are in danger, please call Tele-MANAS on %(crisis_line)s, "
+    "or %(emergency_number)s in an emergency. A doctor will reply here as soon as one is free."
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from locales import messages
+from routing.crisis_numbers import CrisisNumbers
 from routing.helplines import HelplineConfig
 
 HOLD_SECONDS = 15
@@ -309,7 +310,7 @@ def after_queue(
     result: str,
     reason: str,
     language: str,
-    crisis_line: str,
+    crisis: CrisisNumbers,
     hours: CallbackHours | None = None,
     automatic: bool = False,
 ) -> Goodbye | Transfer | Silence:
@@ -319,8 +320,8 @@ def after_queue(
     if result == "leave" and reason == "callback":
         return Goodbye(callback_lines(language, hours, automatic))
     if result == "leave" and reason == "crisis":
-        return crisis_transfer(language, crisis_line)
-    return degraded(config, crisis_line)
+        return crisis_transfer(language, crisis)
+    return degraded(config, crisis)
 
 
 def callback_lines(language: str, hours: CallbackHours | None, automatic: bool) -> tuple[Line, ...]:
@@ -335,11 +336,22 @@ def callback_lines(language: str, hours: CallbackHours | None, automatic: bool) 
     return tuple(lines)
 
 
-def crisis_transfer(language: str, crisis_line: str) -> Transfer:
-    return Transfer((), (), (say("crisis", messages.CRISIS_TRANSFER, language),), crisis_line)
+def crisis_transfer(language: str, crisis: CrisisNumbers) -> Transfer:
+    """The crisis line, named in the caller's language before it is dialled: the number said is the one dialled."""
+    return Transfer((), (), (crisis_prompt(language, crisis),), crisis.crisis_line)
 
 
-def degraded(config: HelplineConfig | None, crisis_line: str, languages: Iterable[str] = ()) -> Transfer:
+def crisis_prompt(language: str, crisis: CrisisNumbers) -> Line:
+    return say(
+        "crisis",
+        messages.CRISIS_TRANSFER,
+        language,
+        crisis_line=crisis.crisis_line,
+        emergency_number=crisis.emergency_number,
+    )
+
+
+def degraded(config: HelplineConfig | None, crisis: CrisisNumbers, languages: Iterable[str] = ()) -> Transfer:
     """When Samvaad cannot route (Redis or the database down, an unknown number, a provider error): a short
     apology in the association's languages and its backup numbers, then the crisis line. Needs no I/O."""
     codes = unique([config.default_language, *config.codes] if config else languages)[:DEGRADED_LANGUAGES]
@@ -347,8 +359,8 @@ def degraded(config: HelplineConfig | None, crisis_line: str, languages: Iterabl
     return Transfer(
         tuple(say("fallback", messages.FALLBACK_TRANSFER, code) for code in codes),
         config.backup_numbers if config else (),
-        (say("crisis", messages.CRISIS_TRANSFER, codes[0]),),
-        crisis_line,
+        (crisis_prompt(codes[0], crisis),),
+        crisis.crisis_line,
     )
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from routing import conversations as store
+from routing.crisis_numbers import CrisisNumbers
 from routing.live import LiveState
 from routing.phones import PhoneVault
 from routing.services import Offer
@@ -47,6 +48,7 @@ class TextContext:
     live: LiveState
     vault: PhoneVault
     now: datetime
+    crisis: CrisisNumbers
     default_reply_minutes: int = 15
 
 

@@ -77,7 +77,7 @@ def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: Inbo
     if keyword == "START":
         return TextOutcome("START", [say(locale, messages.TEXT_RESTARTED)])
     if keyword == "HELP":
-        return TextOutcome("HELP", [say(locale, messages.TEXT_HELP)])
+        return TextOutcome("HELP", [say(locale, messages.TEXT_HELP, **ctx.crisis.placeholders())])
     if keyword == "END":
         outcome = close_conversation(ctx, conversation, "caller") if conversation else TextOutcome("END")
         outcome.replies = [say(locale, messages.TEXT_CLOSED)]
@@ -121,9 +121,13 @@ def _first_message(
         return TextOutcome("asked which language", [language_menu(choice.menu)])
     if language is None:  # in danger and no time to ask: the likeliest language, crisis line in each
         language = choice.menu[0]
-        replies = [say(code, messages.TEXT_CRISIS) for code in choice.menu]
+        replies = [say(code, messages.TEXT_CRISIS, **ctx.crisis.placeholders()) for code in choice.menu]
     else:
-        replies = [say(reply_locale(language, script), messages.TEXT_CRISIS)] if crisis else []
+        replies = (
+            [say(reply_locale(language, script), messages.TEXT_CRISIS, **ctx.crisis.placeholders())]
+            if crisis
+            else []
+        )
         store.remember_caller(session, association_id, caller_hash, ctx.now, language=language, script=script)
     conversation = _open(ctx, helpline, message, caller_hash, language, script)
     if not choice.explicit:
@@ -185,7 +189,7 @@ def _menu_answer(ctx: TextContext, conversation: Conversation, message: InboundT
     )
     outcome = enqueue_conversation(ctx, conversation, "language chosen")
     locale = reply_locale(language, conversation.script)
-    crisis_reply = [say(locale, messages.TEXT_CRISIS)] if crisis else []
+    crisis_reply = [say(locale, messages.TEXT_CRISIS, **ctx.crisis.placeholders())] if crisis else []
     outcome.replies = [*crisis_reply, _welcome(ctx, conversation)]
     return outcome
 
@@ -202,7 +206,12 @@ def _next_message(ctx: TextContext, conversation: Conversation, message: Inbound
     if is_crisis_message(text):
         outcome = _escalate(ctx, conversation, outcome)
         outcome.replies.insert(
-            0, say(reply_locale(conversation.language, conversation.script), messages.TEXT_CRISIS)
+            0,
+            say(
+                reply_locale(conversation.language, conversation.script),
+                messages.TEXT_CRISIS,
+                **ctx.crisis.placeholders(),
+            ),
         )
     return outcome
 
@@ -294,6 +303,7 @@ def _welcome(ctx: TextContext, conversation: Conversation) -> str:
         messages.TEXT_WELCOME,
         language=language_label(conversation.language, locale),
         minutes=reply_minutes(ctx, conversation),
+        **ctx.crisis.placeholders(),
     )
 
 

@@ -22,6 +22,7 @@ from locales.crisis import is_crisis_message
 from routing import contact_records
 from routing import conversations as store
 from routing import services as routing
+from routing.crisis_numbers import CrisisNumbers
 from routing.live import LiveState
 from routing.phones import PhoneVault
 from routing.services import Offer
@@ -91,7 +92,13 @@ def caller_locale(conversation: Conversation) -> str:
 
 
 def introduce_offer(
-    session: Session, live: LiveState, vault: PhoneVault, offer_id: str, contact_id: str, now: datetime
+    session: Session,
+    live: LiveState,
+    vault: PhoneVault,
+    offer_id: str,
+    contact_id: str,
+    now: datetime,
+    crisis: CrisisNumbers,
 ) -> Connection:
     """The first step of taking a text offer: the introduction to send to the offered listener. Nothing is
     accepted yet, so a listener who cannot be reached does not keep the caller (``release_offer``)."""
@@ -110,7 +117,10 @@ def introduce_offer(
         )
     listener = store.get_listener(session, contact.listener_id)
     return Connection(
-        conversation.id, listener.id, [_introduce(session, vault, listener, conversation)], reason="offered"
+        conversation.id,
+        listener.id,
+        [_introduce(session, vault, listener, conversation, crisis)],
+        reason="offered",
     )
 
 
@@ -180,7 +190,7 @@ def confirm_connected(session: Session, conversation_id: int, listener_id: int, 
 
 
 def _introduce(
-    session: Session, vault: PhoneVault, listener: Listener, conversation: Conversation
+    session: Session, vault: PhoneVault, listener: Listener, conversation: Conversation, crisis: CrisisNumbers
 ) -> Outgoing:
     locale = listener.prompt_language
     body = say(
@@ -190,7 +200,8 @@ def _introduce(
         language=language_label(conversation.language, locale),
     )
     if conversation.crisis:
-        body = say(locale, messages.LISTENER_URGENT, tag=f"#{conversation.tag}") + "\n" + body
+        urgent = say(locale, messages.LISTENER_URGENT, tag=f"#{conversation.tag}", **crisis.placeholders())
+        body = urgent + "\n" + body
     to, from_ = listener_route(session, vault, listener, conversation)
     return Outgoing(to, from_, body)
 
@@ -198,7 +209,9 @@ def _introduce(
 # ---- relaying ----
 
 
-def relay_parts(session: Session, vault: PhoneVault, message_id: int) -> list[Outgoing]:
+def relay_parts(
+    session: Session, vault: PhoneVault, message_id: int, crisis: CrisisNumbers
+) -> list[Outgoing]:
     """The message to the other side, split to fit; empty when already relayed, not due or nowhere to go.
     To the listener it carries the conversation's tag (and an urgent note for crisis words); to the caller
     it is exactly what the listener wrote."""
@@ -217,7 +230,12 @@ def relay_parts(session: Session, vault: PhoneVault, message_id: int) -> list[Ou
     prefix = f"#{conversation.tag} "
     if is_crisis_message(body):
         prefix = (
-            say(listener.prompt_language, messages.LISTENER_URGENT, tag=f"#{conversation.tag}")
+            say(
+                listener.prompt_language,
+                messages.LISTENER_URGENT,
+                tag=f"#{conversation.tag}",
+                **crisis.placeholders(),
+            )
             + "\n"
             + prefix
         )

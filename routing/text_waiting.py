@@ -14,6 +14,7 @@ from sqlmodel import Session
 from locales import messages
 from routing import conversations as store
 from routing import services as routing
+from routing.crisis_numbers import CrisisNumbers
 from routing.errors import NotFoundError
 from routing.live import LiveState
 from routing.phones import PhoneVault
@@ -34,7 +35,7 @@ class WaitingNotice:
 
 
 def waiting_notices(
-    session: Session, live: LiveState, vault: PhoneVault, now: datetime
+    session: Session, live: LiveState, vault: PhoneVault, now: datetime, crisis: CrisisNumbers
 ) -> list[WaitingNotice]:
     """The waiting callers whose contact has reached a callback or crisis-line step, with what to tell them."""
     notices: list[WaitingNotice] = []
@@ -50,7 +51,7 @@ def waiting_notices(
         if route is None or (step == "callback" and conversation.callback_requested):
             notices.append(WaitingNotice(conversation.id, step, None))
             continue
-        body = say(caller_locale(conversation), TOLD_AT_STEP[step])
+        body = say(caller_locale(conversation), TOLD_AT_STEP[step], **crisis.placeholders())
         notices.append(WaitingNotice(conversation.id, step, Outgoing(route[0], route[1], body)))
     return notices
 

@@ -18,6 +18,7 @@ from routing import call_records as records
 from routing import callbacks, callers
 from routing import contact_records as contacts
 from routing import services as routing
+from routing.crisis_numbers import CrisisNumbers
 from routing.errors import NotFoundError
 from routing.helplines import HelplineConfig
 from routing.live import LiveState
@@ -224,7 +225,7 @@ def left_queue(
     *,
     call_sid: str,
     result: str,
-    crisis_line: str,
+    crisis: CrisisNumbers,
     now: datetime,
 ) -> Outcome:
     """The caller left a queue (``result``): confirm a callback, transfer to the crisis line, or end."""
@@ -232,7 +233,7 @@ def left_queue(
         return Outcome(flow.Silence())
     call = records.get_call(session, call_sid)
     if call is None:
-        return Outcome(flow.after_queue(config, result, "", config.default_language, crisis_line))
+        return Outcome(flow.after_queue(config, result, "", config.default_language, crisis))
     reason = call.exit_reason
     hours = callbacks.hours_at(config, now)
     decision = flow.after_queue(
@@ -240,7 +241,7 @@ def left_queue(
         result,
         "callback" if reason.startswith("callback") else reason,
         call.language,
-        crisis_line,
+        crisis,
         hours,
         automatic=reason == "callback-auto",
     )

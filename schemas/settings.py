@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     crisis_line: str = Field(
         "14416", description="Number dialled when a caller goes to the crisis line (Tele-MANAS by default)"
     )
+    emergency_number: str = Field("112", description="Emergency number named in prompts")
     text_reply_minutes: int = Field(
         15, ge=1, description="Reply time promised to texters when the queue has no recent history"
     )

@@ -23,6 +23,7 @@ from routing import conversations
 from routing import text_closing as closing
 from routing import text_lifecycle as text
 from routing import text_waiting as waiting
+from routing.crisis_numbers import CrisisNumbers
 from routing.live import LiveState
 from routing.services import Offer
 from routing.text_lifecycle import Outgoing
@@ -96,7 +97,15 @@ def connect_text_offer(offer_id: str, contact_id: str) -> None:
     the offer to the next listener; anything else is retried, and the offer may expire meanwhile."""
     with job_scope() as scope:
         live, now = LiveState(scope.redis), scope.clock.now
-        connection = text.introduce_offer(scope.session, live, scope.vault, offer_id, contact_id, now())
+        connection = text.introduce_offer(
+            scope.session,
+            live,
+            scope.vault,
+            offer_id,
+            contact_id,
+            now(),
+            CrisisNumbers.from_settings(scope.settings),
+        )
         if connection.outgoing:
             try:
                 _send(scope.settings, connection.outgoing)
@@ -123,7 +132,9 @@ def is_refused_for_good(exc: TelephonyError) -> bool:
 def relay_text_message(message_id: int) -> None:
     """Relay one message to the other side of its conversation; a second run sends nothing."""
     with job_scope() as scope:
-        parts = text.relay_parts(scope.session, scope.vault, message_id)
+        parts = text.relay_parts(
+            scope.session, scope.vault, message_id, CrisisNumbers.from_settings(scope.settings)
+        )
         if not parts:
             return
         _send(scope.settings, parts)
@@ -226,7 +237,11 @@ def notify_waiting_texters() -> None:
     crisis line. A message that fails is tried again by the next run."""
     with job_scope() as scope:
         notices = waiting.waiting_notices(
-            scope.session, LiveState(scope.redis), scope.vault, scope.clock.now()
+            scope.session,
+            LiveState(scope.redis),
+            scope.vault,
+            scope.clock.now(),
+            CrisisNumbers.from_settings(scope.settings),
         )
         for notice in notices:
             if notice.message is not None:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Response
 
 from app.deps import ClockDep, RedisDep, SessionDep, SettingsDep, VaultDep
 from app.webhooks.twilio_auth import SignedHook
+from routing.crisis_numbers import CrisisNumbers
 from routing.live import LiveState
 from routing.phones import mask
 from routing.text_inbound import InboundText, TextContext, TextOutcome, handle_text
@@ -64,7 +65,14 @@ def incoming_message(
     except (WebhookFormError, ValueError):
         logger.warning("message webhook without the parameters it must carry")
         return _xml(twiml.render_messages())
-    ctx = TextContext(session, LiveState(redis), vault, clock.now(), settings.text_reply_minutes)
+    ctx = TextContext(
+        session,
+        LiveState(redis),
+        vault,
+        clock.now(),
+        CrisisNumbers.from_settings(settings),
+        settings.text_reply_minutes,
+    )
     try:
         outcome = handle_text(ctx, message)
     except Exception:  # a webhook always answers TwiML; the failure is logged, never shown

@@ -22,6 +22,7 @@ from app.services import Services
 from app.webhooks.twilio_auth import SignedHook, TwilioHook
 from routing import call_flow as flow
 from routing import call_records, callbacks, voice_calls
+from routing.crisis_numbers import CrisisNumbers
 from routing.helplines import HelplineConfig, load_helpline
 from routing.language_detection import LANGUAGES
 from routing.language_detection.choice import explicit_choice
@@ -67,7 +68,7 @@ def degraded_answer(services: Services, number: str) -> str:
     settings = services.settings
     config = services.helplines.peek(number)
     languages = [code.strip() for code in settings.fallback_languages.split(",") if code.strip()]
-    decision = flow.degraded(config, settings.crisis_line, languages)
+    decision = flow.degraded(config, CrisisNumbers.from_settings(settings), languages)
     return twiml.render_transfer(decision, twiml.Speaker(config), caller_id=number or None)
 
 
@@ -288,7 +289,7 @@ async def queue_exit(hook: SignedHook) -> Response:
             config,
             call_sid=exited.call_sid,
             result=exited.result,
-            crisis_line=hook.services.settings.crisis_line,
+            crisis=CrisisNumbers.from_settings(hook.services.settings),
             now=hook.services.clock.now(),
         )
         follow_up(hook.services, outcome)

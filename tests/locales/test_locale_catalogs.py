@@ -45,6 +45,8 @@ SAMPLE_VALUES = {
     "start": "17:00",
     "end": "19:30",
     "tag": "#A7",
+    "crisis_line": "CRISISLINE",
+    "emergency_number": "EMERGENCYNO",
 }
 KEYWORDS = ("CALL", "END", "STOP", "START")
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, select
 from app.main import create_app
 from app.services import Services
 from routing import services as routing
+from routing.crisis_numbers import CrisisNumbers
 from routing.live import LiveState
 from schemas.tables import (
     Association,
@@ -67,6 +68,11 @@ class TextHelpline:
     http: httpx.Client
     phones: int = 0
     listeners: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def crisis_values(self) -> dict[str, str]:
+        """The crisis numbers the prompts name, from the app's settings."""
+        return CrisisNumbers.from_settings(self.services.settings).placeholders()
 
     def session(self) -> Session:
         return Session(self.services.engine, expire_on_commit=False)

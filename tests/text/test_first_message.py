@@ -40,7 +40,11 @@ def test_a_returning_caller_who_just_says_hello_is_answered_in_the_remembered_la
     [reply] = helpline.text(caller, "hello")
 
     assert reply == say(
-        "ta", messages.TEXT_WELCOME, language="தமிழ்", minutes=helpline.services.settings.text_reply_minutes
+        "ta",
+        messages.TEXT_WELCOME,
+        language="தமிழ்",
+        minutes=helpline.services.settings.text_reply_minutes,
+        **helpline.crisis_values,
     )
     assert [c.language for c in helpline.rows(Conversation)] == ["ta", "ta"]
 

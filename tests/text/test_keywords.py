@@ -19,7 +19,7 @@ def test_crisis_words_get_the_crisis_line_at_once_and_the_front_of_the_queue(hel
 
     replies = helpline.text(caller, "எனக்கு தற்கொலை எண்ணம் வருகிறது")
 
-    assert replies[0] == say("ta", messages.TEXT_CRISIS)
+    assert replies[0] == say("ta", messages.TEXT_CRISIS, **helpline.crisis_values)
     with helpline.session() as session:
         crisis = session.exec(select(Contact).where(Contact.priority == Priority.crisis)).one()
         normal = session.exec(select(Contact).where(Contact.priority == Priority.normal)).one()
@@ -42,7 +42,7 @@ def test_crisis_words_while_connected_tell_the_listener_it_is_urgent(helpline: T
 
     replies = helpline.text(caller, "main mar jaana chahta hoon")
 
-    assert replies == [say("hi_Latn", messages.TEXT_CRISIS)]
+    assert replies == [say("hi_Latn", messages.TEXT_CRISIS, **helpline.crisis_values)]
     assert bodies(listener.inbox)[-1].startswith("Urgent")
     assert "main mar jaana chahta hoon" in bodies(listener.inbox)[-1]
 
@@ -82,7 +82,7 @@ def test_help_in_the_callers_language(helpline: TextHelpline) -> None:
 
     [help_text] = helpline.text(caller, "help")
 
-    assert help_text == say("hi_Latn", messages.TEXT_HELP)
+    assert help_text == say("hi_Latn", messages.TEXT_HELP, **helpline.crisis_values)
 
 
 def test_end_from_the_caller_closes_and_tells_the_listener(helpline: TextHelpline) -> None:

@@ -82,7 +82,9 @@ def test_a_waiting_texter_stays_in_the_queue_and_is_offered_a_call_back_once(hel
 
     helpline.clock.advance(2 * 60)
     run_scheduled(helpline, notify_waiting_texters)
-    assert bodies(caller.inbox)[welcomed:] == [say("ta", messages.TEXT_ALL_BUSY_CALLBACK)]
+    assert bodies(caller.inbox)[welcomed:] == [
+        say("ta", messages.TEXT_ALL_BUSY_CALLBACK, **helpline.crisis_values)
+    ]
 
     helpline.clock.advance(61 * 60)
     run_scheduled(helpline, close_idle_conversations)
@@ -117,7 +119,9 @@ def test_a_waiting_texter_is_given_the_crisis_line_when_the_policy_says_so(helpl
     run_scheduled(helpline, notify_waiting_texters)
     run_scheduled(helpline, notify_waiting_texters)
 
-    assert bodies(caller.inbox)[1:] == [say("hi_Latn", messages.TEXT_ALL_BUSY_CRISIS_LINE)]
+    assert bodies(caller.inbox)[1:] == [
+        say("hi_Latn", messages.TEXT_ALL_BUSY_CRISIS_LINE, **helpline.crisis_values)
+    ]
 
 
 def test_a_caller_who_never_chose_a_language_is_closed_when_quiet(helpline: TextHelpline) -> None:

@@ -24,7 +24,16 @@ def test_a_caller_in_danger_goes_to_the_front_then_to_the_crisis_line(voice: Voi
     sim.run_until(lambda: danger.has_heard(words(messages.QUEUE_POSITION, "hi", position=1)))
     assert words(messages.DANGER_PRESS_ZERO, "hi") == danger.spoken()[1].text  # the menu opens with it
 
-    sim.run_until(lambda: danger.has_heard(words(messages.CRISIS_TRANSFER, "hi")))
+    sim.run_until(
+        lambda: danger.has_heard(
+            words(
+                messages.CRISIS_TRANSFER,
+                "hi",
+                crisis_line=voice.services.settings.crisis_line,
+                emergency_number=voice.services.settings.emergency_number,
+            )
+        )
+    )
     assert any(
         r.url.endswith("/twilio/voice/queue-exit") and r.param("QueueResult") == "leave"
         for r in sim.requests_to("/twilio/voice/queue-exit")
