@@ -13,8 +13,10 @@ its data, which surfaces as ``LiveStateLostError``.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from redis.commands.core import Script
 
 from routing.errors import LiveStateLostError
 from routing.policy import LEVELS, US
@@ -416,6 +419,35 @@ def _script(body: str) -> str:
 CLAIM_SOURCE = _script(_CLAIM)  # the benchmark runs the same script over redis.asyncio
 
 
+# Every script this module runs, by the attribute that holds it on LiveState.
+_SOURCES = {
+    "_renew": _RENEW_LOCK,
+    "_enqueue": _script(_ENQUEUE),
+    "_claim": CLAIM_SOURCE,
+    "_free": _script(_FREE),
+    "_accept": _script(_ACCEPT),
+    "_drop": _script(_DROP),
+    "_expire": _script(_EXPIRE),
+    "_finish": _script(_FINISH),
+    "_callback": _script(_CALLBACK),
+    "_sync": _script(_SYNC_LISTENER),
+    "_restore_listener": _script(_RESTORE_LISTENER),
+    "_restore_contact": _script(_RESTORE_CONTACT),
+}
+_registered: weakref.WeakKeyDictionary[redis.Redis, dict[str, Script]] = weakref.WeakKeyDictionary()
+_registering = threading.Lock()
+
+
+def _scripts_for(client: redis.Redis) -> dict[str, Script]:
+    """Register the scripts once per client: hashing them all costs about 90 µs, too much for every request."""
+    with _registering:
+        scripts = _registered.get(client)
+        if scripts is None:
+            scripts = {name: client.register_script(source) for name, source in _SOURCES.items()}
+            _registered[client] = scripts
+        return scripts
+
+
 def claim_args(
     contact_id: str, pools: Sequence[str], now_us: int, deadline_us: int, offer_id: str, step: int
 ) -> list[Any]:
@@ -588,18 +620,19 @@ class LiveState:
         self.client = client
         self.build_wait_seconds = build_wait_seconds
         self._rebuild_token = ""
-        self._renew = client.register_script(_RENEW_LOCK)
-        self._enqueue = client.register_script(_script(_ENQUEUE))
-        self._claim = client.register_script(CLAIM_SOURCE)
-        self._free = client.register_script(_script(_FREE))
-        self._accept = client.register_script(_script(_ACCEPT))
-        self._drop = client.register_script(_script(_DROP))
-        self._expire = client.register_script(_script(_EXPIRE))
-        self._finish = client.register_script(_script(_FINISH))
-        self._callback = client.register_script(_script(_CALLBACK))
-        self._sync = client.register_script(_script(_SYNC_LISTENER))
-        self._restore_listener = client.register_script(_script(_RESTORE_LISTENER))
-        self._restore_contact = client.register_script(_script(_RESTORE_CONTACT))
+        scripts = _scripts_for(client)
+        self._renew = scripts["_renew"]
+        self._enqueue = scripts["_enqueue"]
+        self._claim = scripts["_claim"]
+        self._free = scripts["_free"]
+        self._accept = scripts["_accept"]
+        self._drop = scripts["_drop"]
+        self._expire = scripts["_expire"]
+        self._finish = scripts["_finish"]
+        self._callback = scripts["_callback"]
+        self._sync = scripts["_sync"]
+        self._restore_listener = scripts["_restore_listener"]
+        self._restore_contact = scripts["_restore_contact"]
 
     # ---- the sentinel and the rebuild ----
 
