@@ -11,13 +11,10 @@ settings, so ``twilio_api_base_url`` can point at the simulator.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 import redis
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
-from rq.job import JobStatus
 
 from routing import conversations
 from routing import text_closing as closing
@@ -30,13 +27,13 @@ from routing.text_lifecycle import Outgoing
 from schemas.settings import Settings
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
+from workers.queueing import enqueue_once
 from workers.scope import QUEUE_NAME, job_scope
 
 logger = logging.getLogger(__name__)
 
 # A blip at Twilio (a 5xx, a 429) is usually over within seconds, and someone is waiting for the message.
 RETRY = Retry(max=3, interval=[2, 30, 300])
-SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 IDLE_SWEEP_SECONDS = 60
 PURGE_SECONDS = 3600
 TEXT_SWEEP_SECONDS = 3
@@ -59,33 +56,17 @@ def deliver_offers(queue: Queue, offers: Iterable[Offer]) -> None:
 
 
 def enqueue_offer(queue: Queue, offer_id: str, contact_id: str) -> None:
-    enqueue_once(queue, f"text-offer-{offer_id}", connect_text_offer, offer_id, contact_id)
+    enqueue_once(queue, f"text-offer-{offer_id}", connect_text_offer, offer_id, contact_id, retry=RETRY)
 
 
 def enqueue_relays(queue: Queue, message_ids: Sequence[int]) -> None:
     for message_id in message_ids:
-        enqueue_once(queue, f"relay-{message_id}", relay_text_message, message_id)
+        enqueue_once(queue, f"relay-{message_id}", relay_text_message, message_id, retry=RETRY)
 
 
 def enqueue_closing_notices(queue: Queue, conversation_ids: Sequence[int]) -> None:
     for conversation_id in conversation_ids:
-        enqueue_once(queue, f"notices-{conversation_id}", send_closing_notices, conversation_id)
-
-
-def enqueue_once(queue: Queue, job_id: str, func: Callable[..., Any], *args: Any) -> bool:
-    """Queue the job unless one with this id is waiting, running or due for a retry. A job that already
-    ran (finished, or failed for good) is replaced: a sweep hands over again only work still undone."""
-    for _ in range(2):
-        try:
-            queue.enqueue(func, *args, job_id=job_id, retry=RETRY, unique=True)
-            return True
-        except DuplicateJobError:
-            existing = queue.fetch_job(job_id)
-            if existing is not None and existing.get_status(refresh=False) not in SETTLED:
-                return False
-            if existing is not None:
-                existing.delete()
-    return False
+        enqueue_once(queue, f"notices-{conversation_id}", send_closing_notices, conversation_id, retry=RETRY)
 
 
 # ---- jobs ----

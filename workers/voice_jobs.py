@@ -26,6 +26,7 @@ from schemas.tables import CallbackStatus, Contact, Listener
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
 from telephony.voice_twiml import Urls
+from workers.queueing import enqueue_once
 from workers.routing_jobs import schedule_wrapup_end
 from workers.scope import QUEUE_NAME, JobScope, job_scope
 
@@ -54,11 +55,11 @@ def urls(scope: JobScope) -> Urls:
 def enqueue_offer_calls(queue: Queue, offers: Iterable[routing.Offer]) -> None:
     for offer in offers:
         if offer.kind == "voice":
-            queue.enqueue(offer_call, offer.offer_id, job_id=f"offer-{offer.offer_id}", retry=RING_RETRY)
+            enqueue_once(queue, f"offer-{offer.offer_id}", offer_call, offer.offer_id, retry=RING_RETRY)
 
 
 def enqueue_bridge(queue: Queue, offer_id: str) -> None:
-    queue.enqueue(bridge_caller, offer_id, job_id=f"bridge-{offer_id}", retry=RING_RETRY)
+    enqueue_once(queue, f"bridge-{offer_id}", bridge_caller, offer_id, retry=RING_RETRY)
 
 
 def _queue(scope: JobScope) -> Queue:
@@ -301,5 +302,5 @@ def sweep_voice_offers() -> None:
         pending = voice_calls.offered_contacts_without_call(scope.session)
         queue = _queue(scope)
         for offer_id in pending:
-            queue.enqueue(offer_call, offer_id, job_id=f"offer-{offer_id}", retry=RING_RETRY)
+            enqueue_once(queue, f"offer-{offer_id}", offer_call, offer_id, retry=RING_RETRY)
     requeue_due_callbacks()

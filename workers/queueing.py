@@ -1,0 +1,28 @@
+"""Queue a job once: sweeps hand over the same work every few seconds, and it must not pile up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError
+from rq.job import JobStatus
+
+SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+
+
+def enqueue_once(queue: Queue, job_id: str, func: Callable[..., Any], *args: Any, retry: Retry) -> bool:
+    """Queue the job unless one with this id is waiting, running or due for a retry. A job that already
+    ran (finished, or failed for good) is replaced: a sweep hands over again only work still undone."""
+    for _ in range(2):
+        try:
+            queue.enqueue(func, *args, job_id=job_id, retry=retry, unique=True)
+            return True
+        except DuplicateJobError:
+            existing = queue.fetch_job(job_id)
+            if existing is not None and existing.get_status(refresh=False) not in SETTLED:
+                return False
+            if existing is not None:
+                existing.delete()
+    return False
