@@ -15,7 +15,7 @@ are romanized with our own `transliteration.romanize_word`, plus the informal va
 * `stopwords-<code>.txt`: function words (spaCy and stopwords-iso), part of the frequency model.
 * `types-<code>.txt`: word types that only train the character model: a sample of the aspell
   dictionary for languages wordfreq lacks, and the words of our own prompts.
-* `names.txt`: Indian given names, surnames and places that are not also a listed word.
+* `names.txt`: Indian given names, surnames and places that are not also a hand-listed or stop word.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from importlib import import_module
 from pathlib import Path
 
 from routing.language_detection import lexicon_sources
-from routing.language_detection.romanized import ROMANIZED_LANGUAGES, words_of
+from routing.language_detection.lexicon import ROMANIZED_LANGUAGES
+from routing.language_detection.spelling import fold
 from routing.language_detection.transliteration import casual_spellings, romanize_word
 
 DATA = Path(__file__).parent / "data"
@@ -87,17 +88,20 @@ def character_types(language: str) -> list[str]:
 
 def names(listed: set[str]) -> list[str]:
     """Indian names and places, minus any that is also a listed word of some language ("mala")."""
-    return sorted(n for n in lexicon_sources.indian_names() if not set(words_of(n)) & listed)
+    return sorted(n for n in lexicon_sources.indian_names() if not set(fold(n)) & listed)
 
 
 def listed_words() -> set[str]:
-    """Every folded word of the frequency lists and the hand-written lists, English included."""
+    """Every folded word of the hand-written and stop-word lists, English chat forms included.
+
+    wordfreq's lists are left out: Hindi news is full of names ("rahul"), and they should stay names.
+    """
     listed: set[str] = set()
-    for path in DATA.glob("*.t*"):
-        if path.name.startswith(("hand-", "wordfreq-", "stopwords-")):
+    for path in sorted(DATA.glob("*.txt")):
+        if path.name.startswith(("hand-", "stopwords-")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 if not line.startswith("#"):
-                    listed.update(words_of(line.split("\t")[0] if "\t" in line else line))
+                    listed.update(fold(line))
     return listed
 
 
