@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-from routing.language_detection.spelling import fold
+from routing.language_detection.spelling import fold, fold_line
 
 ROMANIZED_LANGUAGES: tuple[str, ...] = ("hi", "bn", "mr", "ta", "te", "kn", "ml")
 LATIN_LANGUAGES: tuple[str, ...] = ("en", *ROMANIZED_LANGUAGES)
@@ -38,7 +38,7 @@ def shipped_lexicons() -> dict[str, Lexicon]:
 @cache
 def names() -> frozenset[str]:
     """Indian given names, surnames and places (folded), which say nothing about the language."""
-    return frozenset(w for line in _lines("names.txt") for w in fold(line))
+    return frozenset(w for line in _lines("names.txt") for w in fold_line(line))
 
 
 def frequency_lists(code: str) -> list[dict[str, float]]:
@@ -54,7 +54,7 @@ def frequency_lists(code: str) -> list[dict[str, float]]:
 def extra_types(code: str) -> list[str]:
     if not _data(f"types-{code}.txt").is_file():
         return []
-    return [w for line in _lines(f"types-{code}.txt") for w in fold(line)]
+    return [w for line in _lines(f"types-{code}.txt") for w in fold_line(line)]
 
 
 def average(lists: Iterable[dict[str, float]], weights: Iterable[float]) -> dict[str, float]:
@@ -84,7 +84,7 @@ def _english() -> Lexicon:
 def _ranked(lines: list[str]) -> dict[str, float]:
     """Hand-written lists are ordered commonest first; rank stands in for frequency (Zipf)."""
     frequencies: defaultdict[str, float] = defaultdict(float)
-    for rank, word in enumerate(w for line in lines for w in fold(line)):
+    for rank, word in enumerate(w for line in lines for w in fold_line(line)):
         frequencies[word] += 1.0 / (rank + 20)
     return frequencies
 
@@ -99,7 +99,7 @@ def _counted(lines: list[str]) -> dict[str, float]:
 
 
 def _uniform(lines: list[str]) -> dict[str, float]:
-    return dict.fromkeys((w for line in lines for w in fold(line)), 1.0)
+    return dict.fromkeys((w for line in lines for w in fold_line(line)), 1.0)
 
 
 def _normalized(frequencies: dict[str, float]) -> dict[str, float]:

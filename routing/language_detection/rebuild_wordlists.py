@@ -28,7 +28,7 @@ from pathlib import Path
 
 from routing.language_detection import lexicon_sources
 from routing.language_detection.lexicon import ROMANIZED_LANGUAGES
-from routing.language_detection.spelling import fold
+from routing.language_detection.spelling import fold_line
 from routing.language_detection.transliteration import casual_spellings, romanize_word
 
 DATA = Path(__file__).parent / "data"
@@ -88,7 +88,7 @@ def character_types(language: str) -> list[str]:
 
 def names(listed: set[str]) -> list[str]:
     """Indian names and places, minus any that is also a listed word of some language ("mala")."""
-    return sorted(n for n in lexicon_sources.indian_names() if not set(fold(n)) & listed)
+    return sorted(n for n in lexicon_sources.indian_names() if not set(fold_line(n)) & listed)
 
 
 def listed_words() -> set[str]:
@@ -101,7 +101,7 @@ def listed_words() -> set[str]:
         if path.name.startswith(("hand-", "stopwords-")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 if not line.startswith("#"):
-                    listed.update(fold(line))
+                    listed.update(fold_line(line))
     return listed
 
 

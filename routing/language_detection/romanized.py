@@ -11,7 +11,8 @@ models are sharp, and one such word could otherwise outweigh a whole sentence of
 
 Names are not language. "Hi, this is Ramesh from Pune" is English, and "Ramesh" would otherwise
 look like a Hindi word to a character model. A word that looks like a name (capitalised inside a
-sentence, or in the shipped list of Indian names and places) counts with weight `NAME_WEIGHT`.
+sentence, in the shipped list of Indian names and places, or a lone initial) counts with weight
+`NAME_WEIGHT`.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ from routing.language_detection.lexicon import (
 from routing.language_detection.spelling import fold
 
 CODE_MIXING = 0.35  # share of English words in a romanized Indian-language message
+INDIAN_WORDS_IN_ENGLISH = 0.05  # share of Indian words (names, places, film titles) in English chat
 CHARACTER_MODEL_WEIGHT = 0.25  # share of a language's words left to the character model
 NAME_WEIGHT = 0.15  # how much a name-like word counts, against 1 for any other word
 LISTED_EVIDENCE_CAP = 8.0  # at most this many nats of evidence from one listed word
-UNLISTED_EVIDENCE_CAP = 3.0  # and from a word no list has (a name, a brand, a new spelling): a factor of 20
+UNLISTED_EVIDENCE_CAP = 4.0  # and from a word no list has (a name, a brand, a new spelling): a factor of 20
 PRIORS = {"en": 0.3, "hi": 0.2, **{code: 0.5 / 6 for code in ROMANIZED_LANGUAGES[1:]}}
 MAX_WORDS = 40  # enough to settle any language; bounds the time a long message takes
 CACHE_SIZE = 65536  # words whose scores are kept
@@ -87,9 +89,14 @@ def words_of(text: str) -> list[Word]:
         for folded in fold(token):
             if folded in TITLES:
                 continue
-            is_name = titled_name or folded in known_names
+            is_name = titled_name or folded in known_names or _is_initial(folded)
             weighed.append(Word(folded, NAME_WEIGHT if is_name else 1.0))
     return weighed
+
+
+def _is_initial(word: str) -> bool:
+    """A lone letter other than English's "i", "a" and "u" is an initial or a shorthand ("H b d")."""
+    return len(word) == 1 and word not in "iau"
 
 
 def _is_titled(word: str) -> bool:
@@ -139,9 +146,10 @@ class LatinModels:
 
     def _score(self, word: str) -> tuple[float, ...]:
         english = self.models["en"].probability(word)
-        scores = [math.log(english)]
-        for code in ROMANIZED_LANGUAGES:
-            own = self.models[code].probability(word)
+        indian = [self.models[code].probability(word) for code in ROMANIZED_LANGUAGES]
+        borrowed = sum(indian) / len(indian)
+        scores = [math.log((1.0 - INDIAN_WORDS_IN_ENGLISH) * english + INDIAN_WORDS_IN_ENGLISH * borrowed)]
+        for own in indian:
             scores.append(math.log((1.0 - CODE_MIXING) * own + CODE_MIXING * english))
         listed = any(word in model.frequencies for model in self.models.values())
         floor = max(scores) - (LISTED_EVIDENCE_CAP if listed else UNLISTED_EVIDENCE_CAP)

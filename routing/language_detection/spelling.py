@@ -20,3 +20,8 @@ def fold(token: str) -> list[str]:
     """The folded Latin words of one token: lower case, accents stripped, apostrophes split."""
     plain = unicodedata.normalize("NFKD", token[:MAX_WORD_LENGTH].lower()).encode("ascii", "ignore").decode()
     return [fold_spelling(w) for w in _WORD.findall(plain)]
+
+
+def fold_line(line: str) -> list[str]:
+    """The folded words of a line of whitespace-separated tokens."""
+    return [word for token in line.split() for word in fold(token)]
