@@ -13,6 +13,8 @@ from collections.abc import Iterable
 ORDER = 4  # character n-gram length
 ALPHABET = 27  # a-z and the end of a word
 DIRICHLET = 3.0  # how strongly a context backs off to the shorter one
+LOG_ALPHABET = math.log(ALPHABET)
+PAD = "^" * (ORDER - 1)
 
 
 class CharacterModel:
@@ -23,36 +25,48 @@ class CharacterModel:
     """
 
     def __init__(self, words: Iterable[str]) -> None:
-        """Learn from word types, each counted once: unlisted words resemble types, not tokens."""
+        """Learn from word types: unlisted words resemble types, not tokens. A repeated type counts more.
+
+        Keys are the n-gram itself (context then letter) and, for back-off weights, the context.
+        """
         counts: Counter[str] = Counter()
         contexts: Counter[str] = Counter()
         for word in words:
-            padded = "^" * (ORDER - 1) + word + "$"
+            padded = PAD + word + "$"
             for i in range(ORDER - 1, len(padded)):
                 for n in range(ORDER):
-                    context = padded[i - n : i]
-                    counts[context + "|" + padded[i]] += 1
-                    contexts[context] += 1
+                    counts[padded[i - n : i + 1]] += 1
+                    contexts[padded[i - n : i]] += 1
         self._log_backoff = {h: math.log(DIRICHLET / (total + DIRICHLET)) for h, total in contexts.items()}
         self._log_p: dict[str, float] = {}
+        self._shorter: dict[str, float] = {}  # backed-off values of n-grams shorter than ORDER
         for key in sorted(counts, key=len):  # shorter contexts first: longer ones build on them
-            context, char = key[:-2], key[-1]
-            lower = math.exp(self._log_next(context[1:], char)) if context else 1.0 / ALPHABET
-            self._log_p[key] = math.log((counts[key] + DIRICHLET * lower) / (contexts[context] + DIRICHLET))
+            lower = math.exp(self.window_log_probability(key[1:])) if len(key) > 1 else 1.0 / ALPHABET
+            self._log_p[key] = math.log((counts[key] + DIRICHLET * lower) / (contexts[key[:-1]] + DIRICHLET))
 
     def log_probability(self, word: str) -> float:
-        padded = "^" * (ORDER - 1) + word + "$"
-        return sum(
-            self._log_next(padded[i - ORDER + 1 : i], padded[i]) for i in range(ORDER - 1, len(padded))
-        )
+        """Sum over the letters of log P(letter | up to ORDER-1 letters before it)."""
+        return sum(self.window_log_probability(window) for window in windows(word))
 
-    def _log_next(self, context: str, char: str) -> float:
-        backoff = 0.0
-        while True:
-            seen = self._log_p.get(context + "|" + char)
-            if seen is not None:
-                return backoff + seen
-            backoff += self._log_backoff.get(context, 0.0)
-            if not context:
-                return backoff - math.log(ALPHABET)
-            context = context[1:]
+    def window_log_probability(self, ngram: str) -> float:
+        """log P(last letter | the letters before it), for an n-gram of any length up to ORDER.
+
+        An unseen n-gram backs off to the one a letter shorter; those shorter values are kept,
+        as there are few of them and every unseen window needs one.
+        """
+        seen = self._log_p.get(ngram)
+        if seen is not None:
+            return seen
+        shorter = ngram[1:]
+        if not shorter:
+            return self._log_backoff.get("", 0.0) - LOG_ALPHABET
+        value = self._shorter.get(shorter)
+        if value is None:
+            value = self._shorter[shorter] = self.window_log_probability(shorter)
+        return self._log_backoff.get(ngram[:-1], 0.0) + value
+
+
+def windows(word: str) -> list[str]:
+    """The ORDER-letter windows whose last letters spell the word and its end."""
+    padded = PAD + word + "$"
+    return [padded[end - ORDER : end] for end in range(ORDER, len(padded) + 1)]

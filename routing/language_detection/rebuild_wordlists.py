@@ -15,6 +15,9 @@ are romanized with our own `transliteration.romanize_word`, plus the informal va
 * `stopwords-<code>.txt`: function words (spaCy and stopwords-iso), part of the frequency model.
 * `types-<code>.txt`: word types that only train the character model: a sample of the aspell
   dictionary for languages wordfreq lacks, and the words of our own prompts.
+* `native-markers.tsv`: Devanagari function words only one of Hindi and Marathi uses: a stop
+  word of one language that is neither a stop word of the other, nor a common word of it
+  (wordfreq's 5,000 commonest Hindi words; any word of the Marathi aspell dictionary).
 * `names.txt`: Indian given names, surnames and places that are not also a hand-listed or stop word.
 """
 
@@ -37,6 +40,8 @@ INHERENT_VOWELS = {"bn": ("o", "a")}
 ASPELL_TYPES = 6000  # as many types as the Hindi and Bengali frequency lists give their character models
 MAX_TYPE_LETTERS = 12  # spell-checker lists are full of long compounds nobody texts
 WORDFREQ_LANGUAGES = ("hi", "bn")
+# Everyday Devanagari words both Hindi and Marathi use that the sources above miss (aspell-mr lacks them).
+SHARED_DEVANAGARI = frozenset({"कर", "घर", "जा", "पर", "दिली", "पाटील"})
 
 
 def romanized_frequencies(language: str, size: int) -> Counter[str]:
@@ -86,6 +91,17 @@ def character_types(language: str) -> list[str]:
     return list(dict.fromkeys(latin + _romanized_types(lexicon_sources.catalog_words(language), language)))
 
 
+def native_markers() -> list[tuple[str, str]]:
+    """Hindi-only and Marathi-only function words, for telling the two apart in Devanagari."""
+    wordfreq = import_module("wordfreq")
+    stops = {code: set(lexicon_sources.spacy_stopwords(code)) | set(lexicon_sources.iso_stopwords(code))
+             for code in ("hi", "mr")}
+    common = {"hi": set(wordfreq.top_n_list("hi", 5000)), "mr": set(lexicon_sources.aspell_words("mr"))}
+    common = {code: words | SHARED_DEVANAGARI for code, words in common.items()}
+    markers = [(w, "mr") for w in sorted(stops["mr"] - stops["hi"] - common["hi"])]
+    return markers + [(w, "hi") for w in sorted(stops["hi"] - stops["mr"] - common["mr"])]
+
+
 def names(listed: set[str]) -> list[str]:
     """Indian names and places, minus any that is also a listed word of some language ("mala")."""
     return sorted(n for n in lexicon_sources.indian_names() if not set(fold_line(n)) & listed)
@@ -122,6 +138,7 @@ def main() -> None:
     for language in ROMANIZED_LANGUAGES:
         write_words(DATA / f"stopwords-{language}.txt", stop_words(language))
         write_words(DATA / f"types-{language}.txt", character_types(language))
+    write_words(DATA / "native-markers.tsv", (f"{word}\t{code}" for word, code in native_markers()))
     write_words(DATA / "names.txt", names(listed_words()))
 
 

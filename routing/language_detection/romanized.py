@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from routing.language_detection.character_model import CharacterModel
+from routing.language_detection.character_model import CharacterModel, windows
 from routing.language_detection.lexicon import (
     LATIN_LANGUAGES,
     ROMANIZED_LANGUAGES,
@@ -40,7 +40,7 @@ NAME_WEIGHT = 0.15  # how much a name-like word counts, against 1 for any other 
 LISTED_EVIDENCE_CAP = 8.0  # at most this many nats of evidence from one listed word
 UNLISTED_EVIDENCE_CAP = 4.0  # and from a word no list has (a name, a brand, a new spelling): a factor of 20
 PRIORS = {"en": 0.3, "hi": 0.2, **{code: 0.5 / 6 for code in ROMANIZED_LANGUAGES[1:]}}
-MAX_WORDS = 40  # enough to settle any language; bounds the time a long message takes
+MAX_WORDS = 16  # enough to settle any language; bounds the time a long message takes
 CACHE_SIZE = 65536  # words whose scores are kept
 
 # Titles that callers of every language type: no evidence either way.
@@ -115,10 +115,10 @@ class WordModel:
     frequencies: dict[str, float]
     characters: CharacterModel
 
-    def probability(self, word: str) -> float:
+    def probability(self, word: str, log_spelled: float) -> float:
+        """P(word), given the character model's log-probability of its spelling."""
         listed = self.frequencies.get(word, 0.0)
-        spelled = math.exp(self.characters.log_probability(word))
-        return (1.0 - CHARACTER_MODEL_WEIGHT) * listed + CHARACTER_MODEL_WEIGHT * spelled
+        return (1.0 - CHARACTER_MODEL_WEIGHT) * listed + CHARACTER_MODEL_WEIGHT * math.exp(log_spelled)
 
 
 class LatinModels:
@@ -130,6 +130,13 @@ class LatinModels:
             for code in LATIN_LANGUAGES
         }
         self._cache: dict[str, tuple[float, ...]] = {}
+        self._known_windows: dict[str, tuple[float, ...]] = {}  # window -> log-probability per language
+        for lexicon in lexicons.values():
+            for word in lexicon.frequencies:
+                for window in windows(word):
+                    if window not in self._known_windows:
+                        self._known_windows[window] = self._window_values(window)
+        self._windows = dict(self._known_windows)
 
     def log_probabilities(self, word: str) -> tuple[float, ...]:
         """log P(word | language) for each of LATIN_LANGUAGES, Indian ones mixed with English."""
@@ -141,12 +148,17 @@ class LatinModels:
         return scores
 
     def forget(self) -> None:
-        """Empty the word cache (the benchmark times unseen words)."""
+        """Forget the words and letter windows met since loading (the benchmark times unseen words)."""
         self._cache.clear()
+        self._windows = dict(self._known_windows)
 
     def _score(self, word: str) -> tuple[float, ...]:
-        english = self.models["en"].probability(word)
-        indian = [self.models[code].probability(word) for code in ROMANIZED_LANGUAGES]
+        spelled = self._spellings(word)
+        english = self.models["en"].probability(word, spelled[0])
+        indian = [
+            self.models[code].probability(word, log_spelled)
+            for code, log_spelled in zip(ROMANIZED_LANGUAGES, spelled[1:], strict=True)
+        ]
         borrowed = sum(indian) / len(indian)
         scores = [math.log((1.0 - INDIAN_WORDS_IN_ENGLISH) * english + INDIAN_WORDS_IN_ENGLISH * borrowed)]
         for own in indian:
@@ -154,6 +166,28 @@ class LatinModels:
         listed = any(word in model.frequencies for model in self.models.values())
         floor = max(scores) - (LISTED_EVIDENCE_CAP if listed else UNLISTED_EVIDENCE_CAP)
         return tuple(max(score, floor) for score in scores)
+
+
+    def _spellings(self, word: str) -> list[float]:
+        """Each character model's log-probability of the word, one window lookup for all languages.
+
+        Windows recur across words, and an unseen window costs several back-off lookups per
+        language, so the windows of every listed word are worked out at load time and new ones
+        are kept as they come (up to CACHE_SIZE more).
+        """
+        totals = [0.0] * len(LATIN_LANGUAGES)
+        for window in windows(word):
+            values = self._windows.get(window)
+            if values is None:
+                values = self._window_values(window)
+                if len(self._windows) < len(self._known_windows) + CACHE_SIZE:
+                    self._windows[window] = values
+            totals = [total + value for total, value in zip(totals, values, strict=True)]
+        return totals
+
+
+    def _window_values(self, window: str) -> tuple[float, ...]:
+        return tuple(self.models[code].characters.window_log_probability(window) for code in LATIN_LANGUAGES)
 
 
 @cache

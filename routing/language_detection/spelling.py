@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_WORD_LENGTH = 40  # longer "words" are keyboard mashing; the rest of it adds only time
 _WORD = re.compile(r"[a-z]+")
@@ -16,10 +17,11 @@ def fold_spelling(word: str) -> str:
     return _REPEATS.sub(r"\1", word)
 
 
-def fold(token: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def fold(token: str) -> tuple[str, ...]:
     """The folded Latin words of one token: lower case, accents stripped, apostrophes split."""
     plain = unicodedata.normalize("NFKD", token[:MAX_WORD_LENGTH].lower()).encode("ascii", "ignore").decode()
-    return [fold_spelling(w) for w in _WORD.findall(plain)]
+    return tuple(fold_spelling(w) for w in _WORD.findall(plain))
 
 
 def fold_line(line: str) -> list[str]:
