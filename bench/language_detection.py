@@ -111,9 +111,7 @@ def print_groups(groups: dict[tuple[str, str], Counter[str]], baseline: dict | N
 
 
 def print_confusions(groups: dict[tuple[str, str], Counter[str]], top: int = 8) -> None:
-    pairs = Counter(
-        {(key[1], key[0], a): c for key, answers in groups.items() for a, c in answers.items()}
-    )
+    pairs = Counter({(key[1], key[0], a): c for key, answers in groups.items() for a, c in answers.items()})
     shown = [f"{t}->{a} ({s}) {c}" for (t, s, a), c in pairs.most_common() if a not in (t, UNSURE)][:top]
     print("  largest confusions:", "; ".join(shown) or "none")
 
@@ -143,8 +141,10 @@ def print_cross_validation() -> None:
     print(f"\n{FOLDS}-fold cross-validation of the romanized models (synthetic messages of held-back words)")
     scores = cross_validate()
     for code, score in scores.items():
-        print(f"  {code} latin {score.total:>5}  accuracy {score.right / score.total:6.1%}"
-              f"  asks {score.asked / score.total:6.1%}")
+        print(
+            f"  {code} latin {score.total:>5}  accuracy {score.right / score.total:6.1%}"
+            f"  asks {score.asked / score.total:6.1%}"
+        )
     mean = statistics.fmean(s.right / s.total for s in scores.values())
     print(f"  mean accuracy {mean:.1%} (no goal: every word here is new to the models, unlike real messages)")
 
@@ -156,8 +156,10 @@ def print_speed(runs: list[Run]) -> None:
         p99 = micros[int(0.99 * (len(micros) - 1))]
         mean = statistics.fmean(micros)
         verdict = f"   goal p99 < {P99_GOAL_US:.0f} us: {'met' if p99 < P99_GOAL_US else 'NOT MET'}"
-        print(f"  {r.name:<10} mean {mean:8.1f} us   p99 {p99:8.1f} us   max {micros[-1]:8.1f} us"
-              + (verdict if r.name == "samvaad" else ""))
+        print(
+            f"  {r.name:<10} mean {mean:8.1f} us   p99 {p99:8.1f} us   max {micros[-1]:8.1f} us"
+            + (verdict if r.name == "samvaad" else "")
+        )
     if len(runs) == 2:
         ratio = statistics.fmean(runs[0].seconds) / statistics.fmean(runs[1].seconds)
         print(f"  {runs[0].name} / {runs[1].name} mean time: {ratio:.2f}x")
@@ -174,7 +176,11 @@ def main() -> None:
         rows = read_rows(path)
         everything += rows
         mine = groups_of(rows, [samvaad(row.text) for row in rows])
-        theirs = groups_of(rows, [baseline_detect(row.text) for row in rows]) if name == "development set" else None
+        theirs = (
+            groups_of(rows, [baseline_detect(row.text) for row in rows])
+            if name == "development set"
+            else None
+        )
         print(f"\n{name}: {path.name} ({len(rows)} messages)")
         print_groups(mine, theirs)
         print_confusions(mine)

@@ -101,7 +101,9 @@ def word_evidence() -> dict[str, tuple[str, float]]:
     The generated list (stop words of one language that the other neither lists nor commonly
     uses) catches the many small words a short message is made of; a hand-picked ratio wins.
     """
-    listed = files("routing.language_detection.data").joinpath("native-markers.tsv").read_text(encoding="utf-8")
+    listed = (
+        files("routing.language_detection.data").joinpath("native-markers.tsv").read_text(encoding="utf-8")
+    )
     evidence: dict[str, tuple[str, float]] = {}
     for line in listed.splitlines():
         word, _, language = line.partition("\t")

@@ -94,8 +94,10 @@ def character_types(language: str) -> list[str]:
 def native_markers() -> list[tuple[str, str]]:
     """Hindi-only and Marathi-only function words, for telling the two apart in Devanagari."""
     wordfreq = import_module("wordfreq")
-    stops = {code: set(lexicon_sources.spacy_stopwords(code)) | set(lexicon_sources.iso_stopwords(code))
-             for code in ("hi", "mr")}
+    stops = {
+        code: set(lexicon_sources.spacy_stopwords(code)) | set(lexicon_sources.iso_stopwords(code))
+        for code in ("hi", "mr")
+    }
     common = {"hi": set(wordfreq.top_n_list("hi", 5000)), "mr": set(lexicon_sources.aspell_words("mr"))}
     common = {code: words | SHARED_DEVANAGARI for code, words in common.items()}
     markers = [(w, "mr") for w in sorted(stops["mr"] - stops["hi"] - common["hi"])]

@@ -167,7 +167,6 @@ class LatinModels:
         floor = max(scores) - (LISTED_EVIDENCE_CAP if listed else UNLISTED_EVIDENCE_CAP)
         return tuple(max(score, floor) for score in scores)
 
-
     def _spellings(self, word: str) -> list[float]:
         """Each character model's log-probability of the word, one window lookup for all languages.
 
@@ -184,7 +183,6 @@ class LatinModels:
                     self._windows[window] = values
             totals = [total + value for total, value in zip(totals, values, strict=True)]
         return totals
-
 
     def _window_values(self, window: str) -> tuple[float, ...]:
         return tuple(self.models[code].characters.window_log_probability(window) for code in LATIN_LANGUAGES)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from bisect import bisect_right
 from collections import Counter
+from functools import lru_cache
 
 # (first code point, last code point, script); "Zyyy" for letters of scripts we do not serve.
 _RANGES: tuple[tuple[int, int, str], ...] = (
