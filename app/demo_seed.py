@@ -16,9 +16,11 @@ from typing import Any
 from sqlmodel import select
 
 from app.services import Services
-from routing import configuration, listener_directory, shift_calendar
-from routing.api_keys import issue_api_key
-from routing.changes import Actor
+from routing.configuration import associations as configuration
+from routing.configuration.api_keys import issue_api_key
+from routing.configuration.audit import Actor
+from routing.roster import calendar as shift_calendar
+from routing.roster import listeners as listener_directory
 from schemas.api import AssociationCreate, LanguageCreate, ListenerCreate, NumberCreate, ShiftCreate
 from schemas.database import session_scope
 from schemas.policy import PolicySteps

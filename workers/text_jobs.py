@@ -16,14 +16,12 @@ from collections.abc import Iterable, Sequence
 import redis
 from rq import Queue, Retry
 
-from routing import conversations
-from routing import text_closing as closing
-from routing import text_lifecycle as text
-from routing import text_waiting as waiting
 from routing.crisis_numbers import CrisisNumbers
-from routing.live import LiveState
-from routing.services import Offer
-from routing.text_lifecycle import Outgoing
+from routing.engine import Offer
+from routing.engine.live import LiveState
+from routing.text import closing, conversations, waiting
+from routing.text import delivery as text
+from routing.text.delivery import Outgoing
 from schemas.settings import Settings
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.api.auth import ActorDep, AdminAssociation, ItemId, id_of
 from app.deps import SessionDep
-from routing import api_keys
+from routing.configuration import api_keys
 from schemas.api import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from schemas.tables import ApiKey
 

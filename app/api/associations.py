@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from app.api.auth import ActorDep, AuthDep, ScopedAssociation, require_role
 from app.deps import SessionDep
-from routing import configuration
+from routing.configuration import associations as configuration
 from schemas.api import AssociationCreate, AssociationRead, AssociationUpdate
 from schemas.tables import Association, Role
 

@@ -20,9 +20,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.deps import ClockDep, SessionDep
-from routing.api_keys import describe_actor, find_valid_key
-from routing.changes import Actor
-from routing.configuration import get_association
+from routing.configuration.api_keys import describe_actor, find_valid_key
+from routing.configuration.associations import get_association
+from routing.configuration.audit import Actor
 from routing.errors import NotFoundError
 from schemas.api import MAX_ID
 from schemas.tables import ApiKey, Association, Role

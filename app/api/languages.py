@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Response
 from app.api.auth import ActorDep, ScopedAssociation, id_of
 from app.deps import SessionDep
 from locales.language_names import describe
-from routing import configuration
+from routing.configuration import associations as configuration
 from schemas.api import LanguageCreate, LanguageRead, LanguageUpdate
 from schemas.tables import AssociationLanguage
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
 from app.deps import SessionDep, VaultDep
 from locales.language_names import describe
-from routing import listener_directory
+from routing.roster import listeners as listener_directory
 from schemas.api import ListenerCreate, ListenerRead, ListenerUpdate, SpokenLanguageRead
 from schemas.tables import Listener, ListenerLanguage
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
 from app.deps import SessionDep
-from routing import configuration
+from routing.configuration import associations as configuration
 from schemas.api import NumberCreate, NumberRead, NumberUpdate
 from schemas.tables import HelplineNumber
 

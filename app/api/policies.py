@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response
 
 from app.api.auth import ActorDep, ScopedAssociation, id_of
 from app.deps import SessionDep
-from routing import configuration
+from routing.configuration import associations as configuration
 from schemas.api import PolicyRead, PolicyWrite
 
 router = APIRouter(prefix="/associations/{association_id}/policies", tags=["fallback policies"])

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from app.api.auth import ScopedAssociation, id_of
 from app.api.shifts import in_zone
 from app.deps import ClockDep, SessionDep
-from routing import shift_calendar
-from routing.shifts import zone
+from routing.engine.shift_rules import zone
+from routing.roster import calendar as shift_calendar
 from schemas.api import Moment, OnShiftLanguage, OnShiftListener, OnShiftRead
 
 router = APIRouter(prefix="/associations/{association_id}", tags=["shifts"])

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Response
 
 from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
 from app.deps import SessionDep
-from routing import shift_calendar
+from routing.engine.shift_rules import zone
 from routing.errors import InvalidConfigurationError
-from routing.shifts import zone
+from routing.roster import calendar as shift_calendar
 from schemas.api import MAX_ID, Moment, OccurrenceRead, ShiftCreate, ShiftRead, ShiftUpdate
 from schemas.tables import Association, Shift
 

@@ -20,14 +20,15 @@ from sqlmodel import Session
 
 from app.services import Services
 from app.webhooks.twilio_auth import SignedHook, TwilioHook
-from routing import call_flow as flow
-from routing import call_records, callbacks, voice_calls
 from routing.crisis_numbers import CrisisNumbers
-from routing.helplines import HelplineConfig, load_helpline
+from routing.engine.live import LiveState
 from routing.language_detection import LANGUAGES
 from routing.language_detection.choice import explicit_choice
-from routing.live import LiveState
 from routing.phones import mask
+from routing.voice import callbacks, flow
+from routing.voice import calls as voice_calls
+from routing.voice import records as call_records
+from routing.voice.helplines import HelplineConfig, load_helpline
 from schemas.tables import CallbackStatus, Listener
 from telephony import twilio_adapter as adapter
 from telephony import voice_twiml as twiml

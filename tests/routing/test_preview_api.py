@@ -16,8 +16,8 @@ with warnings.catch_warnings():
 
 def _client_with_key(services: Services, helpline: Helpline) -> tuple[TestClient, dict[str, str]]:
     from app.main import create_app
-    from routing.api_keys import issue_api_key
-    from routing.changes import Actor
+    from routing.configuration.api_keys import issue_api_key
+    from routing.configuration.audit import Actor
     from schemas.tables import Role
 
     _, secret = issue_api_key(

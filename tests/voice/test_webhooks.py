@@ -14,9 +14,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.services import Services
-from routing import services as routing
-from routing import voice_calls
-from routing.live import LiveState
+from routing import engine
+from routing.engine.live import LiveState
+from routing.voice import calls as voice_calls
 from schemas.tables import (
     Contact,
     ContactStatus,
@@ -76,7 +76,7 @@ def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
     app_services.clock = FixedClock(START)
     with httpx.Client(base_url=base_url, timeout=30) as http, Session(app_services.engine) as session:
         association_id = make_association(session)
-        routing.rebuild(session, LiveState(app_services.redis), START)
+        engine.rebuild(session, LiveState(app_services.redis), START)
         driver = WebhookDriver(
             http, app_services.settings.public_base_url, app_services.settings.twilio_auth_token or ""
         )
@@ -109,7 +109,7 @@ def add_listener(hooks: Hooks, name: str = "Asha") -> int:
             )
         )
         session.commit()
-        routing.sync_roster(session, LiveState(services.redis), hooks.association_id, START)
+        engine.sync_roster(session, LiveState(services.redis), hooks.association_id, START)
         return row.id
 
 
