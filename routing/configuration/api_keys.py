@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from routing.configuration.audit import Actor, commit_changes, flush_changes, record_change
+from routing.configuration.audit import Actor, Subject, create_audited, flush_changes, record_change
 from routing.errors import InvalidConfigurationError, NotFoundError
 from schemas.tables import ApiKey, Association, Role
 
@@ -39,13 +39,7 @@ def issue_api_key(
         name=name, prefix=prefix, key_hash=hash_secret(secret), role=role, association_id=association_id,
         created_at=actor.at, revoked_at=None,
     )  # fmt: skip
-    session.add(row)
-    flush_changes(session)
-    record_change(
-        session, actor, action="create", entity="api_key", entity_id=row.id, association_id=association_id,
-        changes={"name": name, "role": role, "prefix": prefix},
-    )  # fmt: skip
-    commit_changes(session)
+    create_audited(session, actor, row, "api_key", {"name": name, "role": role, "prefix": prefix})
     return row, f"sk_{prefix}_{secret}"
 
 
@@ -78,10 +72,9 @@ def revoke_api_key(session: Session, row: ApiKey, actor: Actor) -> ApiKey:
     if row.revoked_at is None:
         row.revoked_at = actor.at
         record_change(
-            session, actor, action="revoke", entity="api_key", entity_id=row.id,
-            association_id=row.association_id, changes={"name": row.name},
-        )  # fmt: skip
-        commit_changes(session)
+            session, actor, "revoke", Subject("api_key", row.id, row.association_id), {"name": row.name}
+        )
+        flush_changes(session)
     return row
 
 

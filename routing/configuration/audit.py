@@ -1,7 +1,8 @@
 """Configuration changes, saved together with their audit entry: who, what, when; never a phone number.
 
-Every create, update and delete of configuration goes through here, so the audit log cannot miss one and a
-unique-constraint race becomes a ConflictError rather than a crash.
+Every create, update and delete of configuration goes through ``create_audited``, ``update_audited`` or
+``delete_audited``, so the audit log cannot miss one, and a unique-constraint race becomes a ConflictError
+rather than a crash. They flush and never commit: the API handler commits the change and its entry together.
 """
 
 from __future__ import annotations
@@ -46,22 +47,15 @@ def to_audit_value(name: str, value: Any) -> Any:
 
 
 def record_change(
-    session: Session,
-    actor: Actor,
-    *,
-    action: str,
-    entity: str,
-    entity_id: int | str | None,
-    association_id: int | None,
-    changes: dict[str, Any],
+    session: Session, actor: Actor, action: str, subject: Subject, changes: dict[str, Any]
 ) -> None:
     session.add(
         AuditEntry(
-            association_id=association_id,
+            association_id=subject.association_id,
             actor=actor.label[:200],
             action=action,
-            entity=entity,
-            entity_id=str(entity_id)[:50],
+            entity=subject.entity,
+            entity_id=str(subject.entity_id)[:50],
             changes={name: to_audit_value(name, value) for name, value in changes.items()},
             at=actor.at,
         )
@@ -79,19 +73,57 @@ def apply_changes(row: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
     return changed
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a change is about, as the audit log names it: ``listener`` 12 of association 3."""
+
+    entity: str
+    entity_id: int | str | None
+    association_id: int | None
+
+
+def create_audited(
+    session: Session,
+    actor: Actor,
+    row: Any,
+    entity: str,
+    changes: dict[str, Any],
+    entity_id: str | None = None,
+) -> None:
+    """Add a new row of an association and its entry, which names the row by ``entity_id`` or its new id."""
+    session.add(row)
+    flush_changes(session)
+    subject = Subject(entity, entity_id or row.id, row.association_id)
+    record_change(session, actor, "create", subject, changes)
+
+
+def update_audited(
+    session: Session, actor: Actor, row: Any, fields: dict[str, Any], subject: Subject
+) -> dict[str, list[Any]]:
+    """Set ``fields`` on the row; only what really changed is recorded (and nothing if nothing did)."""
+    changed = apply_changes(row, fields)
+    record_update(session, actor, subject, changed)
+    return changed
+
+
+def record_update(session: Session, actor: Actor, subject: Subject, changed: dict[str, Any]) -> None:
+    if changed:
+        record_change(session, actor, "update", subject, changed)
+        flush_changes(session)
+
+
+def delete_audited(
+    session: Session, actor: Actor, row: Any, subject: Subject, changes: dict[str, Any]
+) -> None:
+    record_change(session, actor, "delete", subject, changes)
+    session.delete(row)
+    flush_changes(session)
+
+
 def flush_changes(session: Session) -> None:
-    """Flush (to learn a new row's id), with the same conflict handling as a commit."""
+    """Flush (to learn a new row's id, and to meet a unique constraint now rather than at the commit)."""
     try:
         session.flush()
-    except IntegrityError as exc:
-        session.rollback()
-        raise ConflictError("conflicts with existing configuration") from exc
-
-
-def commit_changes(session: Session) -> None:
-    """Commit, turning a lost race on a unique constraint into a conflict the caller can report."""
-    try:
-        session.commit()
     except IntegrityError as exc:
         session.rollback()
         raise ConflictError("conflicts with existing configuration") from exc

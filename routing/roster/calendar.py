@@ -19,8 +19,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from locales.language_names import native_name
-from routing.configuration.associations import check_time_zone, list_languages
-from routing.configuration.audit import Actor, apply_changes, commit_changes, flush_changes, record_change
+from routing.configuration.audit import Actor, Subject, create_audited, delete_audited, update_audited
+from routing.configuration.checks import check_time_zone
+from routing.configuration.languages import list_languages
 from routing.engine.shift_rules import (
     Occurrence,
     ShiftRule,
@@ -141,13 +142,7 @@ def create_shift(session: Session, association_id: int, data: ShiftCreate, actor
     _check_rule(fields)
     fields["starts_at"] = _as_instant(fields["starts_at"], data.timezone)
     row = Shift(association_id=association_id, **fields)
-    session.add(row)
-    flush_changes(session)
-    record_change(
-        session, actor, action="create", entity="shift", entity_id=row.id, association_id=association_id,
-        changes=fields,
-    )  # fmt: skip
-    commit_changes(session)
+    create_audited(session, actor, row, "shift", fields)
     return row
 
 
@@ -172,23 +167,16 @@ def update_shift(session: Session, row: Shift, data: ShiftUpdate, actor: Actor) 
     if "starts_at" in fields or "timezone" in fields:
         # A new zone keeps the wall-clock time: 09:00 stays 09:00, now in the new zone.
         fields["starts_at"] = _as_instant(merged["starts_at"], merged["timezone"])
-    changed = apply_changes(row, fields)
-    if changed:
-        record_change(
-            session, actor, action="update", entity="shift", entity_id=row.id,
-            association_id=row.association_id, changes=changed,
-        )  # fmt: skip
-        commit_changes(session)
+    update_audited(session, actor, row, fields, _subject(row))
     return row
 
 
 def delete_shift(session: Session, row: Shift, actor: Actor) -> None:
-    record_change(
-        session, actor, action="delete", entity="shift", entity_id=row.id, association_id=row.association_id,
-        changes={"listener_id": row.listener_id},
-    )  # fmt: skip
-    session.delete(row)
-    commit_changes(session)
+    delete_audited(session, actor, row, _subject(row), {"listener_id": row.listener_id})
+
+
+def _subject(row: Shift) -> Subject:
+    return Subject("shift", row.id, row.association_id)
 
 
 # Who is on shift

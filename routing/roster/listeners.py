@@ -12,8 +12,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from routing.configuration.associations import check_language, check_number
-from routing.configuration.audit import Actor, apply_changes, commit_changes, flush_changes, record_change
+from routing.configuration.audit import (
+    Actor,
+    Subject,
+    apply_changes,
+    create_audited,
+    delete_audited,
+    flush_changes,
+    record_update,
+)
+from routing.configuration.checks import check_language, check_number
 from routing.errors import ConflictError, InvalidConfigurationError, NotFoundError
 from routing.phones import PhoneVault
 from schemas.api import ListenerCreate, ListenerUpdate, SpokenLanguage
@@ -94,15 +102,11 @@ def create_listener(
     fields = data.model_dump(mode="python", exclude={"phone", "languages"})
     fields["prompt_language"] = check_language(data.prompt_language, "prompt_language")
     row = Listener(association_id=association_id, **fields, **phone, created_at=actor.at)
-    session.add(row)
-    flush_changes(session)
+    changes = {**fields, "phone": number, "languages": _language_summary(languages)}
+    create_audited(session, actor, row, "listener", changes)
     assert row.id is not None
     _replace_languages(session, row.id, languages)
-    record_change(
-        session, actor, action="create", entity="listener", entity_id=row.id, association_id=association_id,
-        changes={**fields, "phone": number, "languages": _language_summary(languages)},
-    )  # fmt: skip
-    commit_changes(session)
+    flush_changes(session)
     return row
 
 
@@ -133,19 +137,13 @@ def update_listener(
             if k not in ("phone_encrypted", "phone_hash", "phone_last4")
         }
     )
-    if changed:
-        record_change(
-            session, actor, action="update", entity="listener", entity_id=row.id,
-            association_id=row.association_id, changes=changed,
-        )  # fmt: skip
-        commit_changes(session)
+    record_update(session, actor, _subject(row), changed)
     return row
 
 
 def delete_listener(session: Session, row: Listener, actor: Actor) -> None:
-    record_change(
-        session, actor, action="delete", entity="listener", entity_id=row.id, association_id=row.association_id,
-        changes={"name": row.name},
-    )  # fmt: skip
-    session.delete(row)
-    commit_changes(session)
+    delete_audited(session, actor, row, _subject(row), {"name": row.name})
+
+
+def _subject(row: Listener) -> Subject:
+    return Subject("listener", row.id, row.association_id)
