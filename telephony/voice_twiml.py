@@ -17,7 +17,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from locales import translator_for
 from locales.language_names import spoken_name
-from routing.voice.flow import (
+from routing.voice.decisions import (
     ConnectListener,
     Goodbye,
     HoldAnnouncement,

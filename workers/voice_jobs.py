@@ -14,13 +14,12 @@ from datetime import datetime
 from rq import Queue
 from rq import Retry as JobRetry
 
-from routing import engine
+from routing import engine, voice
 from routing.engine.live import LiveState
 from routing.engine.offers import WHISPER_SECONDS
 from routing.engine.records import ACTIVE as ACTIVE_CONTACT
 from routing.phones import mask
-from routing.voice import callbacks, flow, records
-from routing.voice import calls as voice_calls
+from routing.voice import callbacks, decisions, records
 from schemas.tables import CallbackStatus, Contact, Listener
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
@@ -73,7 +72,7 @@ def offer_call(offer_id: str) -> None:
     an offer already gone, does nothing."""
     with job_scope() as scope:
         now = scope.clock.now()
-        offer = voice_calls.prepare_offer(scope.session, offer_id, now)
+        offer = voice.prepare_offer(scope.session, offer_id, now)
         if offer is None or offer.call_sid or offer.outcome:
             return
         contact = scope.session.get(Contact, offer.contact_id)
@@ -88,7 +87,7 @@ def offer_call(offer_id: str) -> None:
         ring = _ring_seconds(contact, now)
         rest = rest_client(scope)
         try:
-            _ensure_queue(rest, flow.offer_queue_name(offer_id))
+            _ensure_queue(rest, decisions.offer_queue_name(offer_id))
             call_sid = rest.place_call(
                 to=scope.vault.decrypt(listener.phone_encrypted),
                 from_=offer.helpline,
@@ -298,7 +297,7 @@ def sweep_voice_offers() -> None:
     """Every few seconds: ring offers routing made on its own (the tick, a listener freed) and requeue
     callbacks that are due. Safe to overlap with everything else: ``offer_call`` rings an offer once."""
     with job_scope() as scope:
-        pending = voice_calls.offered_contacts_without_call(scope.session)
+        pending = voice.offered_contacts_without_call(scope.session)
         queue = _queue(scope)
         for offer_id in pending:
             enqueue_once(queue, f"offer-{offer_id}", offer_call, offer_id, retry=RING_RETRY)

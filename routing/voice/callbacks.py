@@ -18,8 +18,10 @@ from routing import engine
 from routing.engine.live import LiveState
 from routing.engine.records import ACTIVE
 from routing.phones import PhoneVault
-from routing.voice.flow import CallbackHours
+from routing.voice import decisions, records, whispers
 from routing.voice.helplines import HelplineConfig
+from routing.voice.outcome import Outcome
+from routing.voice.waiting import CallbackHours
 from schemas.tables import Callback, CallbackStatus, Channel, Contact, VoiceCall
 
 RETRY_AFTER = timedelta(minutes=10)
@@ -167,3 +169,33 @@ def requeue(session: Session, live: LiveState, callback: Callback, now: datetime
     session.commit()
     engine.request_callback(session, live, contact_id, now)
     return contact_id
+
+
+def callback_answered(
+    session: Session,
+    *,
+    callback_id: str,
+    offer_id: str,
+    call_sid: str,
+    answered_by: str | None,
+    now: datetime,
+) -> Outcome:
+    """The caller we called back picked up: greet them in their language and put them in the offer's queue,
+    where their listener waits. The number is erased now: the callback is done."""
+    callback = get_callback(session, callback_id)
+    offer = records.get_offer(session, offer_id)
+    if callback is None or offer is None or whispers.is_machine(answered_by):
+        return Outcome(decisions.Goodbye())
+    records.record_call(
+        session,
+        call_sid,
+        association_id=callback.association_id,
+        helpline=callback.helpline,
+        language=callback.language,
+        contact_id=offer.contact_id,
+        at=now,
+    )
+    session.commit()
+    if callback.status == CallbackStatus.calling:
+        finish(session, callback, CallbackStatus.connected, "answered", now)
+    return Outcome(whispers.callback_greeting(callback.language, decisions.offer_queue_name(offer_id)))

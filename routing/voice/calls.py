@@ -1,17 +1,16 @@
-"""The voice channel's service layer: each step of a call, from Samvaad's events to a decision.
+"""The caller's leg, step by step: the menu, the queue, the wait loop, leaving it, and the end of the call.
 
 Each function reads what it needs (the caller's profile, the call's record, routing's live state), decides
-with ``call_flow``, and has its side effects once: a repeated delivery of the same webhook finds its claim
-taken (``call_records.claim_effect``) and returns the same decision without acting again. Offers that an
-action produced are returned, so the caller (a webhook handler or a job) can have them rung.
+with the pure modules (``menus``, ``waiting``), and has its side effects once: a repeated delivery of the
+same webhook finds its claim taken (``records.claim_effect``) and returns the same decision without acting
+again. Offers an action produced are returned, so the caller (a webhook handler or a job) has them rung.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from routing import engine
 from routing.crisis_numbers import CrisisNumbers
@@ -20,65 +19,38 @@ from routing.engine.live import LiveState
 from routing.engine.policy import US
 from routing.errors import NotFoundError
 from routing.phones import PhoneVault
-from routing.voice import callbacks, callers, flow, records
+from routing.voice import callbacks, callers, decisions, menus, records, waiting, whispers
 from routing.voice.helplines import HelplineConfig
+from routing.voice.outcome import Outcome, settled, voice_offers
 from schemas.tables import (
-    CallbackStatus,
     Channel,
     Contact,
     ContactStatus,
-    Listener,
     Priority,
     VoiceCall,
-    VoiceOffer,
 )
 
 SILENT_RESULTS = ("redirected", "redirected-from-bridged", "bridging-in-process")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """A decision, and the offers the step made (to be rung by a job)."""
-
-    decision: flow.Decision
-    offers: tuple[engine.Offer, ...] = ()
-    jobs: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (job name, id) to enqueue
-    ended: tuple[engine.Ended, ...] = ()  # calls that ended: their listener's wrap-up end is scheduled
+def answer_incoming(session: Session, config: HelplineConfig, caller_hash: str | None) -> decisions.Menu:
+    return menus.greet(config, callers.get_language(session, config.association_id, caller_hash))
 
 
-def _offers(
-    *found: engine.Offer | list[engine.Offer] | tuple[engine.Offer, ...] | None,
-) -> tuple[engine.Offer, ...]:
-    out: list[engine.Offer] = []
-    for item in found:
-        if item is None:
-            continue
-        if isinstance(item, engine.Offer):
-            out.append(item)
-        else:
-            out.extend(item)
-    return tuple(o for o in out if o.kind == "voice")
-
-
-# ---- the caller ----
-
-
-def answer_incoming(session: Session, config: HelplineConfig, caller_hash: str | None) -> flow.Menu:
-    return flow.greet(config, callers.get_language(session, config.association_id, caller_hash))
-
-
-def menu_for(config: HelplineConfig, kind: str, attempt: int, last: str | None) -> flow.Menu:
+def menu_for(config: HelplineConfig, kind: str, attempt: int, last: str | None) -> decisions.Menu:
     """The menu a choice answers, rebuilt from the action URL's query (the menus are pure)."""
     if kind == "returning" and last and config.language(last) is not None:
-        return flow.returning_menu(config, last, attempt)
-    return flow.language_menu(config, attempt, last_language=last if last and config.language(last) else None)
+        return menus.returning_menu(config, last, attempt)
+    return menus.language_menu(
+        config, attempt, last_language=last if last and config.language(last) else None
+    )
 
 
 def take_menu_choice(
     session: Session,
     live: LiveState,
     config: HelplineConfig,
-    menu: flow.Menu,
+    menu: decisions.Menu,
     *,
     call_sid: str,
     caller_hash: str | None,
@@ -87,10 +59,10 @@ def take_menu_choice(
     now: datetime,
 ) -> Outcome:
     """A key (or a spoken language) in a menu: the menu again, or the queue of the chosen language."""
-    choice = flow.choose_language(config, menu, digits, spoken_choice)
-    if isinstance(choice, flow.Menu):
+    choice = menus.choose_language(config, menu, digits, spoken_choice)
+    if isinstance(choice, decisions.Menu):
         return Outcome(choice)
-    join = flow.join_queue(config, choice)
+    join = menus.join_queue(config, choice)
     if not records.claim_effect(session, call_sid, "enqueue", "", now):
         return Outcome(join)
     try:
@@ -119,17 +91,17 @@ def take_menu_choice(
     except Exception:
         records.release_effect(session, call_sid, "enqueue", "")
         raise
-    return Outcome(join, _offers(engine.dispatch(session, live, config.association_id, now)))
+    return Outcome(join, voice_offers(engine.dispatch(session, live, config.association_id, now)))
 
 
 def _wait_state(
     session: Session, live: LiveState, call: VoiceCall, now: datetime, can_call_back: bool
-) -> flow.WaitState:
+) -> waiting.WaitState:
     assert call.contact_id is not None
     contact = contacts.get_contact(session, call.contact_id)
     position = engine.queue_position(session, live, call.contact_id, now)
     waited = max(0.0, now.timestamp() - contact.arrival_us / US)
-    return flow.WaitState(
+    return waiting.WaitState(
         state=position.state,
         position=position.position,
         expected_wait_seconds=position.expected_wait_seconds,
@@ -155,17 +127,17 @@ def hold(
     """A turn of the wait loop: position and expected wait, or out of the queue when the policy says so."""
     call = records.get_call(session, call_sid)
     if call is None or call.contact_id is None:
-        return Outcome(flow.HoldAnnouncement((), 3, options=False))
+        return Outcome(decisions.HoldAnnouncement((), 3, options=False))
     records.remember_queue(session, call, queue_sid)
     if call.exit_reason:
-        return Outcome(flow.LeaveQueue("crisis" if call.exit_reason == "crisis" else "callback"))
+        return Outcome(decisions.LeaveQueue("crisis" if call.exit_reason == "crisis" else "callback"))
     try:
         wait = _wait_state(session, live, call, now, caller_number is not None)
     except NotFoundError:
         records.set_exit_reason(session, call, "lost")
-        return Outcome(flow.LeaveQueue("crisis"))
-    decision = flow.announce_wait(call.language, wait, crisis_max_wait)
-    if isinstance(decision, flow.LeaveQueue):
+        return Outcome(decisions.LeaveQueue("crisis"))
+    decision = waiting.announce_wait(call.language, wait, crisis_max_wait)
+    if isinstance(decision, decisions.LeaveQueue):
         return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic=True)
     return Outcome(decision)
 
@@ -183,11 +155,11 @@ def press_while_waiting(
 ) -> Outcome:
     """1: a callback (their place kept); 0: the crisis line. Other keys: the wait goes on."""
     call = records.get_call(session, call_sid)
-    decision = flow.wait_key(digits)
-    if call is None or call.contact_id is None or isinstance(decision, flow.Silence):
-        return Outcome(flow.Silence())
+    decision = waiting.wait_key(digits)
+    if call is None or call.contact_id is None or isinstance(decision, decisions.Silence):
+        return Outcome(decisions.Silence())
     if decision.reason == "callback" and caller_number is None:
-        return Outcome(flow.Silence())  # a withheld number cannot be called back
+        return Outcome(decisions.Silence())  # a withheld number cannot be called back
     return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic=False)
 
 
@@ -197,7 +169,7 @@ def leave_queue(
     vault: PhoneVault,
     config: HelplineConfig,
     call: VoiceCall,
-    decision: flow.LeaveQueue,
+    decision: decisions.LeaveQueue,
     caller_number: str | None,
     now: datetime,
     automatic: bool,
@@ -228,13 +200,13 @@ def left_queue(
 ) -> Outcome:
     """The caller left a queue (``result``): confirm a callback, transfer to the crisis line, or end."""
     if result in SILENT_RESULTS:
-        return Outcome(flow.Silence())
+        return Outcome(decisions.Silence())
     call = records.get_call(session, call_sid)
     if call is None:
-        return Outcome(flow.after_queue(config, result, "", config.default_language, crisis))
+        return Outcome(waiting.after_queue(config, result, "", config.default_language, crisis))
     reason = call.exit_reason
     hours = callbacks.hours_at(config, now)
-    decision = flow.after_queue(
+    decision = waiting.after_queue(
         config,
         result,
         "callback" if reason.startswith("callback") else reason,
@@ -244,14 +216,8 @@ def left_queue(
         automatic=reason == "callback-auto",
     )
     if records.claim_effect(session, call_sid, "queue-exit", result, now):
-        return _settled(decision, _settle_contact(session, live, call, keep_callback=True, now=now))
+        return settled(decision, _settle_contact(session, live, call, keep_callback=True, now=now))
     return Outcome(decision)
-
-
-def _settled(decision: flow.Decision, ended: engine.Ended | None) -> Outcome:
-    if ended is None:
-        return Outcome(decision)
-    return Outcome(decision, _offers(ended.next_offer), ended=(ended,))
 
 
 def call_ended(session: Session, live: LiveState, *, call_sid: str, now: datetime) -> Outcome:
@@ -259,11 +225,11 @@ def call_ended(session: Session, live: LiveState, *, call_sid: str, now: datetim
     for a callback. Safe in any order with the queue's own exit."""
     call = records.get_call(session, call_sid)
     if call is None:
-        return Outcome(flow.Silence())
+        return Outcome(decisions.Silence())
     records.mark_ended(session, call, now)
     if not records.claim_effect(session, call_sid, "ended", "", now):
-        return Outcome(flow.Silence())
-    return _settled(flow.Silence(), _settle_contact(session, live, call, keep_callback=True, now=now))
+        return Outcome(decisions.Silence())
+    return settled(decisions.Silence(), _settle_contact(session, live, call, keep_callback=True, now=now))
 
 
 def _settle_contact(
@@ -281,175 +247,8 @@ def _settle_contact(
     return engine.cancel_contact(session, live, contact.id, now)
 
 
-def bridge_into_offer(session: Session, *, call_sid: str, offer_id: str) -> flow.JoinQueue:
+def bridge_into_offer(session: Session, *, call_sid: str, offer_id: str) -> decisions.JoinQueue:
     """The caller, moved out of the language queue, waits a moment in the offer's own queue."""
     call = records.get_call(session, call_sid)
     language = call.language if call is not None else "en"
-    return flow.connecting(language, flow.offer_queue_name(offer_id))
-
-
-# ---- the listener ----
-
-
-@dataclass(frozen=True)
-class OfferCall:
-    """What the job needs to ring a listener for an offer (the listener's number stays encrypted here)."""
-
-    offer: VoiceOffer
-    listener_phone_encrypted: bytes
-    listener_language: str
-    caller_language: str
-    is_callback: bool
-
-
-def prepare_offer(session: Session, offer_id: str, now: datetime) -> VoiceOffer | None:
-    """The offer's row, created on first use: None when the offer is gone (expired, taken, cancelled)."""
-    existing = records.get_offer(session, offer_id)
-    if existing is not None:
-        return existing
-    contact = session.exec(select(Contact).where(Contact.offer_id == offer_id)).first()
-    if contact is None or contact.status != ContactStatus.offered or contact.listener_id is None:
-        return None
-    call = records.get_call_for_contact(session, contact.id)
-    open_callback = callbacks.get_open_callback(session, contact.id)
-    helpline = call.helpline if call is not None else open_callback.helpline if open_callback else None
-    if helpline is None:
-        return None
-    row = VoiceOffer(
-        offer_id=offer_id,
-        contact_id=contact.id,
-        listener_id=contact.listener_id,
-        association_id=contact.association_id,
-        helpline=helpline,
-        callback_id=open_callback.id if open_callback is not None and contact.callback_requested else None,
-        created_at=now,
-    )
-    if records.claim_offer(session, row):
-        return row
-    return records.get_offer(session, offer_id)
-
-
-def offered_contacts_without_call(session: Session, limit: int = 50) -> list[str]:
-    """Voice offers routing made that no job has rung yet (made by the tick, or lost on the way)."""
-    rung = select(VoiceOffer.offer_id)
-    rows = session.exec(
-        select(Contact.offer_id)
-        .where(
-            Contact.status == ContactStatus.offered,
-            Contact.channel == Channel.voice,
-            col(Contact.offer_id).is_not(None),
-            col(Contact.offer_id).not_in(rung),
-        )
-        .limit(limit)
-    ).all()
-    return [offer_id for offer_id in rows if offer_id]
-
-
-def whisper(
-    session: Session, live: LiveState, *, offer_id: str, call_sid: str, answered_by: str | None, now: datetime
-) -> Outcome:
-    """The listener's phone was answered: by a person, the whisper; by a machine, hang up (missed)."""
-    offer = records.get_offer(session, offer_id)
-    if offer is None:
-        return Outcome(flow.Goodbye())
-    listener = session.get(Listener, offer.listener_id)
-    language = listener.prompt_language if listener is not None else "en"
-    if flow.is_machine(answered_by):
-        offers: tuple[engine.Offer, ...] = ()
-        if records.claim_effect(session, call_sid, "machine", "", now):
-            records.set_offer_outcome(session, offer, "voicemail")
-            offers = _offers(engine.miss_offer(session, live, offer_id, now))
-        return Outcome(flow.Goodbye(), offers)
-    contact = session.get(Contact, offer.contact_id)
-    if contact is None:
-        return Outcome(flow.Goodbye())
-    waited = max(0.0, now.timestamp() - contact.arrival_us / US)
-    return Outcome(flow.whisper(language, contact.language, waited, offer.callback_id is not None))
-
-
-def answer_offer(
-    session: Session, live: LiveState, *, offer_id: str, call_sid: str, digits: str, now: datetime
-) -> Outcome:
-    """1: take the call (connected, and the caller is brought over by a job); any other key: decline."""
-    offer = records.get_offer(session, offer_id)
-    if offer is None:
-        return Outcome(flow.Goodbye())
-    listener = session.get(Listener, offer.listener_id)
-    language = listener.prompt_language if listener is not None else "en"
-    queue = flow.offer_queue_name(offer_id)
-    if digits != "1":
-        offers: tuple[engine.Offer, ...] = ()
-        if records.claim_effect(session, call_sid, "answer", "decline", now):
-            records.set_offer_outcome(session, offer, "declined")
-            offers = _offers(engine.decline_offer(session, live, offer_id, now))
-        return Outcome(flow.Goodbye(), offers)
-    if not records.claim_effect(session, call_sid, "answer", "accept", now):
-        session.refresh(offer)
-        accepted = offer.outcome in ("accepted", "connected")
-        known = flow.AcceptResult(accepted, offer.outcome)
-        return Outcome(flow.accept(language, known, queue, callback=offer.callback_id is not None))
-    result = engine.accept_offer(session, live, offer_id, now)
-    if result.ok:
-        records.set_offer_outcome(session, offer, "accepted")
-        decision = flow.accept(
-            language, flow.AcceptResult(True), queue, callback=offer.callback_id is not None
-        )
-        return Outcome(decision, jobs=(("bridge", offer_id),))
-    records.set_offer_outcome(session, offer, result.reason or "gone")
-    return Outcome(
-        flow.accept(language, flow.AcceptResult(False, result.reason), queue), _offers(result.offers)
-    )
-
-
-def listener_call_status(
-    session: Session, live: LiveState, *, offer_id: str, call_sid: str, status: str, now: datetime
-) -> Outcome:
-    """The listener's leg progressed. At its end: wrap-up after a call, or a missed offer (no answer, busy,
-    voicemail, hung up during the whisper). Early statuses change nothing, so order does not matter."""
-    silence = flow.Silence()
-    if status not in ("completed", "busy", "no-answer", "failed", "canceled"):
-        return Outcome(silence)
-    offer = records.get_offer(session, offer_id)
-    if offer is None or not records.claim_effect(session, call_sid, "listener-ended", "", now):
-        return Outcome(silence)
-    if offer.outcome in ("accepted", "connected"):
-        contact = session.get(Contact, offer.contact_id)
-        if contact is None or contact.status not in contacts.ACTIVE:
-            return Outcome(silence)
-        return _settled(silence, engine.end_contact(session, live, offer.contact_id, now))
-    if not offer.outcome:
-        records.set_offer_outcome(session, offer, "missed" if status == "completed" else status)
-    return Outcome(silence, _offers(engine.miss_offer(session, live, offer_id, now)))
-
-
-# ---- callbacks ----
-
-
-def callback_answered(
-    session: Session,
-    *,
-    callback_id: str,
-    offer_id: str,
-    call_sid: str,
-    answered_by: str | None,
-    now: datetime,
-) -> Outcome:
-    """The caller we called back picked up: greet them in their language and put them in the offer's queue,
-    where their listener waits. The number is erased now: the callback is done."""
-    callback = callbacks.get_callback(session, callback_id)
-    offer = records.get_offer(session, offer_id)
-    if callback is None or offer is None or flow.is_machine(answered_by):
-        return Outcome(flow.Goodbye())
-    records.record_call(
-        session,
-        call_sid,
-        association_id=callback.association_id,
-        helpline=callback.helpline,
-        language=callback.language,
-        contact_id=offer.contact_id,
-        at=now,
-    )
-    session.commit()
-    if callback.status == CallbackStatus.calling:
-        callbacks.finish(session, callback, CallbackStatus.connected, "answered", now)
-    return Outcome(flow.callback_greeting(callback.language, flow.offer_queue_name(offer_id)))
+    return whispers.connecting(language, decisions.offer_queue_name(offer_id))

@@ -22,7 +22,7 @@ from app.main import create_app
 from app.services import Services
 from routing import engine
 from routing.engine.live import LiveState
-from routing.voice.flow import Line
+from routing.voice.decisions import Line
 from schemas.policy import PolicySteps
 from schemas.tables import (
     Association,

@@ -14,9 +14,8 @@ import pytest
 from sqlmodel import Session, select
 
 from app.services import Services
-from routing import engine
+from routing import engine, voice
 from routing.engine.live import LiveState
-from routing.voice import calls as voice_calls
 from schemas.tables import (
     Contact,
     ContactStatus,
@@ -148,7 +147,7 @@ def test_reordered_and_repeated_status_callbacks_miss_an_offer_once(hooks: Hooks
     with Session(services.engine, expire_on_commit=False) as session:
         contact = session.exec(select(Contact)).one()
         assert contact.status == ContactStatus.offered and contact.offer_id
-        offer = voice_calls.prepare_offer(session, contact.offer_id, START)
+        offer = voice.prepare_offer(session, contact.offer_id, START)
         assert offer is not None
     listener_leg = {
         "CallSid": "CA" + "4" * 32,
