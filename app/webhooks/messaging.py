@@ -18,7 +18,7 @@ from app.webhooks.twilio_auth import SignedHook
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
 from routing.phones import mask
-from routing.text.inbound import InboundText, TextContext, TextOutcome, handle_text
+from routing.text import InboundText, TextContext, TextOutcome, handle_text
 from schemas.tables import Channel
 from telephony import twiml
 from telephony.errors import WebhookFormError

@@ -18,6 +18,7 @@ from routing.engine import Offer
 from routing.engine.live import LiveState
 from routing.phones import PhoneVault
 from routing.text import conversations as store
+from routing.text import records
 from routing.text.delivery import Outgoing, caller_locale, caller_route, listener_route
 from routing.text.language import say
 from routing.text.queueing import finish_conversation
@@ -105,6 +106,6 @@ def close_idle(session: Session, live: LiveState, now: datetime) -> IdleSweep:
 
 
 def purge_kept_bodies(session: Session, now: datetime) -> int:
-    purged = store.purge_bodies(session, now)
+    purged = records.purge_bodies(session, now)
     session.commit()
     return purged

@@ -12,7 +12,7 @@ from routing.crisis_numbers import CrisisNumbers
 from routing.engine import Offer
 from routing.engine.live import LiveState
 from routing.phones import PhoneVault
-from routing.text import conversations as store
+from routing.text import records
 from routing.text.relay import count_segments
 from schemas.tables import Channel, Conversation, MessageDirection
 
@@ -60,7 +60,7 @@ def record_inbound(
     body: str | None = None,
 ) -> int:
     text = (message.body if body is None else body).strip()
-    stored = store.record_message(
+    stored = records.record_message(
         ctx.session,
         conversation,
         message_sid=message.message_sid,

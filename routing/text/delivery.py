@@ -26,6 +26,7 @@ from routing.engine import records as contact_records
 from routing.engine.live import LiveState
 from routing.phones import PhoneVault
 from routing.text import conversations as store
+from routing.text import records
 from routing.text.language import language_label, reply_locale, say
 from routing.text.queueing import mark_offered
 from routing.text.relay import split_body
@@ -183,7 +184,7 @@ def confirm_connected(session: Session, conversation_id: int, listener_id: int, 
     conversation.listener_id = listener_id
     store.touch(session, conversation, now)
     session.commit()
-    held = store.unrelayed(session, conversation, MessageDirection.from_caller)
+    held = records.unrelayed(session, conversation, MessageDirection.from_caller)
     return [message.id for message in held if message.id is not None]
 
 
@@ -213,7 +214,7 @@ def relay_parts(
     """The message to the other side, split to fit; empty when already relayed, not due or nowhere to go.
     To the listener it carries the conversation's tag (and an urgent note for crisis words); to the caller
     it is exactly what the listener wrote."""
-    message = store.get_message(session, message_id)
+    message = records.get_message(session, message_id)
     conversation = store.get_conversation(session, message.conversation_id)
     if message.relayed_at is not None or message.body_encrypted is None:
         return []
@@ -241,10 +242,10 @@ def relay_parts(
 
 
 def confirm_relayed(session: Session, message_id: int, parts: list[Outgoing], now: datetime) -> None:
-    message = store.get_message(session, message_id)
+    message = records.get_message(session, message_id)
     conversation = store.get_conversation(session, message.conversation_id)
     association = store.get_association(session, conversation.association_id)
     keep = association.message_retention_days if association.store_message_bodies else None
-    store.mark_relayed(session, message, [p.body for p in parts], now, keep)
+    records.mark_relayed(session, message, [p.body for p in parts], now, keep)
     store.touch(session, conversation, now)
     session.commit()

@@ -20,6 +20,7 @@ from locales.keywords import match_keyword
 from routing import engine
 from routing.language_detection import detect_language
 from routing.text import conversations as store
+from routing.text import records
 from routing.text.callbacks import call_back_by_voice
 from routing.text.context import InboundText, TextContext, TextOutcome, record_inbound
 from routing.text.language import LATIN, choose_language, language_label, language_menu, reply_locale, say
@@ -40,7 +41,7 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
     helpline = store.find_text_number(ctx.session, message.recipient, message.channel)
     if helpline is None:
         return TextOutcome("unknown helpline number")
-    if store.is_recorded(ctx.session, message.message_sid):
+    if records.is_recorded(ctx.session, message.message_sid):
         return TextOutcome("duplicate delivery", association_id=helpline.association_id)
     listener_hash = ctx.vault.listener_key(helpline.association_id, message.sender)
     listener = store.find_listener(ctx.session, helpline.association_id, listener_hash)
