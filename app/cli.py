@@ -144,9 +144,8 @@ def detect_language_command(args: argparse.Namespace) -> int:
 
 def make_api_key(engine: Engine, *, role: Role, name: str, association_id: int | None) -> str:
     """The key for `samvaad create-api-key`; the only way to make a platform key."""
-    from routing.api_keys import issue_api_key
-    from routing.changes import Actor
     from routing.clock import SystemClock
+    from routing.configuration import Actor, issue_api_key
     from schemas.database import session_scope
 
     with session_scope(engine) as session:

@@ -22,8 +22,8 @@ from sqlmodel import Session
 
 from app.main import create_app
 from app.services import Services, build_services
-from routing import services as routing
-from routing.live import LiveState
+from routing import engine
+from routing.engine.live import LiveState
 from schemas.migrate import upgrade_database
 from schemas.settings import Settings, load_settings
 from schemas.tables import (
@@ -118,7 +118,7 @@ def seed(services: Services) -> int:
                 )
             )
         session.commit()
-        routing.rebuild(session, LiveState(services.redis), START)
+        engine.rebuild(session, LiveState(services.redis), START)
         return association.id
 
 

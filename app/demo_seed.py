@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from app.services import Services
-from routing import configuration, listener_directory, shift_calendar
-from routing.api_keys import issue_api_key
-from routing.changes import Actor
+from routing import configuration, roster
+from routing.configuration import Actor, issue_api_key
 from schemas.api import AssociationCreate, LanguageCreate, ListenerCreate, NumberCreate, ShiftCreate
 from schemas.database import session_scope
 from schemas.policy import PolicySteps
@@ -107,7 +107,7 @@ def _configure(session: Any, services: Services, association_id: int, actor: Act
         )
     week_start = _this_monday(actor.at)
     for name, phone, spoken, verified, training_days, shifts in LISTENERS:
-        listener = listener_directory.create_listener(
+        listener = roster.create_listener(
             session,
             services.vault,
             association_id,
@@ -131,12 +131,12 @@ def _configure(session: Any, services: Services, association_id: int, actor: Act
                 duration_minutes=hours * 60,
                 rrule=f"FREQ=WEEKLY;BYDAY={days}",
             )
-            shift_calendar.create_shift(session, association_id, shift, actor)
+            roster.create_shift(session, association_id, shift, actor)
     configuration.set_policy(session, association_id, "ta", PolicySteps.model_validate(TAMIL_POLICY), actor)
 
 
 def _this_monday(now: datetime) -> datetime:
     """Local midnight of last week's Monday: the weekly shifts have begun, and last night's run into today."""
-    local = now.astimezone(shift_calendar.zone("Asia/Kolkata")).date()
+    local = now.astimezone(ZoneInfo("Asia/Kolkata")).date()
     monday = local - timedelta(days=local.weekday())
     return datetime.combine(monday - timedelta(days=7), datetime.min.time())

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import redis
 from fastapi import Depends, Request
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.services import Services
 from routing.clock import Clock
+from routing.errors import ConflictError
 from routing.phones import PhoneVault
 from schemas.settings import Settings
 
@@ -23,6 +25,16 @@ def get_services(request: Request) -> Services:
 def get_session(request: Request) -> Iterator[Session]:
     with Session(get_services(request).engine, expire_on_commit=False) as session:
         yield session
+
+
+def commit(session: Session) -> None:
+    """The API handler's one commit: what routing flushed, together. A unique key lost to a concurrent writer
+    is a conflict the client can read, never a 500."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ConflictError("conflicts with existing configuration") from exc
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

@@ -11,10 +11,10 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy.engine import Engine
 
+from app.connections import open_redis
 from routing.clock import Clock, SystemClock
-from routing.connections import open_redis
-from routing.helplines import HelplineCache
 from routing.phones import PhoneVault
+from routing.voice.helplines import HelplineCache
 from schemas.database import make_engine
 from schemas.settings import Settings
 

@@ -36,19 +36,19 @@ from dataclasses import dataclass
 import redis
 import redis.asyncio
 
-from routing.live import (
-    CLAIM_SOURCE,
+from routing.engine import freed_queries
+from routing.engine.live import (
     ListenerRecord,
     LiveState,
     QueueQuery,
-    claim_args,
     level_suffixes,
     pool_key,
     wait_key,
 )
-from routing.policy import speaker_pools
-from routing.roster import PolicyBook
-from routing.services import freed_queries
+from routing.engine.live.offers import claim_args
+from routing.engine.live.scripts import source
+from routing.engine.policy import speaker_pools
+from routing.engine.snapshot import PolicyBook
 from schemas.tables import Proficiency
 
 LANGUAGES = ("hi", "en", "ta", "te", "kn", "ml", "mr", "bn", "gu", "pa", "or", "as")
@@ -134,7 +134,7 @@ async def _claimer(
     """One claimer on its own connection. ``interval``: pace the claims (seconds between them) instead of
     running closed-loop. Returns the latencies (ns) and the round trips."""
     client = redis.asyncio.Redis.from_url(url, single_connection_client=True)
-    script = client.register_script(CLAIM_SOURCE)
+    script = client.register_script(source("claim"))
     trips = 0
     latencies = []
     await client.ping()  # connected before the start
@@ -274,7 +274,7 @@ def run_phase(
             rng = random.Random(f"{phase}-{n}")
             label = f"{phase.method}{phase.claimers}-{n}"
             batches = [enqueue_batch(live, f"{label}-{w}", per_claimer, rng) for w in range(phase.claimers)]
-            live.client.script_load(CLAIM_SOURCE)  # so every claim is one EVALSHA
+            live.client.script_load(source("claim"))  # so every claim is one EVALSHA
             live.client.config_resetstat()
             cpu_before = redis_cpu_seconds(live.client)
             start_at = time.time() + 0.3

@@ -17,7 +17,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from locales import translator_for
 from locales.language_names import spoken_name
-from routing.call_flow import (
+from routing.voice.decisions import (
     ConnectListener,
     Goodbye,
     HoldAnnouncement,
@@ -29,7 +29,7 @@ from routing.call_flow import (
     Transfer,
     Whisper,
 )
-from routing.helplines import HelplineConfig
+from routing.voice.helplines import HelplineConfig
 from telephony.voices import voice_for
 
 TWIML_MEDIA_TYPE = "application/xml"

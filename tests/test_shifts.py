@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from routing.engine.shift_rules import ShiftRule, is_on_shift, occurrences, validate_shift
 from routing.errors import InvalidConfigurationError
-from routing.shifts import ShiftRule, is_on_shift, occurrences, validate_shift
 from schemas.policy import PolicySteps, default_policy
 
 MONDAY_9_IST = datetime(2026, 11, 23, 9, 0)  # a Monday

@@ -7,8 +7,8 @@ import logging
 
 from rq import Queue
 
-from routing import services as routing
-from routing.live import LiveState
+from routing import engine
+from routing.engine.live import LiveState
 from workers.scope import job_scope
 
 logger = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ def routing_tick(association_id: int | None = None) -> None:
     """Rebuild after a Redis flush or restart, expire unanswered offers, end wrap-ups, apply shift starts and
     ends, dispatch. Safe to run twice or in several workers at once: every change is an atomic script."""
     with job_scope() as scope:
-        report = routing.tick(scope.session, LiveState(scope.redis), scope.clock.now(), association_id)
+        report = engine.tick(scope.session, LiveState(scope.redis), scope.clock.now(), association_id)
     if report.rebuilt or report.expired or report.offers:
         logger.info(
             "routing tick rebuilt=%s expired=%d released=%d offers=%d",
@@ -31,12 +31,12 @@ def routing_tick(association_id: int | None = None) -> None:
         )
 
 
-def schedule_wrapup_end(queue: Queue, ended: routing.Ended) -> None:
+def schedule_wrapup_end(queue: Queue, ended: engine.Ended) -> None:
     """Call after ``end_contact``: when the listener entered a wrap-up, RQ's scheduler runs ``end_wrapup`` as
     it ends, so the next caller is offered at once. The tick remains the safety net if the job is lost."""
     if ended.listener_id is None or ended.wrap_until is None:
         return
-    until_us = routing.to_us(ended.wrap_until)
+    until_us = engine.to_us(ended.wrap_until)
     queue.enqueue_at(
         ended.wrap_until,
         end_wrapup,
@@ -50,7 +50,7 @@ def end_wrapup(listener_id: int, wrap_until_us: int) -> None:
     """Free the listener from the wrap-up ending at ``wrap_until_us`` and offer them the next contact. A second
     run, a run after the tick freed them, or one during a later wrap-up changes nothing."""
     with job_scope() as scope:
-        offer = routing.end_wrapup(
+        offer = engine.end_wrapup(
             scope.session, LiveState(scope.redis), listener_id, wrap_until_us, scope.clock.now()
         )
     if offer is not None:

@@ -16,14 +16,11 @@ from collections.abc import Iterable, Sequence
 import redis
 from rq import Queue, Retry
 
-from routing import conversations
-from routing import text_closing as closing
-from routing import text_lifecycle as text
-from routing import text_waiting as waiting
+from routing import text
 from routing.crisis_numbers import CrisisNumbers
-from routing.live import LiveState
-from routing.services import Offer
-from routing.text_lifecycle import Outgoing
+from routing.engine import Offer
+from routing.engine.live import LiveState
+from routing.text import Outgoing
 from schemas.settings import Settings
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
@@ -127,7 +124,7 @@ def send_closing_notices(conversation_id: int) -> None:
     """Tell whoever has not heard yet that the conversation closed, each once; then the caller's number is
     erased. A failed notice is retried (the others are not sent again) until the last attempt."""
     with job_scope() as scope:
-        attempt = closing.closing_notices(scope.session, scope.vault, conversation_id, scope.clock.now())
+        attempt = text.closing_notices(scope.session, scope.vault, conversation_id, scope.clock.now())
         if attempt is None:
             return
         failure: TelephonyError | None = None
@@ -144,16 +141,16 @@ def send_closing_notices(conversation_id: int) -> None:
                     exc.code,
                 )
                 continue
-            closing.confirm_notice(scope.session, conversation_id, notice.recipient)
+            text.confirm_notice(scope.session, conversation_id, notice.recipient)
         if failure is not None and not attempt.last:
             raise failure
-        closing.confirm_notices_sent(scope.session, conversation_id)
+        text.confirm_notices_sent(scope.session, conversation_id)
 
 
 def close_idle_conversations() -> None:
     """Cron: close conversations quiet for longer than their association allows, with notices."""
     with job_scope() as scope:
-        sweep = closing.close_idle(scope.session, LiveState(scope.redis), scope.clock.now())
+        sweep = text.close_idle(scope.session, LiveState(scope.redis), scope.clock.now())
         queue = text_queue(scope.redis)
         enqueue_closing_notices(queue, sweep.closed)
         deliver_offers(queue, sweep.offers)
@@ -165,7 +162,7 @@ def sweep_text_offers() -> None:
     """Cron, every few seconds: take the text offers routing made on its own (the routing tick, a listener
     freed by a call, another channel's dispatch). Safe to overlap: an offer is taken once."""
     with job_scope() as scope:
-        pending = conversations.offers_not_taken(scope.session)
+        pending = text.offers_not_taken(scope.session)
         queue = text_queue(scope.redis)
         for offer_id, contact_id in pending:
             enqueue_offer(queue, offer_id, contact_id)
@@ -175,14 +172,14 @@ def sweep_unrelayed_messages() -> None:
     """Cron: hand over again the relays whose job was lost (Redis failed at the hand-off or lost its data).
     A relay already queued, running or due for a retry is left alone, and a message is relayed once."""
     with job_scope() as scope:
-        waiting = conversations.messages_to_relay(scope.session)
-        enqueue_relays(text_queue(scope.redis), waiting)
+        unrelayed = text.messages_to_relay(scope.session)
+        enqueue_relays(text_queue(scope.redis), unrelayed)
 
 
 def purge_message_bodies() -> None:
     """Cron: drop kept message bodies past their association's retention."""
     with job_scope() as scope:
-        purged = closing.purge_kept_bodies(scope.session, scope.clock.now())
+        purged = text.purge_kept_bodies(scope.session, scope.clock.now())
     if purged:
         logger.info("kept message bodies purged count=%d", purged)
 
@@ -217,7 +214,7 @@ def notify_waiting_texters() -> None:
     """Cron: tell each caller still waiting, once, when the fallback policy reaches a call back or the
     crisis line. A message that fails is tried again by the next run."""
     with job_scope() as scope:
-        notices = waiting.waiting_notices(
+        notices = text.waiting_notices(
             scope.session,
             LiveState(scope.redis),
             scope.vault,
@@ -236,6 +233,6 @@ def notify_waiting_texters() -> None:
                         exc.code,
                     )
                     continue
-            waiting.confirm_waiting_notice(scope.session, notice.conversation_id, notice.step)
+            text.confirm_waiting_notice(scope.session, notice.conversation_id, notice.step)
     if notices:
         logger.info("waiting texters told of a fallback step count=%d", len(notices))

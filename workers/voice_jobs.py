@@ -14,14 +14,12 @@ from datetime import datetime
 from rq import Queue
 from rq import Retry as JobRetry
 
-from routing import call_flow as flow
-from routing import call_records as records
-from routing import callbacks, voice_calls
-from routing import services as routing
-from routing.contact_records import ACTIVE as ACTIVE_CONTACT
-from routing.live import LiveState
-from routing.offers import WHISPER_SECONDS
+from routing import engine, voice
+from routing.engine.live import LiveState
+from routing.engine.offers import WHISPER_SECONDS
+from routing.engine.records import ACTIVE as ACTIVE_CONTACT
 from routing.phones import mask
+from routing.voice import callbacks, decisions, records
 from schemas.tables import CallbackStatus, Contact, Listener
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
@@ -52,7 +50,7 @@ def urls(scope: JobScope) -> Urls:
 # ---- enqueueing (from webhook handlers and from jobs) ----
 
 
-def enqueue_offer_calls(queue: Queue, offers: Iterable[routing.Offer]) -> None:
+def enqueue_offer_calls(queue: Queue, offers: Iterable[engine.Offer]) -> None:
     for offer in offers:
         if offer.kind == "voice":
             enqueue_once(queue, f"offer-{offer.offer_id}", offer_call, offer.offer_id, retry=RING_RETRY)
@@ -74,7 +72,7 @@ def offer_call(offer_id: str) -> None:
     an offer already gone, does nothing."""
     with job_scope() as scope:
         now = scope.clock.now()
-        offer = voice_calls.prepare_offer(scope.session, offer_id, now)
+        offer = voice.prepare_offer(scope.session, offer_id, now)
         if offer is None or offer.call_sid or offer.outcome:
             return
         contact = scope.session.get(Contact, offer.contact_id)
@@ -89,7 +87,7 @@ def offer_call(offer_id: str) -> None:
         ring = _ring_seconds(contact, now)
         rest = rest_client(scope)
         try:
-            _ensure_queue(rest, flow.offer_queue_name(offer_id))
+            _ensure_queue(rest, decisions.offer_queue_name(offer_id))
             call_sid = rest.place_call(
                 to=scope.vault.decrypt(listener.phone_encrypted),
                 from_=offer.helpline,
@@ -247,14 +245,14 @@ def callback_not_reached(callback_id: str, offer_id: str, outcome: str) -> None:
         live = LiveState(scope.redis)
         contact = scope.session.get(Contact, offer.contact_id)
         if contact is not None and contact.status in ACTIVE_CONTACT:
-            schedule_wrapup_end(_queue(scope), routing.end_contact(scope.session, live, contact.id, now))
+            schedule_wrapup_end(_queue(scope), engine.end_contact(scope.session, live, contact.id, now))
         rest = rest_client(scope)
         _release_listener(scope, rest, offer_id)
         rest.close()
 
 
 def _callback_hours_open(scope: JobScope, helpline: str, now: datetime) -> bool:
-    from routing.helplines import load_helpline
+    from routing.voice.helplines import load_helpline
 
     config = load_helpline(scope.session, helpline)
     return config is None or callbacks.hours_at(config, now).open_now
@@ -263,7 +261,7 @@ def _callback_hours_open(scope: JobScope, helpline: str, now: datetime) -> bool:
 def _postpone_callback(scope: JobScope, contact_id: str, now: datetime) -> None:
     """Outside callback hours: give the listener back and wait for the hours to open (the sweep requeues)."""
     live = LiveState(scope.redis)
-    routing.cancel_contact(scope.session, live, contact_id, now)
+    engine.cancel_contact(scope.session, live, contact_id, now)
 
 
 def requeue_due_callbacks() -> int:
@@ -287,7 +285,7 @@ def requeue_due_callbacks() -> int:
             if config_open and callbacks.requeue(scope.session, live, callback, now) is not None:
                 count += 1
                 enqueue_offer_calls(
-                    _queue(scope), routing.dispatch(scope.session, live, callback.association_id, now)
+                    _queue(scope), engine.dispatch(scope.session, live, callback.association_id, now)
                 )
         return count
 
@@ -299,7 +297,7 @@ def sweep_voice_offers() -> None:
     """Every few seconds: ring offers routing made on its own (the tick, a listener freed) and requeue
     callbacks that are due. Safe to overlap with everything else: ``offer_call`` rings an offer once."""
     with job_scope() as scope:
-        pending = voice_calls.offered_contacts_without_call(scope.session)
+        pending = voice.offered_contacts_without_call(scope.session)
         queue = _queue(scope)
         for offer_id in pending:
             enqueue_once(queue, f"offer-{offer_id}", offer_call, offer_id, retry=RING_RETRY)

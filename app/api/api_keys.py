@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.auth import ActorDep, AdminAssociation, ItemId, id_of
-from app.deps import SessionDep
-from routing import api_keys
+from app.deps import SessionDep, commit
+from routing import configuration
 from schemas.api import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from schemas.tables import ApiKey
 
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/associations/{association_id}/api-keys", tags=["API 
 
 @router.get("", response_model=list[ApiKeyRead])
 def list_api_keys(association: AdminAssociation, session: SessionDep) -> list[ApiKey]:
-    return api_keys.list_api_keys(session, id_of(association))
+    return configuration.list_api_keys(session, id_of(association))
 
 
 @router.post("", response_model=ApiKeyCreated, status_code=201)
@@ -23,9 +23,10 @@ def create_api_key(
     association: AdminAssociation, data: ApiKeyCreate, actor: ActorDep, session: SessionDep
 ) -> ApiKeyCreated:
     """The answer holds the key itself, this once: keep it safe."""
-    row, key = api_keys.issue_api_key(
+    row, key = configuration.issue_api_key(
         session, name=data.name, role=data.role, association_id=id_of(association), actor=actor
     )
+    commit(session)
     return ApiKeyCreated.model_validate({**row.model_dump(), "key": key})
 
 
@@ -34,4 +35,7 @@ def revoke_api_key(
     association: AdminAssociation, key_id: ItemId, actor: ActorDep, session: SessionDep
 ) -> ApiKey:
     """Revokes the key at once; it stays listed with its revocation time."""
-    return api_keys.revoke_api_key(session, api_keys.get_api_key(session, id_of(association), key_id), actor)
+    row = configuration.get_api_key(session, id_of(association), key_id)
+    configuration.revoke_api_key(session, row, actor)
+    commit(session)
+    return row

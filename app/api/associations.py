@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from app.api.auth import ActorDep, AuthDep, ScopedAssociation, require_role
-from app.deps import SessionDep
+from app.deps import SessionDep, commit
 from routing import configuration
 from schemas.api import AssociationCreate, AssociationRead, AssociationUpdate
 from schemas.tables import Association, Role
@@ -25,7 +25,9 @@ def create_association(
     data: AssociationCreate, key: AuthDep, actor: ActorDep, session: SessionDep
 ) -> Association:
     require_role(key)
-    return configuration.create_association(session, data, actor)
+    row = configuration.create_association(session, data, actor)
+    commit(session)
+    return row
 
 
 @router.get("/{association_id}", response_model=AssociationRead)
@@ -37,7 +39,9 @@ def read_association(association: ScopedAssociation) -> Association:
 def update_association(
     association: ScopedAssociation, data: AssociationUpdate, actor: ActorDep, session: SessionDep
 ) -> Association:
-    return configuration.update_association(session, association, data, actor)
+    configuration.update_association(session, association, data, actor)
+    commit(session)
+    return association
 
 
 @router.delete("/{association_id}", status_code=204)
@@ -47,4 +51,5 @@ def delete_association(
     """Deletes the association with everything in it: numbers, languages, listeners, shifts, policies, keys."""
     require_role(key)
     configuration.delete_association(session, association, actor)
+    commit(session)
     return Response(status_code=204)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from app.api.auth import AdminAssociation, id_of
 from app.deps import SessionDep
-from routing.changes import list_changes
+from routing.configuration import list_changes
 from schemas.api import AuditPage, AuditRead
 
 router = APIRouter(prefix="/associations/{association_id}/audit", tags=["audit"])

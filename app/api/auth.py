@@ -20,9 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.deps import ClockDep, SessionDep
-from routing.api_keys import describe_actor, find_valid_key
-from routing.changes import Actor
-from routing.configuration import get_association
+from routing.configuration import Actor, describe_actor, find_valid_key, get_association
 from routing.errors import NotFoundError
 from schemas.api import MAX_ID
 from schemas.tables import ApiKey, Association, Role

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from app.api.auth import ActorDep, ScopedAssociation, id_of
-from app.deps import SessionDep
+from app.deps import SessionDep, commit
 from locales.language_names import describe
 from routing import configuration
 from schemas.api import LanguageCreate, LanguageRead, LanguageUpdate
@@ -43,7 +43,9 @@ def list_languages(association: ScopedAssociation, session: SessionDep) -> list[
 def add_language(
     association: ScopedAssociation, data: LanguageCreate, actor: ActorDep, session: SessionDep
 ) -> LanguageRead:
-    return present_language(configuration.add_language(session, id_of(association), data, actor))
+    row = configuration.add_language(session, id_of(association), data, actor)
+    commit(session)
+    return present_language(row)
 
 
 @router.get("/{code}", response_model=LanguageRead)
@@ -56,7 +58,9 @@ def update_language(
     association: ScopedAssociation, code: CodePath, data: LanguageUpdate, actor: ActorDep, session: SessionDep
 ) -> LanguageRead:
     row = configuration.get_language(session, id_of(association), code)
-    return present_language(configuration.update_language(session, row, data, actor))
+    configuration.update_language(session, row, data, actor)
+    commit(session)
+    return present_language(row)
 
 
 @router.delete("/{code}", status_code=204)
@@ -66,4 +70,5 @@ def delete_language(
     configuration.delete_language(
         session, configuration.get_language(session, id_of(association), code), actor
     )
+    commit(session)
     return Response(status_code=204)

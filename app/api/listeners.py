@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
-from app.deps import SessionDep, VaultDep
+from app.deps import SessionDep, VaultDep, commit
 from locales.language_names import describe
-from routing import listener_directory
+from routing import roster
 from schemas.api import ListenerCreate, ListenerRead, ListenerUpdate, SpokenLanguageRead
 from schemas.tables import Listener, ListenerLanguage
 
@@ -30,13 +30,13 @@ def present_listener(row: Listener, languages: list[ListenerLanguage]) -> Listen
 
 def _present_one(session: SessionDep, row: Listener) -> ListenerRead:
     assert row.id is not None
-    return present_listener(row, listener_directory.spoken_languages(session, [row.id]).get(row.id, []))
+    return present_listener(row, roster.spoken_languages(session, [row.id]).get(row.id, []))
 
 
 @router.get("", response_model=list[ListenerRead])
 def list_listeners(association: ScopedAssociation, session: SessionDep) -> list[ListenerRead]:
-    rows = listener_directory.list_listeners(session, id_of(association))
-    spoken = listener_directory.spoken_languages(session, [row.id for row in rows if row.id is not None])
+    rows = roster.list_listeners(session, id_of(association))
+    spoken = roster.spoken_languages(session, [row.id for row in rows if row.id is not None])
     return [present_listener(row, spoken.get(row.id or 0, [])) for row in rows]
 
 
@@ -48,13 +48,14 @@ def create_listener(
     session: SessionDep,
     vault: VaultDep,
 ) -> ListenerRead:
-    row = listener_directory.create_listener(session, vault, id_of(association), data, actor)
+    row = roster.create_listener(session, vault, id_of(association), data, actor)
+    commit(session)
     return _present_one(session, row)
 
 
 @router.get("/{listener_id}", response_model=ListenerRead)
 def read_listener(association: ScopedAssociation, listener_id: ItemId, session: SessionDep) -> ListenerRead:
-    return _present_one(session, listener_directory.get_listener(session, id_of(association), listener_id))
+    return _present_one(session, roster.get_listener(session, id_of(association), listener_id))
 
 
 @router.patch("/{listener_id}", response_model=ListenerRead)
@@ -66,8 +67,10 @@ def update_listener(
     session: SessionDep,
     vault: VaultDep,
 ) -> ListenerRead:
-    row = listener_directory.get_listener(session, id_of(association), listener_id)
-    return _present_one(session, listener_directory.update_listener(session, vault, row, data, actor))
+    row = roster.get_listener(session, id_of(association), listener_id)
+    roster.update_listener(session, vault, row, data, actor)
+    commit(session)
+    return _present_one(session, row)
 
 
 @router.delete("/{listener_id}", status_code=204)
@@ -75,6 +78,7 @@ def delete_listener(
     association: ScopedAssociation, listener_id: ItemId, actor: ActorDep, session: SessionDep
 ) -> Response:
     """Deletes the listener's shifts too. To pause someone, set ``active`` to false instead."""
-    row = listener_directory.get_listener(session, id_of(association), listener_id)
-    listener_directory.delete_listener(session, row, actor)
+    row = roster.get_listener(session, id_of(association), listener_id)
+    roster.delete_listener(session, row, actor)
+    commit(session)
     return Response(status_code=204)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
-from app.deps import SessionDep
+from app.deps import SessionDep, commit
 from routing import configuration
 from schemas.api import NumberCreate, NumberRead, NumberUpdate
 from schemas.tables import HelplineNumber
@@ -24,7 +24,9 @@ def list_numbers(association: ScopedAssociation, session: SessionDep) -> list[He
 def add_number(
     association: ScopedAssociation, data: NumberCreate, actor: ActorDep, session: SessionDep
 ) -> HelplineNumber:
-    return configuration.add_number(session, id_of(association), data, actor)
+    row = configuration.add_number(session, id_of(association), data, actor)
+    commit(session)
+    return row
 
 
 @router.get("/{number_id}", response_model=NumberRead)
@@ -41,7 +43,9 @@ def update_number(
     session: SessionDep,
 ) -> HelplineNumber:
     row = configuration.get_number(session, id_of(association), number_id)
-    return configuration.update_number(session, row, data, actor)
+    configuration.update_number(session, row, data, actor)
+    commit(session)
+    return row
 
 
 @router.delete("/{number_id}", status_code=204)
@@ -51,4 +55,5 @@ def delete_number(
     configuration.delete_number(
         session, configuration.get_number(session, id_of(association), number_id), actor
     )
+    commit(session)
     return Response(status_code=204)

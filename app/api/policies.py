@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from app.api.auth import ActorDep, ScopedAssociation, id_of
-from app.deps import SessionDep
+from app.deps import SessionDep, commit
 from routing import configuration
 from schemas.api import PolicyRead, PolicyWrite
 
@@ -49,6 +49,7 @@ def set_policy(
     session: SessionDep,
 ) -> PolicyRead:
     row = configuration.set_policy(session, id_of(association), language, data, actor)
+    commit(session)
     return PolicyRead(language=row.language, steps=row.steps, is_default=False, updated_at=row.updated_at)
 
 
@@ -58,4 +59,5 @@ def delete_policy(
 ) -> Response:
     """Back to the default policy."""
     configuration.delete_policy(session, id_of(association), language, actor)
+    commit(session)
     return Response(status_code=204)

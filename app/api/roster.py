@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from app.api.auth import ScopedAssociation, id_of
 from app.api.shifts import in_zone
 from app.deps import ClockDep, SessionDep
-from routing import shift_calendar
-from routing.shifts import zone
+from routing import roster
+from routing.engine.shift_rules import zone
 from schemas.api import Moment, OnShiftLanguage, OnShiftListener, OnShiftRead
 
 router = APIRouter(prefix="/associations/{association_id}", tags=["shifts"])
@@ -24,7 +24,7 @@ def read_on_shift(
     at: Annotated[Moment | None, Query(description="ISO 8601 moment; default now; no offset = local")] = None,
 ) -> OnShiftRead:
     moment = in_zone(at, association) if at else clock.now().astimezone(zone(association.timezone))
-    found = shift_calendar.find_on_shift(session, id_of(association), moment)
+    found = roster.find_on_shift(session, id_of(association), moment)
     return OnShiftRead(
         at=moment,
         languages=[

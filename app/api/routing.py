@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query
 
 from app.api.auth import ScopedAssociation, id_of
 from app.deps import ClockDep, RedisDep, SessionDep
-from routing.live import LiveState
-from routing.preview import Preview, preview
+from routing.engine.live import LiveState
+from routing.engine.preview import Preview, preview
 from schemas.tables import Channel
 
 router = APIRouter(prefix="/associations/{association_id}/routing", tags=["routing"])

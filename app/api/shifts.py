@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
-from app.deps import SessionDep
-from routing import shift_calendar
+from app.deps import SessionDep, commit
+from routing import roster
+from routing.engine.shift_rules import zone
 from routing.errors import InvalidConfigurationError
-from routing.shifts import zone
 from schemas.api import MAX_ID, Moment, OccurrenceRead, ShiftCreate, ShiftRead, ShiftUpdate
 from schemas.tables import Association, Shift
 
@@ -41,16 +41,16 @@ def list_shifts(
 ) -> list[ShiftRead]:
     """With ``from`` and ``to``, each shift carries its occurrences in that window, for a calendar view, and
     shifts with none are left out."""
-    rows = shift_calendar.list_shifts(session, id_of(association), listener_id)
+    rows = roster.list_shifts(session, id_of(association), listener_id)
     if window_from is None and window_to is None:
         return [present_shift(row) for row in rows]
     if window_from is None or window_to is None:
         raise InvalidConfigurationError("give both from and to", field="to", location="query")
     start, end = in_zone(window_from, association), in_zone(window_to, association)
-    shift_calendar.check_window(start, end)
+    roster.check_window(start, end)
     shown = []
     for row in rows:
-        found = shift_calendar.expand(row, start, end)
+        found = roster.expand(row, start, end)
         if found:
             occurrences = [OccurrenceRead(start=o.start, end=o.end) for o in found]
             shown.append(present_shift(row).model_copy(update={"occurrences": occurrences}))
@@ -61,27 +61,30 @@ def list_shifts(
 def create_shift(
     association: ScopedAssociation, data: ShiftCreate, actor: ActorDep, session: SessionDep
 ) -> ShiftRead:
-    return present_shift(shift_calendar.create_shift(session, id_of(association), data, actor))
+    row = roster.create_shift(session, id_of(association), data, actor)
+    commit(session)
+    return present_shift(row)
 
 
 @router.get("/{shift_id}", response_model=ShiftRead)
 def read_shift(association: ScopedAssociation, shift_id: ItemId, session: SessionDep) -> ShiftRead:
-    return present_shift(shift_calendar.get_shift(session, id_of(association), shift_id))
+    return present_shift(roster.get_shift(session, id_of(association), shift_id))
 
 
 @router.patch("/{shift_id}", response_model=ShiftRead)
 def update_shift(
     association: ScopedAssociation, shift_id: ItemId, data: ShiftUpdate, actor: ActorDep, session: SessionDep
 ) -> ShiftRead:
-    row = shift_calendar.get_shift(session, id_of(association), shift_id)
-    return present_shift(shift_calendar.update_shift(session, row, data, actor))
+    row = roster.get_shift(session, id_of(association), shift_id)
+    roster.update_shift(session, row, data, actor)
+    commit(session)
+    return present_shift(row)
 
 
 @router.delete("/{shift_id}", status_code=204)
 def delete_shift(
     association: ScopedAssociation, shift_id: ItemId, actor: ActorDep, session: SessionDep
 ) -> Response:
-    shift_calendar.delete_shift(
-        session, shift_calendar.get_shift(session, id_of(association), shift_id), actor
-    )
+    roster.delete_shift(session, roster.get_shift(session, id_of(association), shift_id), actor)
+    commit(session)
     return Response(status_code=204)

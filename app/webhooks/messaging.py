@@ -16,9 +16,9 @@ from fastapi import APIRouter, Response
 from app.deps import ClockDep, RedisDep, SessionDep, SettingsDep, VaultDep
 from app.webhooks.twilio_auth import SignedHook
 from routing.crisis_numbers import CrisisNumbers
-from routing.live import LiveState
+from routing.engine.live import LiveState
 from routing.phones import mask
-from routing.text_inbound import InboundText, TextContext, TextOutcome, handle_text
+from routing.text import InboundText, TextContext, TextOutcome, handle_text
 from schemas.tables import Channel
 from telephony import twiml
 from telephony.errors import WebhookFormError

@@ -20,14 +20,15 @@ from sqlmodel import Session
 
 from app.services import Services
 from app.webhooks.twilio_auth import SignedHook, TwilioHook
-from routing import call_flow as flow
-from routing import call_records, callbacks, voice_calls
+from routing import voice
 from routing.crisis_numbers import CrisisNumbers
-from routing.helplines import HelplineConfig, load_helpline
+from routing.engine.live import LiveState
 from routing.language_detection import LANGUAGES
 from routing.language_detection.choice import explicit_choice
-from routing.live import LiveState
 from routing.phones import mask
+from routing.voice import callbacks, decisions, waiting, whispers
+from routing.voice import records as call_records
+from routing.voice.helplines import HelplineConfig, load_helpline
 from schemas.tables import CallbackStatus, Listener
 from telephony import twilio_adapter as adapter
 from telephony import voice_twiml as twiml
@@ -68,7 +69,7 @@ def degraded_answer(services: Services, number: str) -> str:
     settings = services.settings
     config = services.helplines.peek(number)
     languages = [code.strip() for code in settings.fallback_languages.split(",") if code.strip()]
-    decision = flow.degraded(config, CrisisNumbers.from_settings(settings), languages)
+    decision = waiting.degraded(config, CrisisNumbers.from_settings(settings), languages)
     return twiml.render_transfer(decision, twiml.Speaker(config), caller_id=number or None)
 
 
@@ -132,7 +133,7 @@ async def acknowledge(hook: TwilioHook, work: Callable[[Session, LiveState], Non
     return Response(status_code=NO_CONTENT)
 
 
-def follow_up(services: Services, outcome: voice_calls.Outcome) -> None:
+def follow_up(services: Services, outcome: voice.Outcome) -> None:
     """Offers to ring, callers to bring over and wrap-ups to end on time: jobs, never REST calls on the
     request path."""
     if not outcome.offers and not outcome.jobs and not outcome.ended:
@@ -160,27 +161,27 @@ def caller_number(hook: TwilioHook) -> str | None:
     return adapter.parse_call_started(hook.params).caller
 
 
-def render(hook: TwilioHook, config: HelplineConfig | None, decision: flow.Decision) -> str:
+def render(hook: TwilioHook, config: HelplineConfig | None, decision: decisions.Decision) -> str:
     """Caller-leg decisions as TwiML, with the action URLs that bring the next step back here."""
     speaker = twiml.Speaker(config)
     to = urls(hook).to
-    if isinstance(decision, flow.Menu):
+    if isinstance(decision, decisions.Menu):
         action = to(
             "/twilio/voice/menu", kind=decision.kind, attempt=decision.attempt, last=decision.last_language
         )
         return twiml.render_menu(decision, speaker, action)
-    if isinstance(decision, flow.JoinQueue):
+    if isinstance(decision, decisions.JoinQueue):
         return twiml.render_join_queue(
             decision, speaker, to("/twilio/voice/wait"), to("/twilio/voice/queue-exit")
         )
-    if isinstance(decision, flow.HoldAnnouncement):
+    if isinstance(decision, decisions.HoldAnnouncement):
         music = hook.services.settings.hold_music_url
         return twiml.render_hold(decision, speaker, to("/twilio/voice/wait-input"), music)
-    if isinstance(decision, flow.LeaveQueue):
+    if isinstance(decision, decisions.LeaveQueue):
         return twiml.render_leave(decision)
-    if isinstance(decision, flow.Goodbye):
+    if isinstance(decision, decisions.Goodbye):
         return twiml.render_goodbye(decision, speaker)
-    if isinstance(decision, flow.Transfer):
+    if isinstance(decision, decisions.Transfer):
         return twiml.render_transfer(decision, speaker, caller_id=config.number if config else None)
     return twiml.render_silence()
 
@@ -196,7 +197,7 @@ async def incoming_call(hook: SignedHook) -> Response:
         return render(
             hook,
             config,
-            voice_calls.answer_incoming(session, config, caller_hash(hook, config.association_id)),
+            voice.answer_incoming(session, config, caller_hash(hook, config.association_id)),
         )
 
     return await caller_answer(hook, work)
@@ -207,7 +208,7 @@ async def menu_choice(hook: SignedHook) -> Response:
     """A key (or a spoken language) in a menu."""
 
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
-        menu = voice_calls.menu_for(
+        menu = voice.menu_for(
             config,
             hook.query.get("kind", "languages"),
             _int(hook.query.get("attempt"), 1),
@@ -219,7 +220,7 @@ async def menu_choice(hook: SignedHook) -> Response:
             if hook.param("SpeechResult")
             else None
         )
-        outcome = voice_calls.take_menu_choice(
+        outcome = voice.take_menu_choice(
             session,
             live,
             config,
@@ -242,7 +243,7 @@ async def wait_loop(hook: SignedHook) -> Response:
 
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
         tick = adapter.parse_queue_tick(hook.params)
-        outcome = voice_calls.hold(
+        outcome = voice.hold(
             session,
             live,
             hook.services.vault,
@@ -262,7 +263,7 @@ async def wait_loop(hook: SignedHook) -> Response:
 async def wait_input(hook: SignedHook) -> Response:
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
         entered = adapter.parse_digits(hook.params)
-        outcome = voice_calls.press_while_waiting(
+        outcome = voice.press_while_waiting(
             session,
             live,
             hook.services.vault,
@@ -283,7 +284,7 @@ async def queue_exit(hook: SignedHook) -> Response:
 
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
         exited = adapter.parse_queue_exit(hook.params)
-        outcome = voice_calls.left_queue(
+        outcome = voice.left_queue(
             session,
             live,
             config,
@@ -305,9 +306,7 @@ async def call_status(hook: SignedHook) -> Response:
     def work(session: Session, live: LiveState) -> None:
         status = adapter.parse_call_status(hook.params)
         if status.is_final:
-            outcome = voice_calls.call_ended(
-                session, live, call_sid=status.call_sid, now=hook.services.clock.now()
-            )
+            outcome = voice.call_ended(session, live, call_sid=status.call_sid, now=hook.services.clock.now())
             follow_up(hook.services, outcome)
 
     return await acknowledge(hook, work)
@@ -318,7 +317,7 @@ async def bridge(hook: SignedHook) -> Response:
     """The caller, dequeued by the bridge job, joins the offer's queue where the listener is dialling."""
 
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
-        join = voice_calls.bridge_into_offer(
+        join = voice.bridge_into_offer(
             session, call_sid=hook.param("CallSid"), offer_id=hook.query.get("offer", "")
         )
         speaker = twiml.Speaker(config)
@@ -336,7 +335,7 @@ async def whisper(hook: SignedHook) -> Response:
     offer_id = hook.query.get("offer", "")
 
     def work(session: Session, live: LiveState) -> str:
-        outcome = voice_calls.whisper(
+        outcome = voice.whisper(
             session,
             live,
             offer_id=offer_id,
@@ -346,7 +345,7 @@ async def whisper(hook: SignedHook) -> Response:
         )
         follow_up(hook.services, outcome)
         speaker = twiml.Speaker(hook.services.helplines.peek(hook.param("From")))
-        if isinstance(outcome.decision, flow.Whisper):
+        if isinstance(outcome.decision, decisions.Whisper):
             return twiml.render_whisper(
                 outcome.decision, speaker, urls(hook).to("/twilio/voice/accept", offer=offer_id)
             )
@@ -362,7 +361,7 @@ async def accept(hook: SignedHook) -> Response:
 
     def work(session: Session, live: LiveState) -> str:
         entered = adapter.parse_digits(hook.params)
-        outcome = voice_calls.answer_offer(
+        outcome = voice.answer_offer(
             session,
             live,
             offer_id=offer_id,
@@ -373,10 +372,10 @@ async def accept(hook: SignedHook) -> Response:
         follow_up(hook.services, outcome)
         speaker = twiml.Speaker(hook.services.helplines.peek(hook.param("From")))
         decision = outcome.decision
-        if isinstance(decision, flow.ConnectListener):
+        if isinstance(decision, decisions.ConnectListener):
             done = urls(hook).to("/twilio/voice/listener-done", offer=offer_id)
             return twiml.render_connect(decision, speaker, done, caller_id=hook.param("From") or None)
-        assert isinstance(decision, flow.Goodbye)
+        assert isinstance(decision, decisions.Goodbye)
         return twiml.render_goodbye(decision, speaker)
 
     return await listener_answer(hook, work)
@@ -391,8 +390,8 @@ async def listener_done(hook: SignedHook) -> Response:
             offer = call_records.get_offer(session, hook.query.get("offer", ""))
             listener = session.get(Listener, offer.listener_id) if offer else None
             language = listener.prompt_language if listener else "en"
-            goodbye = flow.accept(language, flow.AcceptResult(False, "cancelled"), "")
-            assert isinstance(goodbye, flow.Goodbye)
+            goodbye = whispers.accept(language, whispers.AcceptResult(False, "cancelled"), "")
+            assert isinstance(goodbye, decisions.Goodbye)
             return twiml.render_goodbye(goodbye, twiml.Speaker(None))
         return twiml.render_hangup()
 
@@ -405,7 +404,7 @@ async def listener_status(hook: SignedHook) -> Response:
 
     def work(session: Session, live: LiveState) -> None:
         status = adapter.parse_call_status(hook.params)
-        outcome = voice_calls.listener_call_status(
+        outcome = voice.listener_call_status(
             session,
             live,
             offer_id=hook.query.get("offer", ""),
@@ -428,7 +427,7 @@ async def callback_answer(hook: SignedHook) -> Response:
     offer_id = hook.query.get("offer", "")
 
     def work(session: Session, live: LiveState) -> str:
-        outcome = voice_calls.callback_answered(
+        outcome = voice.callback_answered(
             session,
             callback_id=callback_id,
             offer_id=offer_id,
@@ -437,7 +436,7 @@ async def callback_answer(hook: SignedHook) -> Response:
             now=hook.services.clock.now(),
         )
         config = hook.services.helplines.peek(hook.param("From"))
-        if isinstance(outcome.decision, flow.JoinQueue):
+        if isinstance(outcome.decision, decisions.JoinQueue):
             return twiml.render_join_queue(
                 outcome.decision, twiml.Speaker(config), None, urls(hook).to("/twilio/voice/queue-exit")
             )
@@ -459,12 +458,10 @@ async def callback_status(hook: SignedHook) -> Response:
         callback = callbacks.get_callback(session, callback_id)
         if callback is not None and callback.status == CallbackStatus.calling:
             queue = Queue(QUEUE_NAME, connection=hook.services.fast_redis)
-            missed = "voicemail" if flow.is_machine(status.answered_by) else status.status
+            missed = "voicemail" if whispers.is_machine(status.answered_by) else status.status
             queue.enqueue(voice_jobs.callback_not_reached, callback_id, offer_id, missed)
         else:
-            outcome = voice_calls.call_ended(
-                session, live, call_sid=status.call_sid, now=hook.services.clock.now()
-            )
+            outcome = voice.call_ended(session, live, call_sid=status.call_sid, now=hook.services.clock.now())
             follow_up(hook.services, outcome)
 
     return await acknowledge(hook, work)

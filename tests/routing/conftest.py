@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import Session
 
 from app.services import Services
-from routing import services as routing
-from routing.live import LiveState
+from routing import engine
+from routing.engine.live import LiveState
 from schemas.policy import PolicySteps
 from schemas.tables import (
     Association,
@@ -105,12 +105,12 @@ class Helpline:
         return self.now
 
     def sync(self) -> dict[int, str]:
-        return routing.sync_roster(self.session, self.live, self.association_id, self.now)
+        return engine.sync_roster(self.session, self.live, self.association_id, self.now)
 
     def call(self, language: str = "ta", **kwargs: Any) -> str:
         kwargs.setdefault("channel", Channel.voice)
         self._phones += 1
-        return routing.enqueue_contact(
+        return engine.enqueue_contact(
             self.session,
             self.live,
             association_id=self.association_id,
@@ -120,8 +120,8 @@ class Helpline:
             **kwargs,
         )
 
-    def dispatch(self) -> list[routing.Offer]:
-        return routing.dispatch(self.session, self.live, self.association_id, self.now)
+    def dispatch(self) -> list[engine.Offer]:
+        return engine.dispatch(self.session, self.live, self.association_id, self.now)
 
     def state(self, listener_id: int) -> str:
         found = self.live.listener(listener_id)
@@ -151,5 +151,5 @@ def live(services: Services) -> LiveState:
 def helpline(services: Services, live: LiveState) -> Iterator[Helpline]:
     with Session(services.engine, expire_on_commit=False) as session:
         association_id = make_association(session, languages=("ta", "en", "hi", "mr"))
-        routing.rebuild(session, live, NOW)
+        engine.rebuild(session, live, NOW)
         yield Helpline(session, live, services, association_id)

@@ -18,8 +18,8 @@ from typing import Any
 
 import redis
 
-from routing.live import ListenerRecord, LiveState
-from routing.policy import speaker_pools
+from routing.engine.live import ListenerRecord, LiveState
+from routing.engine.policy import speaker_pools
 from schemas.tables import Proficiency
 
 ASSOCIATION = 1

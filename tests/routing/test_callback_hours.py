@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing.policy import is_within_callback_hours, next_callback_time
+from routing.engine.policy import is_within_callback_hours, next_callback_time
 from schemas.tables import Association
 
 STEADY_ZONES = ["Asia/Kolkata", "Asia/Kathmandu", "UTC"]  # no daylight saving

@@ -8,9 +8,9 @@ from itertools import product
 
 from sqlmodel import Session
 
-from routing import contact_records as records
-from routing import services as routing
-from routing.contact_records import may_move
+from routing import engine
+from routing.engine import records
+from routing.engine.records import may_move
 from schemas.tables import ContactStatus
 from tests.routing.conftest import Helpline
 
@@ -38,7 +38,7 @@ def test_a_late_offer_does_not_undo_a_connection(helpline: Helpline) -> None:
         stale = records.get_contact(late, contact_id)  # this writer read the contact while it waited
         assert stale.status == S.waiting
         [offer] = helpline.dispatch()
-        assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+        assert engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
         assert not records.record_offer(late, contact_id, 99, "late-offer", 0)
         assert not records.record_back_in_queue(late, contact_id)
         late.commit()
@@ -46,7 +46,7 @@ def test_a_late_offer_does_not_undo_a_connection(helpline: Helpline) -> None:
     row = records.get_contact(helpline.session, contact_id)
     assert (row.status, row.offer_id) == (S.connected, None)
     helpline.live.client.flushdb()
-    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    engine.rebuild(helpline.session, helpline.live, helpline.now)
     assert helpline.live.contact(contact_id).state == "connected"
     assert helpline.live.waiting(helpline.association_id) == []
 
@@ -66,7 +66,7 @@ def test_an_ended_contact_stays_ended(helpline: Helpline) -> None:
     helpline.listener("Anbu")
     helpline.sync()
     contact_id = helpline.call("ta")
-    routing.cancel_contact(helpline.session, helpline.live, contact_id, helpline.at(1))
+    engine.cancel_contact(helpline.session, helpline.live, contact_id, helpline.at(1))
     assert not records.record_connected(helpline.session, contact_id, 1, helpline.now)
-    routing.end_contact(helpline.session, helpline.live, contact_id, helpline.at(1))
+    engine.end_contact(helpline.session, helpline.live, contact_id, helpline.at(1))
     assert records.get_contact(helpline.session, contact_id).status == S.abandoned

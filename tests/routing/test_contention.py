@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from app.services import Services
-from routing.live import LiveState
+from routing.engine.live import LiveState
 from tests.routing.contention import check_no_listener_lost, roster, run
 
 CLAIMS = int(os.environ.get("SAMVAAD_CONTENTION_CLAIMS", "10000"))

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing.policy import US, arrival_windows, meets, speaker_pools, step_at
-from routing.selection import (
+from routing.engine.policy import US, arrival_windows, meets, speaker_pools, step_at
+from routing.engine.selection import (
     Exclusion,
     QueueLoad,
     RosterListener,

@@ -24,11 +24,11 @@ from hypothesis.stateful import (
 )
 
 from app.services import Services
+from routing.engine.live import PRIORITIES, ContactRecord, ListenerRecord, LiveState, QueueQuery, pool_key
+from routing.engine.policy import US, arrival_windows, speaker_pools, step_at
+from routing.engine.presence import score_range
+from routing.engine.snapshot import PolicyBook
 from routing.errors import LiveStateLostError
-from routing.live import PRIORITIES, ContactRecord, ListenerRecord, LiveState, QueueQuery, pool_key
-from routing.policy import US, arrival_windows, speaker_pools, step_at
-from routing.presence import score_range
-from routing.roster import PolicyBook
 from schemas.policy import PolicySteps
 from schemas.tables import Proficiency
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from routing import services as routing
-from routing.offers import WHISPER_SECONDS
+from routing import engine
+from routing.engine.offers import WHISPER_SECONDS
 from schemas.tables import Channel, Proficiency
 from tests.routing.conftest import Helpline
 
@@ -22,7 +22,7 @@ def test_a_voice_offer_can_be_accepted_after_the_ring_time_while_the_whisper_pla
     [offer] = helpline.dispatch()
 
     assert offer.deadline == helpline.now + timedelta(seconds=20 + WHISPER_SECONDS)
-    accepted = routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(20 + 5))
+    accepted = engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(20 + 5))
     assert accepted.ok
 
 

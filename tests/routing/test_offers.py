@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from routing import services as routing
-from routing.offers import WHISPER_SECONDS
+from routing import engine
+from routing.engine.offers import WHISPER_SECONDS
 from schemas.tables import Contact, ContactStatus, ListenerPresence, Priority, Proficiency
 from tests.routing.conftest import Helpline
 
@@ -38,9 +38,9 @@ def test_accepting_connects_and_a_late_accept_is_told_why(helpline: Helpline) ->
     helpline.sync()
     helpline.call("ta")
     [offer] = helpline.dispatch()
-    accepted = routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(3))
+    accepted = engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(3))
     assert accepted.ok and helpline.state(listener) == "busy"
-    again = routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1))
+    again = engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1))
     assert (again.ok, again.reason) == (False, "accepted")
 
 
@@ -59,7 +59,7 @@ def test_an_unanswered_offer_expires_and_the_caller_keeps_their_place(helpline: 
         6 + WHISPER_SECONDS
     )  # the first offer's 20 s ring time and whisper are over; not the second's
     later = helpline.call("ta")
-    late = routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.now)
+    late = engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.now)
     assert (late.ok, late.reason) == (False, "expired")
     # the first caller is offered again at once, ahead of the caller who arrived meanwhile
     assert [(o.contact_id, o.listener_id) for o in late.offers] == [(first, slow)]
@@ -85,16 +85,16 @@ def test_freed_listener_gets_the_next_contact_in_one_call(helpline: Helpline) ->
     helpline.sync()
     first = helpline.call("ta")
     [offer] = helpline.dispatch()
-    routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(2))
+    engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(2))
     waiting = helpline.call("ta")
     assert helpline.dispatch() == []  # the only listener is busy
-    ended = routing.end_contact(helpline.session, helpline.live, first, helpline.at(300))
+    ended = engine.end_contact(helpline.session, helpline.live, first, helpline.at(300))
     assert ended.listener_state == "wrapup"
     assert (
-        routing.listener_freed(helpline.session, helpline.live, listener, helpline.at(10)) is None
+        engine.listener_freed(helpline.session, helpline.live, listener, helpline.at(10)) is None
     )  # still in wrap-up
     helpline.at(200)
-    report = routing.tick(helpline.session, helpline.live, helpline.now)
+    report = engine.tick(helpline.session, helpline.live, helpline.now)
     assert [(o.contact_id, o.listener_id) for o in report.offers] == [(waiting, listener)]
 
 
@@ -107,13 +107,13 @@ def test_wrapup_grows_with_the_call_and_is_capped(helpline: Helpline) -> None:
         contact = helpline.call("ta")
         [offer] = helpline.dispatch()
         start = helpline.at(1)
-        routing.accept_offer(helpline.session, helpline.live, offer.offer_id, start)
-        routing.end_contact(helpline.session, helpline.live, contact, helpline.at(call_seconds))
+        engine.accept_offer(helpline.session, helpline.live, offer.offer_id, start)
+        engine.end_contact(helpline.session, helpline.live, contact, helpline.at(call_seconds))
         live = helpline.live.listener(listener)
         assert live is not None and live.state == "wrapup"
-        wrap = (live.wrap_until_us - routing.to_us(helpline.now)) / 1e6
+        wrap = (live.wrap_until_us - engine.to_us(helpline.now)) / 1e6
         helpline.at(wrap)
-        routing.tick(helpline.session, helpline.live, helpline.now)
+        engine.tick(helpline.session, helpline.live, helpline.now)
         assert helpline.state(listener) == "available"
         return wrap
 
@@ -127,14 +127,14 @@ def test_three_missed_offers_pause_the_listener_until_they_are_back(helpline: He
     [offer] = helpline.dispatch()
     for _ in range(2):
         # each miss puts the caller back in their place and offers them again at once
-        [offer] = routing.miss_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(10))
+        [offer] = engine.miss_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(10))
         assert offer.listener_id == listener
     helpline.at(21 + WHISPER_SECONDS)
-    report = routing.tick(helpline.session, helpline.live, helpline.now)  # expiry counts as a miss
+    report = engine.tick(helpline.session, helpline.live, helpline.now)  # expiry counts as a miss
     assert report.expired == 1 and report.offers == ()
     assert helpline.state(listener) == "paused"
     presence = helpline.session.get(ListenerPresence, listener)
     assert presence is not None and presence.paused and presence.paused_reason == "missed_offers"
-    offer = routing.set_available(helpline.session, helpline.live, listener, helpline.at(5))
+    offer = engine.set_available(helpline.session, helpline.live, listener, helpline.at(5))
     assert offer is not None and offer.listener_id == listener
     assert helpline.live.listener(listener).misses == 0

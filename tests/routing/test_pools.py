@@ -4,8 +4,8 @@ previous layout (a listener in every pool of every level they meet, with no ``jo
 
 from __future__ import annotations
 
-from routing.live import ListenerRecord, LiveState, pool_key
-from routing.policy import US, speaker_pools
+from routing.engine.live import ListenerRecord, LiveState, pool_key
+from routing.engine.policy import US, speaker_pools
 from schemas.tables import Proficiency
 
 ASSOCIATION = 3

@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 from datetime import date
 
-from routing import services as routing
-from routing.preview import preview
+from routing import engine
+from routing.engine.preview import preview
 from schemas.tables import Proficiency
 from tests.routing.conftest import Helpline
 
@@ -32,7 +32,7 @@ def test_preview_names_the_step_the_next_listener_and_why_others_are_left_out(he
     helpline.listener("Farhan", {"mr": N}, on_shift=False)
     paused = helpline.listener("Gauri", {"mr": N})
     helpline.sync()
-    routing.pause_listener(helpline.session, helpline.live, paused, helpline.now)
+    engine.pause_listener(helpline.session, helpline.live, paused, helpline.now)
     helpline.at(30)
 
     seen = preview(helpline.session, helpline.live, helpline.association_id, "mr", helpline.now)

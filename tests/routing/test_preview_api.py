@@ -16,8 +16,7 @@ with warnings.catch_warnings():
 
 def _client_with_key(services: Services, helpline: Helpline) -> tuple[TestClient, dict[str, str]]:
     from app.main import create_app
-    from routing.api_keys import issue_api_key
-    from routing.changes import Actor
+    from routing.configuration import Actor, issue_api_key
     from schemas.tables import Role
 
     _, secret = issue_api_key(
@@ -27,6 +26,7 @@ def _client_with_key(services: Services, helpline: Helpline) -> tuple[TestClient
         association_id=helpline.association_id,
         actor=Actor("test", helpline.now),
     )
+    helpline.session.commit()
     return TestClient(create_app(services=services)), {"Authorization": f"Bearer {secret}"}
 
 

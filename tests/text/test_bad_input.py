@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from locales import messages
-from routing.text_language import language_menu, say
+from routing.text.language import language_menu, say
 from schemas.tables import Channel, Conversation, ConversationStatus, HelplineNumber, TextMessage
 from telephony.signature import sign
 from tests.text.conftest import SMS_NUMBER, TextHelpline, bodies

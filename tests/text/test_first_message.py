@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from locales import messages
-from routing.text_language import say
+from routing.text.language import say
 from schemas.tables import CallerProfile, Conversation, ConversationStatus
 from tests.text.conftest import TextHelpline
 

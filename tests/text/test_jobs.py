@@ -4,8 +4,8 @@ what they hold."""
 from __future__ import annotations
 
 from locales import messages
-from routing.live import LiveState
-from routing.text_language import say
+from routing.engine.live import LiveState
+from routing.text.language import say
 from schemas.tables import Contact, ContactStatus, Conversation, ConversationStatus, TextMessage
 from tests.text.conftest import SMS_NUMBER, TextHelpline, bodies
 from workers.routing_jobs import routing_tick

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from locales import messages
-from routing import services as routing
-from routing.live import LiveState
-from routing.text_language import say
+from routing import engine
+from routing.engine.live import LiveState
+from routing.text.language import say
 from schemas.tables import CallerProfile, Contact, Conversation, ConversationStatus, Priority
 from tests.text.conftest import TextHelpline, bodies
 
@@ -24,8 +24,8 @@ def test_crisis_words_get_the_crisis_line_at_once_and_the_front_of_the_queue(hel
         crisis = session.exec(select(Contact).where(Contact.priority == Priority.crisis)).one()
         normal = session.exec(select(Contact).where(Contact.priority == Priority.normal)).one()
         live, now = LiveState(helpline.services.redis), helpline.clock.now()
-        assert routing.queue_position(session, live, crisis.id, now).position == 1
-        assert routing.queue_position(session, live, normal.id, now).position == 2
+        assert engine.queue_position(session, live, crisis.id, now).position == 1
+        assert engine.queue_position(session, live, normal.id, now).position == 2
 
     listener = helpline.listener("Anbu", ("ta",))
     helpline.offer_waiting()

@@ -12,9 +12,9 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from locales import messages
-from routing.live import LiveState
-from routing.text_closing import close_idle
-from routing.text_language import say
+from routing.engine.live import LiveState
+from routing.text.closing import close_idle
+from routing.text.language import say
 from schemas.tables import (
     Channel,
     Contact,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from locales import messages
-from routing.text_language import say
+from routing.text.language import say
 from tests.text.conftest import TextHelpline, bodies
 
 OWN_LINE = "1800-000-000"

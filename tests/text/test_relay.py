@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from locales import messages
-from routing.text_language import say
+from routing.text.language import say
 from schemas.tables import Channel, Conversation, ConversationStatus, TextMessage
 from telephony.simulator.phones import Phone
 from tests.text.conftest import SMS_NUMBER, WHATSAPP_NUMBER, TextHelpline, bodies

@@ -20,9 +20,9 @@ from sqlmodel import Session
 
 from app.main import create_app
 from app.services import Services
-from routing import services as routing
-from routing.call_flow import Line
-from routing.live import LiveState
+from routing import engine
+from routing.engine.live import LiveState
+from routing.voice.decisions import Line
 from schemas.policy import PolicySteps
 from schemas.tables import (
     Association,
@@ -109,7 +109,7 @@ class VoiceHelpline:
 
     def sync(self) -> None:
         with Session(self.services.engine) as session:
-            routing.sync_roster(
+            engine.sync_roster(
                 session, LiveState(self.services.redis), self.association_id, self.services.clock.now()
             )
 
@@ -121,7 +121,7 @@ class VoiceHelpline:
         from workers.voice_jobs import enqueue_offer_calls
 
         with Session(self.services.engine) as session:
-            offers = routing.dispatch(
+            offers = engine.dispatch(
                 session, LiveState(self.services.redis), self.association_id, self.services.clock.now()
             )
         enqueue_offer_calls(Queue(QUEUE_NAME, connection=self.services.redis), offers)
@@ -216,6 +216,6 @@ def voice(app_services: Services, live_app: tuple[str, Any]) -> Iterator[VoiceHe
             status_callback="/twilio/voice/call-status",
         )
         association_id = make_association(session)
-        routing.rebuild(session, LiveState(app_services.redis), sim.clock.now())
+        engine.rebuild(session, LiveState(app_services.redis), sim.clock.now())
         sim.on_idle = InlineJobs(app_services)
         yield VoiceHelpline(app_services, sim, association_id, session)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.main import create_app
 from app.services import Services, build_services
 from locales import messages
-from routing.helplines import load_helpline
+from routing.voice.helplines import load_helpline
 from schemas.settings import Settings
 from telephony.simulator import WebhookDriver
 from telephony.simulator.asgi_server import serve

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from locales import messages
-from routing.text_language import LATIN, language_label, reply_locale, say
+from routing.text.language import LATIN, language_label, reply_locale, say
 from schemas.tables import (
     Callback,
     CallbackStatus,

@@ -14,9 +14,8 @@ import pytest
 from sqlmodel import Session, select
 
 from app.services import Services
-from routing import services as routing
-from routing import voice_calls
-from routing.live import LiveState
+from routing import engine, voice
+from routing.engine.live import LiveState
 from schemas.tables import (
     Contact,
     ContactStatus,
@@ -76,7 +75,7 @@ def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
     app_services.clock = FixedClock(START)
     with httpx.Client(base_url=base_url, timeout=30) as http, Session(app_services.engine) as session:
         association_id = make_association(session)
-        routing.rebuild(session, LiveState(app_services.redis), START)
+        engine.rebuild(session, LiveState(app_services.redis), START)
         driver = WebhookDriver(
             http, app_services.settings.public_base_url, app_services.settings.twilio_auth_token or ""
         )
@@ -109,7 +108,7 @@ def add_listener(hooks: Hooks, name: str = "Asha") -> int:
             )
         )
         session.commit()
-        routing.sync_roster(session, LiveState(services.redis), hooks.association_id, START)
+        engine.sync_roster(session, LiveState(services.redis), hooks.association_id, START)
         return row.id
 
 
@@ -148,7 +147,7 @@ def test_reordered_and_repeated_status_callbacks_miss_an_offer_once(hooks: Hooks
     with Session(services.engine, expire_on_commit=False) as session:
         contact = session.exec(select(Contact)).one()
         assert contact.status == ContactStatus.offered and contact.offer_id
-        offer = voice_calls.prepare_offer(session, contact.offer_id, START)
+        offer = voice.prepare_offer(session, contact.offer_id, START)
         assert offer is not None
     listener_leg = {
         "CallSid": "CA" + "4" * 32,

@@ -1,0 +1,78 @@
+"""The matching engine: the live state in Redis and its Lua scripts, presence, claims and offers, selection
+and fairness, fallback policies, recovery and rebuild, and the preview. This package is its one door.
+
+The life of a contact: ``enqueue_contact`` -> (``dispatch`` | ``listener_freed``) makes an ``Offer`` to one
+listener -> ``accept_offer`` (connected) or ``decline_offer`` / ``miss_offer`` / expiry (back to its place)
+-> ``end_contact`` (the listener enters a wrap-up that grows with the call; ``end_wrapup`` frees them when it
+ends). ``request_callback`` keeps the contact's place; ``cancel_contact`` is a caller who hung up.
+
+May import: ``routing.errors``, ``routing.clock``, ``locales``, ``schemas``; no other routing sub-package.
+"""
+
+from routing.engine.contacts import (
+    Ended,
+    QueuePosition,
+    cancel_contact,
+    end_contact,
+    enqueue_contact,
+    queue_position,
+    request_callback,
+)
+from routing.engine.live import KINDS, LiveState, from_us, kind_of, to_us
+from routing.engine.offers import (
+    WHISPER_SECONDS,
+    AcceptOutcome,
+    Offer,
+    accept_offer,
+    decline_offer,
+    dispatch,
+    dispatch_order,
+    miss_offer,
+)
+from routing.engine.presence import (
+    TickReport,
+    end_wrapup,
+    freed_queries,
+    listener_freed,
+    pause_listener,
+    set_available,
+    sync_roster,
+    tick,
+)
+from routing.engine.preview import Preview, preview
+from routing.engine.recovery import ensure_live, rebuild
+
+__all__ = [
+    "KINDS",
+    "WHISPER_SECONDS",
+    "AcceptOutcome",
+    "Ended",
+    "LiveState",
+    "Offer",
+    "Preview",
+    "QueuePosition",
+    "TickReport",
+    "accept_offer",
+    "cancel_contact",
+    "decline_offer",
+    "dispatch",
+    "dispatch_order",
+    "end_contact",
+    "end_wrapup",
+    "enqueue_contact",
+    "ensure_live",
+    "freed_queries",
+    "from_us",
+    "kind_of",
+    "listener_freed",
+    "miss_offer",
+    "pause_listener",
+    "preview",
+    "queue_position",
+    "rebuild",
+    "request_callback",
+    "set_available",
+    "sync_roster",
+    "tick",
+    "to_us",
+]

@@ -1,0 +1,211 @@
+"""Offers: a waiting contact reserved for one listener until a deadline. ``dispatch`` makes them (crisis first,
+the hardest language first, each to the longest-idle listener its policy step admits, one atomic claim per
+contact); ``accept_offer`` connects; ``decline_offer``, ``miss_offer`` and expiry put the contact back in its
+place and offer it again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from routing.engine import records
+from routing.engine.live import KINDS, Dropped, LiveContact, LiveState, new_id, to_us
+from routing.engine.policy import US, StepChoice, step_at
+from routing.engine.recovery import with_rebuild
+from routing.engine.selection import QueueLoad, hardest_first
+from routing.engine.snapshot import RoutingConfig, load_config, load_policies
+
+WHISPER_SECONDS = 12
+"""Added to a voice offer's deadline: after ringing for ``ring_seconds`` the listener who answers must still
+hear the whisper (who is calling, in which language) and press 1 before the offer expires."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A listener reserved for a contact until ``deadline``: ring them (voice) or notify them (text)."""
+
+    offer_id: str
+    contact_id: str
+    listener_id: int
+    association_id: int
+    kind: str
+    language: str
+    deadline: datetime
+    step: int
+
+
+@dataclass(frozen=True)
+class AcceptOutcome:
+    """``ok``; otherwise ``reason`` says why the offer is gone: expired, declined, missed, cancelled (the
+    caller hung up), accepted (already connected) or unknown. ``offers`` are offers made as a consequence."""
+
+    ok: bool
+    reason: str = ""
+    contact_id: str | None = None
+    offers: tuple[Offer, ...] = ()
+
+
+def dispatch(session: Session, live: LiveState, association_id: int, now: datetime) -> list[Offer]:
+    """Offer waiting contacts to free listeners: expired offers first go back to their place; then crisis
+    before normal, the hardest language first, first come first served within a language, each to the
+    longest-idle listener its current policy step admits (one atomic claim per contact)."""
+    return with_rebuild(session, live, now, lambda: _dispatch(session, live, association_id, now))
+
+
+def _dispatch(session: Session, live: LiveState, association_id: int, now: datetime) -> list[Offer]:
+    record_dropped(session, live.expire_due(to_us(now)), now)
+    waiting = live.waiting(association_id)
+    if not waiting:
+        session.commit()
+        return []
+    config = load_config(session, association_id)
+    policies = load_policies(session, association_id)
+    offers: list[Offer] = []
+    hopeless: set[tuple[str, tuple[str, ...]]] = set()
+    for contact in dispatch_order(waiting, _loads(live, association_id, waiting)):
+        choice = step_at(policies.policy_for(contact.language), waited(contact, now))
+        key = (contact.kind, choice.pools)
+        if key in hopeless or not choice.pools:
+            continue
+        offer = _claim(session, live, config, contact, choice, now)
+        if offer is None and not contact.excluding:
+            hopeless.add(key)
+        elif offer is not None:
+            session.commit()  # each offer on its own: a long dispatch holds no row another writer needs
+            offers.append(offer)
+    session.commit()
+    return offers
+
+
+def dispatch_order(waiting: list[LiveContact], loads: dict[tuple[str, str], QueueLoad]) -> list[LiveContact]:
+    """Crisis first; within a priority, the hardest language first; within a language, first come."""
+    rank: dict[tuple[str, str], int] = {}
+    for kind in KINDS:
+        languages = hardest_first(load for (k, _), load in loads.items() if k == kind)
+        rank.update({(kind, language): i for i, language in enumerate(languages)})
+    return sorted(
+        waiting,
+        key=lambda c: (
+            c.priority != "crisis",
+            rank.get((c.kind, c.language), len(rank)),
+            c.arrival_us,
+            c.contact_id,
+        ),
+    )
+
+
+def _loads(
+    live: LiveState, association_id: int, waiting: list[LiveContact]
+) -> dict[tuple[str, str], QueueLoad]:
+    counts: dict[tuple[str, str], int] = {}
+    for contact in waiting:
+        counts[(contact.kind, contact.language)] = counts.get((contact.kind, contact.language), 0) + 1
+    loads = {}
+    for (kind, language), n in counts.items():
+        free = live.pool_sizes(association_id, kind, [f"{language}:conversational"])[
+            f"{language}:conversational"
+        ]
+        loads[(kind, language)] = QueueLoad(language, free, n)
+    return loads
+
+
+def _claim(
+    session: Session,
+    live: LiveState,
+    config: RoutingConfig,
+    contact: LiveContact,
+    choice: StepChoice,
+    now: datetime,
+) -> Offer | None:
+    offer_id = new_id()
+    deadline = now + timedelta(seconds=offer_seconds(config, contact.kind))
+    listener_id = live.claim(
+        contact.contact_id, choice.pools, to_us(now), to_us(deadline), offer_id, choice.index
+    )
+    if listener_id is None:
+        return None
+    if not record_offer(session, live, contact.contact_id, listener_id, offer_id, now, deadline):
+        return None
+    return Offer(
+        offer_id,
+        contact.contact_id,
+        listener_id,
+        contact.association_id,
+        contact.kind,
+        contact.language,
+        deadline,
+        choice.index,
+    )
+
+
+def record_offer(
+    session: Session,
+    live: LiveState,
+    contact_id: str,
+    listener_id: int,
+    offer_id: str,
+    now: datetime,
+    deadline: datetime,
+) -> bool:
+    """Record an offer the live state made. When the database says the contact is already connected or over
+    (the live state lagged behind it), the contact leaves the queue and the listener gets their place back."""
+    if records.record_offer(session, contact_id, listener_id, offer_id, to_us(deadline)):
+        return True
+    live.finish(contact_id, to_us(now), to_us(now))
+    return False
+
+
+def accept_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> AcceptOutcome:
+    """The listener took the contact (pressed 1 / replied): connected. If the offer is gone, say why, so the
+    whisper can tell the listener ("the caller has already been connected" / "the caller hung up")."""
+    result = with_rebuild(session, live, now, lambda: live.accept(offer_id, to_us(now)))
+    if result.ok and result.contact_id is not None and result.listener_id is not None:
+        records.record_connected(session, result.contact_id, result.listener_id, now)
+        session.commit()
+        return AcceptOutcome(True, "", result.contact_id)
+    offers: list[Offer] = []
+    if result.dropped is not None:
+        record_dropped(session, [result.dropped], now)
+        contact = records.get_contact(session, result.dropped.contact_id)
+        offers = dispatch(session, live, contact.association_id, now)
+    session.commit()
+    return AcceptOutcome(False, result.reason, None, tuple(offers))
+
+
+def decline_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> list[Offer]:
+    """The listener said no: the contact goes back to its place and is offered to the next listener."""
+    return _drop(session, live, offer_id, now, "declined")
+
+
+def miss_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> list[Offer]:
+    """The listener did not answer (no-answer, busy, failed): as a decline, but it counts towards the
+    automatic pause (after ``missed_offers_before_pause`` in a row, default 3)."""
+    return _drop(session, live, offer_id, now, "missed")
+
+
+def _drop(session: Session, live: LiveState, offer_id: str, now: datetime, why: str) -> list[Offer]:
+    dropped = with_rebuild(session, live, now, lambda: live.drop_offer(offer_id, to_us(now), why))
+    if dropped is None:
+        return []
+    record_dropped(session, [dropped], now)
+    session.commit()
+    contact = records.get_contact(session, dropped.contact_id)
+    return dispatch(session, live, contact.association_id, now)
+
+
+def record_dropped(session: Session, dropped: list[Dropped], now: datetime) -> None:
+    for item in dropped:
+        records.record_back_in_queue(session, item.contact_id, item.offer_id)
+        if item.paused:
+            records.set_pause(session, item.listener_id, True, "missed_offers", now)
+
+
+def waited(contact: LiveContact, now: datetime) -> float:
+    return (to_us(now) - contact.arrival_us) / US
+
+
+def offer_seconds(config: RoutingConfig, kind: str) -> int:
+    """How long an offer holds its listener: the ring time, and for a call the whisper after it."""
+    return config.ring_seconds + (WHISPER_SECONDS if kind == "voice" else 0)

@@ -1,0 +1,48 @@
+"""The roster as coordinators manage it: the listeners directory (who, which languages, how to reach them)
+and shifts with their calendar (RFC 5545 rules, occurrences, who is on shift). This package is its door.
+
+Changes flush with their audit entry and never commit: the caller commits once. The pure shift rule
+(``routing.engine.shift_rules``) lives in the engine, which must know who is on shift and imports no other
+sub-package. May import: ``routing.engine``, ``routing.configuration``, ``routing.errors``,
+``routing.phones``, ``locales``, ``schemas``.
+"""
+
+from routing.roster.calendar import (
+    LanguageOnShift,
+    OnShift,
+    check_window,
+    create_shift,
+    delete_shift,
+    expand,
+    find_on_shift,
+    get_shift,
+    list_shifts,
+    update_shift,
+)
+from routing.roster.listeners import (
+    create_listener,
+    delete_listener,
+    get_listener,
+    list_listeners,
+    spoken_languages,
+    update_listener,
+)
+
+__all__ = [
+    "LanguageOnShift",
+    "OnShift",
+    "check_window",
+    "create_listener",
+    "create_shift",
+    "delete_listener",
+    "delete_shift",
+    "expand",
+    "find_on_shift",
+    "get_listener",
+    "get_shift",
+    "list_listeners",
+    "list_shifts",
+    "spoken_languages",
+    "update_listener",
+    "update_shift",
+]

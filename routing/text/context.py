@@ -1,0 +1,74 @@
+"""What the text channel's services share: a received message, the context they run in, and the outcome
+they return (replies for the sender, work for jobs), plus recording a message's metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from routing.crisis_numbers import CrisisNumbers
+from routing.engine import Offer
+from routing.engine.live import LiveState
+from routing.phones import PhoneVault
+from routing.text import records
+from routing.text.relay import count_segments
+from schemas.tables import Channel, Conversation, MessageDirection
+
+
+@dataclass(frozen=True)
+class InboundText:
+    """A message as it arrived. The numbers are in clear here, in memory only, for this request."""
+
+    message_sid: str
+    sender: str
+    recipient: str
+    body: str
+    channel: Channel
+    num_media: int = 0
+    num_segments: int | None = None
+
+
+@dataclass
+class TextOutcome:
+    """``replies`` go back to the sender at once; the rest is work for jobs. ``reason`` is for the log."""
+
+    reason: str
+    replies: list[str] = field(default_factory=list)
+    offers: list[Offer] = field(default_factory=list)
+    relays: list[int] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+    association_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TextContext:
+    session: Session
+    live: LiveState
+    vault: PhoneVault
+    now: datetime
+    crisis: CrisisNumbers
+    default_reply_minutes: int = 15
+
+
+def record_inbound(
+    ctx: TextContext,
+    conversation: Conversation,
+    message: InboundText,
+    direction: MessageDirection,
+    body: str | None = None,
+) -> int:
+    text = (message.body if body is None else body).strip()
+    stored = records.record_message(
+        ctx.session,
+        conversation,
+        message_sid=message.message_sid,
+        direction=direction,
+        body_encrypted=ctx.vault.encrypt(text) if text else None,
+        length=len(text),
+        segments=message.num_segments or count_segments(text),
+        now=ctx.now,
+    )
+    assert stored.id is not None
+    return stored.id

@@ -1,0 +1,156 @@
+"""The listener's leg, step by step: the offer's row, the whisper, pressing 1 (or not), and the end of the
+listener's call, which drives presence (wrap-up after a call, a missed offer counted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from routing import engine
+from routing.engine import records as contacts
+from routing.engine.live import LiveState
+from routing.engine.policy import US
+from routing.voice import callbacks, decisions, records, whispers
+from routing.voice.outcome import Outcome, settled, voice_offers
+from schemas.tables import (
+    Channel,
+    Contact,
+    ContactStatus,
+    Listener,
+    VoiceOffer,
+)
+
+
+@dataclass(frozen=True)
+class OfferCall:
+    """What the job needs to ring a listener for an offer (the listener's number stays encrypted here)."""
+
+    offer: VoiceOffer
+    listener_phone_encrypted: bytes
+    listener_language: str
+    caller_language: str
+    is_callback: bool
+
+
+def prepare_offer(session: Session, offer_id: str, now: datetime) -> VoiceOffer | None:
+    """The offer's row, created on first use: None when the offer is gone (expired, taken, cancelled)."""
+    existing = records.get_offer(session, offer_id)
+    if existing is not None:
+        return existing
+    contact = session.exec(select(Contact).where(Contact.offer_id == offer_id)).first()
+    if contact is None or contact.status != ContactStatus.offered or contact.listener_id is None:
+        return None
+    call = records.get_call_for_contact(session, contact.id)
+    open_callback = callbacks.get_open_callback(session, contact.id)
+    helpline = call.helpline if call is not None else open_callback.helpline if open_callback else None
+    if helpline is None:
+        return None
+    row = VoiceOffer(
+        offer_id=offer_id,
+        contact_id=contact.id,
+        listener_id=contact.listener_id,
+        association_id=contact.association_id,
+        helpline=helpline,
+        callback_id=open_callback.id if open_callback is not None and contact.callback_requested else None,
+        created_at=now,
+    )
+    if records.claim_offer(session, row):
+        return row
+    return records.get_offer(session, offer_id)
+
+
+def offered_contacts_without_call(session: Session, limit: int = 50) -> list[str]:
+    """Voice offers routing made that no job has rung yet (made by the tick, or lost on the way)."""
+    rung = select(VoiceOffer.offer_id)
+    rows = session.exec(
+        select(Contact.offer_id)
+        .where(
+            Contact.status == ContactStatus.offered,
+            Contact.channel == Channel.voice,
+            col(Contact.offer_id).is_not(None),
+            col(Contact.offer_id).not_in(rung),
+        )
+        .limit(limit)
+    ).all()
+    return [offer_id for offer_id in rows if offer_id]
+
+
+def whisper(
+    session: Session, live: LiveState, *, offer_id: str, call_sid: str, answered_by: str | None, now: datetime
+) -> Outcome:
+    """The listener's phone was answered: by a person, the whisper; by a machine, hang up (missed)."""
+    offer = records.get_offer(session, offer_id)
+    if offer is None:
+        return Outcome(decisions.Goodbye())
+    listener = session.get(Listener, offer.listener_id)
+    language = listener.prompt_language if listener is not None else "en"
+    if whispers.is_machine(answered_by):
+        offers: tuple[engine.Offer, ...] = ()
+        if records.claim_effect(session, call_sid, "machine", "", now):
+            records.set_offer_outcome(session, offer, "voicemail")
+            offers = voice_offers(engine.miss_offer(session, live, offer_id, now))
+        return Outcome(decisions.Goodbye(), offers)
+    contact = session.get(Contact, offer.contact_id)
+    if contact is None:
+        return Outcome(decisions.Goodbye())
+    waited = max(0.0, now.timestamp() - contact.arrival_us / US)
+    return Outcome(whispers.whisper(language, contact.language, waited, offer.callback_id is not None))
+
+
+def answer_offer(
+    session: Session, live: LiveState, *, offer_id: str, call_sid: str, digits: str, now: datetime
+) -> Outcome:
+    """1: take the call (connected, and the caller is brought over by a job); any other key: decline."""
+    offer = records.get_offer(session, offer_id)
+    if offer is None:
+        return Outcome(decisions.Goodbye())
+    listener = session.get(Listener, offer.listener_id)
+    language = listener.prompt_language if listener is not None else "en"
+    queue = decisions.offer_queue_name(offer_id)
+    if digits != "1":
+        offers: tuple[engine.Offer, ...] = ()
+        if records.claim_effect(session, call_sid, "answer", "decline", now):
+            records.set_offer_outcome(session, offer, "declined")
+            offers = voice_offers(engine.decline_offer(session, live, offer_id, now))
+        return Outcome(decisions.Goodbye(), offers)
+    if not records.claim_effect(session, call_sid, "answer", "accept", now):
+        session.refresh(offer)
+        accepted = offer.outcome in ("accepted", "connected")
+        known = whispers.AcceptResult(accepted, offer.outcome)
+        return Outcome(whispers.accept(language, known, queue, callback=offer.callback_id is not None))
+    result = engine.accept_offer(session, live, offer_id, now)
+    if result.ok:
+        records.set_offer_outcome(session, offer, "accepted")
+        decision = whispers.accept(
+            language, whispers.AcceptResult(True), queue, callback=offer.callback_id is not None
+        )
+        return Outcome(decision, jobs=(("bridge", offer_id),))
+    records.set_offer_outcome(session, offer, result.reason or "gone")
+    return Outcome(
+        whispers.accept(language, whispers.AcceptResult(False, result.reason), queue),
+        voice_offers(result.offers),
+    )
+
+
+def listener_call_status(
+    session: Session, live: LiveState, *, offer_id: str, call_sid: str, status: str, now: datetime
+) -> Outcome:
+    """The listener's leg progressed. At its end: wrap-up after a call, or a missed offer (no answer, busy,
+    voicemail, hung up during the whisper). Early statuses change nothing, so order does not matter."""
+    silence = decisions.Silence()
+    if status not in ("completed", "busy", "no-answer", "failed", "canceled"):
+        return Outcome(silence)
+    offer = records.get_offer(session, offer_id)
+    if offer is None or not records.claim_effect(session, call_sid, "listener-ended", "", now):
+        return Outcome(silence)
+    if offer.outcome in ("accepted", "connected"):
+        contact = session.get(Contact, offer.contact_id)
+        if contact is None or contact.status not in contacts.ACTIVE:
+            return Outcome(silence)
+        return settled(silence, engine.end_contact(session, live, offer.contact_id, now))
+    if not offer.outcome:
+        records.set_offer_outcome(session, offer, "missed" if status == "completed" else status)
+    return Outcome(silence, voice_offers(engine.miss_offer(session, live, offer_id, now)))

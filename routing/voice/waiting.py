@@ -1,0 +1,139 @@
+"""The wait, decided: each turn of the wait loop (position, an honest estimate, keys 1 and 0), leaving the
+queue for a callback or the crisis line, and the degraded answer when Samvaad cannot route. Pure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from locales import messages
+from routing.crisis_numbers import CrisisNumbers
+from routing.voice.decisions import (
+    DEGRADED_LANGUAGES,
+    HOLD_SECONDS,
+    TERMINAL_STEPS,
+    Goodbye,
+    HoldAnnouncement,
+    LeaveQueue,
+    Line,
+    Silence,
+    Transfer,
+    say,
+    unique,
+)
+from routing.voice.helplines import HelplineConfig
+
+
+@dataclass(frozen=True)
+class WaitState:
+    """What routing says about a waiting caller, and what they asked for."""
+
+    state: str  # waiting, offered, connected
+    position: int
+    expected_wait_seconds: float | None
+    step_kind: str
+    waited_seconds: float
+    crisis: bool = False
+    can_call_back: bool = True
+
+
+def announce_wait(language: str, wait: WaitState, crisis_max_wait: float) -> HoldAnnouncement | LeaveQueue:
+    """One turn of the wait loop. An honest estimate or none; the crisis line when the policy (or, for a
+    caller in danger, the crisis limit) runs out; a callback when the policy reaches that step."""
+    if wait.state != "waiting":
+        return HoldAnnouncement((say("stay", messages.PLEASE_STAY, language),), 5, options=False)
+    if wait.crisis and (wait.step_kind in TERMINAL_STEPS or wait.waited_seconds >= crisis_max_wait):
+        return LeaveQueue("crisis")
+    if wait.step_kind == "crisis_line" or (wait.step_kind == "callback" and not wait.can_call_back):
+        return LeaveQueue("crisis")
+    if wait.step_kind == "callback":
+        return LeaveQueue("callback")
+    lines = [say("position", messages.QUEUE_POSITION, language, position=wait.position)]
+    lines.append(expected_wait_line(language, wait.expected_wait_seconds))
+    lines.append(say("hold_options", messages.HOLD_OPTIONS, language))
+    return HoldAnnouncement(tuple(lines), HOLD_SECONDS)
+
+
+def expected_wait_line(language: str, seconds: float | None) -> Line:
+    """Minutes rounded up, never a promise we have no basis for: without recent calls, no number at all."""
+    if seconds is None:
+        return say("stay", messages.PLEASE_STAY, language)
+    if seconds < 60:
+        return say("wait_short", messages.EXPECTED_WAIT_UNDER_A_MINUTE, language)
+    return say("wait", messages.EXPECTED_WAIT, language, minutes=max(2, math.ceil(seconds / 60)))
+
+
+def wait_key(digits: str) -> LeaveQueue | Silence:
+    """While waiting: 1 asks for a callback, 0 for the crisis line; any other key changes nothing."""
+    if digits == "1":
+        return LeaveQueue("callback")
+    if digits == "0":
+        return LeaveQueue("crisis")
+    return Silence()
+
+
+@dataclass(frozen=True)
+class CallbackHours:
+    start: str
+    end: str
+    open_now: bool
+
+
+def after_queue(
+    config: HelplineConfig,
+    result: str,
+    reason: str,
+    language: str,
+    crisis: CrisisNumbers,
+    hours: CallbackHours | None = None,
+    automatic: bool = False,
+) -> Goodbye | Transfer | Silence:
+    """The caller left the queue: ``result`` is the network's reason, ``reason`` what Samvaad recorded."""
+    if result in ("bridged", "hangup", "redirected", "redirected-from-bridged", "bridging-in-process"):
+        return Silence()
+    if result == "leave" and reason == "callback":
+        return Goodbye(callback_lines(language, hours, automatic))
+    if result == "leave" and reason == "crisis":
+        return crisis_transfer(language, crisis)
+    return degraded(config, crisis)
+
+
+def callback_lines(language: str, hours: CallbackHours | None, automatic: bool) -> tuple[Line, ...]:
+    lines = [say("all_busy", messages.ALL_BUSY_CALLBACK, language)] if automatic else []
+    lines.append(
+        say("callback_confirmed", messages.CALLBACK_CONFIRMED_VOICE, language, names={"language": language})
+    )
+    if hours is not None and not hours.open_now:
+        lines.append(
+            say("callback_window", messages.CALLBACK_WINDOW, language, start=hours.start, end=hours.end)
+        )
+    return tuple(lines)
+
+
+def crisis_transfer(language: str, crisis: CrisisNumbers) -> Transfer:
+    """The crisis line, named in the caller's language before it is dialled: the number said is the one dialled."""
+    return Transfer((), (), (crisis_prompt(language, crisis),), crisis.crisis_line)
+
+
+def crisis_prompt(language: str, crisis: CrisisNumbers) -> Line:
+    return say(
+        "crisis",
+        messages.CRISIS_TRANSFER,
+        language,
+        crisis_line=crisis.crisis_line,
+        emergency_number=crisis.emergency_number,
+    )
+
+
+def degraded(config: HelplineConfig | None, crisis: CrisisNumbers, languages: Iterable[str] = ()) -> Transfer:
+    """When Samvaad cannot route (Redis or the database down, an unknown number, a provider error): a short
+    apology in the association's languages and its backup numbers, then the crisis line. Needs no I/O."""
+    codes = unique([config.default_language, *config.codes] if config else languages)[:DEGRADED_LANGUAGES]
+    codes = codes or ["hi", "en"]
+    return Transfer(
+        tuple(say("fallback", messages.FALLBACK_TRANSFER, code) for code in codes),
+        config.backup_numbers if config else (),
+        (crisis_prompt(codes[0], crisis),),
+        crisis.crisis_line,
+    )
