@@ -30,18 +30,19 @@ class CharacterModel:
         Keys are the n-gram itself (context then letter) and, for back-off weights, the context.
         """
         counts: Counter[str] = Counter()
-        contexts: Counter[str] = Counter()
-        for word in words:
+        for word in words:  # every n-gram of 1 to ORDER letters ending at each letter of the word
             padded = PAD + word + "$"
-            for i in range(ORDER - 1, len(padded)):
-                for n in range(ORDER):
-                    counts[padded[i - n : i + 1]] += 1
-                    contexts[padded[i - n : i]] += 1
+            counts.update(
+                [padded[i - n : i + 1] for i in range(ORDER - 1, len(padded)) for n in range(ORDER)]
+            )
+        contexts: Counter[str] = Counter()
+        for key, count in counts.items():
+            contexts[key[:-1]] += count
         self._log_backoff = {h: math.log(DIRICHLET / (total + DIRICHLET)) for h, total in contexts.items()}
         self._log_p: dict[str, float] = {}
         self._shorter: dict[str, float] = {}  # backed-off values of n-grams shorter than ORDER
-        for key in sorted(counts, key=len):  # shorter contexts first: longer ones build on them
-            lower = math.exp(self.window_log_probability(key[1:])) if len(key) > 1 else 1.0 / ALPHABET
+        for key in sorted(counts, key=len):  # shorter first: a seen n-gram's suffix was seen too
+            lower = math.exp(self._log_p[key[1:]]) if len(key) > 1 else 1.0 / ALPHABET
             self._log_p[key] = math.log((counts[key] + DIRICHLET * lower) / (contexts[key[:-1]] + DIRICHLET))
 
     def log_probability(self, word: str) -> float:
