@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from routing.language_detection.choice import explicit_choice, language_names
-from routing.language_detection.native import identifier, rank_pair
+from routing.language_detection.native import identifier, rank_pair, word_evidence
 from routing.language_detection.result import Detection, decide, rank_candidates, unsure
 from routing.language_detection.romanized import load_models, score_latin, words_of
 from routing.language_detection.scripts import SHARED_SCRIPTS, SINGLE_LANGUAGE_SCRIPTS, count_scripts
@@ -39,6 +39,7 @@ def warm_up() -> None:
     """Load the models now (about a second) rather than on the first caller's message."""
     language_names()
     identifier()
+    word_evidence()
     load_models()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
+from importlib.resources import files
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -53,9 +54,11 @@ WORD_EVIDENCE: dict[str, tuple[str, float]] = {
     "কেনে": ("as", 4.0),
     "কিয়": ("as", 3.0),
 }
-# Word endings: Marathi's genitive -च्या and dative -ला (Hindi uses का/की/के and को).
-SUFFIX_EVIDENCE: dict[str, tuple[str, float]] = {"च्या": ("mr", 4.0), "ला": ("mr", 1.5)}
+# Word endings: Marathi's genitive -च्या and dative -ला (Hindi uses का/की/के and को), and its
+# present tense -तो (करतो, जातो), where Hindi writes -ता है.
+SUFFIX_EVIDENCE: dict[str, tuple[str, float]] = {"च्या": ("mr", 4.0), "ला": ("mr", 1.5), "तो": ("mr", 2.0)}
 NB_TEMPERATURE = 2.0  # naive Bayes overcounts correlated n-grams; halve its log-odds
+LISTED_MARKER_RATIO = 2.5  # a function word of only one of Hindi and Marathi (data/native-markers.tsv)
 _WORD = re.compile(r"[\w\u0900-\u09FF]+")  # \w alone splits words at their vowel signs
 
 
@@ -80,14 +83,32 @@ def _marker_log_odds(text: str, pair: tuple[str, str]) -> float:
     for char in text:
         if char in LETTER_EVIDENCE:
             log_odds += _signed(LETTER_EVIDENCE[char], pair)
+    words = word_evidence()
     for word in _WORD.findall(text):
-        if word in WORD_EVIDENCE:
-            log_odds += _signed(WORD_EVIDENCE[word], pair)
+        if word in words:
+            log_odds += _signed(words[word], pair)
         elif len(word) > 3:
             for suffix, evidence in SUFFIX_EVIDENCE.items():
                 if word.endswith(suffix):
                     log_odds += _signed(evidence, pair)
     return log_odds
+
+
+@cache
+def word_evidence() -> dict[str, tuple[str, float]]:
+    """The hand-picked markers above, and the generated function-word markers beneath them.
+
+    The generated list (stop words of one language that the other neither lists nor commonly
+    uses) catches the many small words a short message is made of; a hand-picked ratio wins.
+    """
+    listed = (
+        files("routing.language_detection.data").joinpath("native-markers.tsv").read_text(encoding="utf-8")
+    )
+    evidence: dict[str, tuple[str, float]] = {}
+    for line in listed.splitlines():
+        word, _, language = line.partition("\t")
+        evidence[word] = (language, LISTED_MARKER_RATIO)
+    return evidence | WORD_EVIDENCE
 
 
 def _signed(evidence: tuple[str, float], pair: tuple[str, str]) -> float:

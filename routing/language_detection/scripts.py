@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
+from functools import lru_cache
 
 # (first code point, last code point, script); "Zyyy" for letters of scripts we do not serve.
 _RANGES: tuple[tuple[int, int, str], ...] = (
@@ -49,6 +50,7 @@ SINGLE_LANGUAGE_SCRIPTS: dict[str, str] = {
 SHARED_SCRIPTS: dict[str, tuple[str, ...]] = {"Deva": ("hi", "mr"), "Beng": ("bn", "as")}
 
 
+@lru_cache(maxsize=4096)
 def script_of(char: str) -> str | None:
     """The script of a letter or vowel sign; None for digits, punctuation, spaces and emoji."""
     code = ord(char)
@@ -64,12 +66,10 @@ def script_of(char: str) -> str | None:
 def count_scripts(text: str) -> Counter[str]:
     """Letters per script, so a stray Latin word in a Hindi message does not outvote it."""
     counts: Counter[str] = Counter()
-    for char in text:
-        if char.isascii() and not char.isalpha():
-            continue
+    for char, n in Counter(text).items():  # each distinct character looked up once
         script = script_of(char)
         if script is not None:
-            counts[script] += 1
+            counts[script] += n
     return counts
 
 

@@ -114,11 +114,41 @@ def romanize_word(word: str, *, inherent: str = "a") -> str:
         _delete_schwas(syllables)
     if script == "Taml":
         _voice_tamil_stops(syllables)
+    if script == "Mlym" and syllables and word.endswith(chr(BLOCKS["Mlym"] + _VIRAMA)):
+        syllables[-1][1] = "u"  # a final virama in Malayalam is the half-u people type: enikk -> enikku
     out: list[str] = []
     for consonant, vowel in syllables:
         out.append(consonant)
         out.append(inherent if vowel == "@" else vowel)
     return _place_nasals("".join(out), final="m" if script == "Mlym" else "n")
+
+
+# One letter swapped for the way many people type it on a phone: aspirates without h, v as w, sh as s, nt as nd.
+CASUAL_SWAPS: tuple[tuple[str, str], ...] = (
+    ("th", "t"),
+    ("dh", "d"),
+    ("bh", "b"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("chh", "ch"),
+    ("sh", "s"),
+    ("v", "w"),
+    ("zh", "l"),
+    ("nt", "nd"),
+)
+
+
+def casual_spellings(latin: str) -> list[str]:
+    """The romanized word and its common informal variants, each differing by one kind of swap.
+
+    Chat romanization is informal: "thumba" and "tumba", "bhalo" and "balo", "vishaya" and
+    "wishaya" are all typed. Only one kind of swap per variant, so the list stays short.
+    """
+    spellings = [latin]
+    for formal, casual in CASUAL_SWAPS:
+        if formal in latin:
+            spellings.append(latin.replace(formal, casual))
+    return list(dict.fromkeys(spellings))
 
 
 def _syllables(word: str) -> list[list[str]]:

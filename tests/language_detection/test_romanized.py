@@ -49,6 +49,16 @@ def test_romanized_hindi_is_hindi_not_english(text: str) -> None:
         ("nanage yenu gottagtilla", "kn"),
         ("enikku urakkam varunnilla", "ml"),
         ("ente manassu vallathe vishamichirikkunnu", "ml"),
+        # Written for these tests after the word lists, and not taken from them.
+        ("naanu ivattu office ge hogalla, tumba tale novu ide", "kn"),
+        ("nanna maga hospital alli idane, bega banni", "kn"),
+        ("enakku ippo yaar kitta pesanum nu theriyala", "ta"),
+        ("en ponnu hospital la irukka, konjam help pannunga", "ta"),
+        ("mala kahi suchat nahi, khup tension aahe", "mr"),
+        ("majhi aai aajari aahe, kay karu kalat nahi", "mr"),
+        ("njan valare tired aanu, urakkam varunnilla", "ml"),
+        ("nenu chala alasipoyanu, nidra raavatledu", "te"),
+        ("amar ma hospital e ache, taratari esho", "bn"),
     ],
 )
 def test_other_romanized_languages(text: str, language: str) -> None:
@@ -68,6 +78,29 @@ def test_a_greeting_alone_is_unsure_and_offers_the_menu(text: str) -> None:
     "text", ["My name is Priya Sharma", "I am Dr. Ramesh from Chennai", "This is Anjali Deshpande from Pune"]
 )
 def test_indian_names_in_an_english_message_do_not_make_it_indian(text: str) -> None:
+    assert detect_language(text).language == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, this is Ramesh from Pune",
+        "hi this is ramesh from pune, need to talk",
+        "hello doctor i am Lakshmi",
+        "Good evening, I am Dr. Venkatesh from Hyderabad",
+        "this is Priya, can u call me back",
+    ],
+)
+def test_english_introductions_with_indian_names_and_places_are_english(text: str) -> None:
+    """The doctor who writes in English must not be answered in Hinglish because of their name."""
+    detection = detect_language(text)
+    assert (detection.language, detection.romanized) == ("en", False)
+
+
+@pytest.mark.parametrize(
+    "text", ["ok thanks, pls call me", "u there? pls reply when free", "ok sir thanks, i will wait"]
+)
+def test_english_chat_forms_count_for_english(text: str) -> None:
     assert detect_language(text).language == "en"
 
 
