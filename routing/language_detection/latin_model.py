@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,9 @@ class LatinModels:
             )  # fmt: skip
 
     def save(self, path: str) -> None:
-        arrays = {"frame_keys": _packed(sorted(self._frame))}
+        arrays: dict[str, Any] = {
+            "frame_keys": _packed(sorted(self._frame))
+        }  # numpy stubs type **kwargs as bool
         for name, table in (("words", self._words), ("grams", self._grams), ("contexts", self._contexts)):
             arrays[f"{name}_keys"] = _packed(table)
             arrays[f"{name}_values"] = np.array(list(table.values()), dtype=np.float16)
