@@ -7,7 +7,9 @@ Run from the repository root: `python -m bench.language_detection [extra.tsv ...
   from the training data, including romanized Marathi and Tamil, which the development set lacks;
 * a k-fold cross-validation of the romanized models over their own training words
   (`bench/language_detection_folds.py`);
-* time per message (mean, p99, max) over both sets, with the word cache emptied before each pass.
+* time per message (mean, p99, max) over both sets, five passes pooled, with the word cache
+  emptied before each pass, beside the machine's load average; and the time a fresh process
+  takes to import the detector and load its models (`warm_up()`).
 
 For each language and script: accuracy (an unsure answer counts as wrong), how often the detector
 asks instead of answering, and what it took the language for.
@@ -16,7 +18,9 @@ asks instead of answering, and what it took the language for.
 from __future__ import annotations
 
 import csv
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -59,25 +63,23 @@ def read_rows(path: Path) -> list[Row]:
         return [Row(r["lang"], r["script"], r["text"]) for r in reader]
 
 
-def run(name: str, detect: Callable[[str], str], rows: list[Row], passes: int = 3) -> Run:
-    """Time every message, keeping the quietest of `passes` passes (other work shares the machine).
+def run(name: str, detect: Callable[[str], str], rows: list[Row], passes: int = 5) -> Run:
+    """Time every message `passes` times and pool the timings, so that p99 rests on thousands.
 
     The romanized word cache is emptied before each pass, so every pass pays for unseen words.
     """
     for warm_up in ("load the models", "मुझे", "আমি"):  # load every model outside the timing
         detect(warm_up)
-    best: Run | None = None
+    answers: list[str] = []
+    seconds: list[float] = []
     for _ in range(passes):
         load_models().forget()
-        answers, seconds = [], []
+        answers = []
         for row in rows:
             start = time.perf_counter()
             answers.append(detect(row.text))
             seconds.append(time.perf_counter() - start)
-        if best is None or sum(seconds) < sum(best.seconds):
-            best = Run(name, answers, seconds)
-    assert best is not None
-    return best
+    return Run(name, answers, seconds)
 
 
 def samvaad(text: str) -> str:
@@ -150,7 +152,8 @@ def print_cross_validation() -> None:
 
 
 def print_speed(runs: list[Run]) -> None:
-    print("\ntime per message (both sets, word cache emptied, quietest of 3 passes)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\ntime per message (both sets, 5 passes pooled, word cache emptied; load average {load})")
     for r in runs:
         micros = sorted(s * 1e6 for s in r.seconds)
         p99 = micros[int(0.99 * (len(micros) - 1))]
@@ -163,6 +166,19 @@ def print_speed(runs: list[Run]) -> None:
     if len(runs) == 2:
         ratio = statistics.fmean(runs[0].seconds) / statistics.fmean(runs[1].seconds)
         print(f"  {runs[0].name} / {runs[1].name} mean time: {ratio:.2f}x")
+
+
+def print_load_time(repeats: int = 3) -> None:
+    """Import and warm_up() in fresh processes: what a worker's start-up and a test session pay."""
+    code = "import time; t = time.perf_counter(); from routing.language_detection import warm_up; warm_up(); print(time.perf_counter() - t)"
+    seconds = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True).stdout)
+        for _ in range(repeats)
+    ]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nload time (fresh process, import + warm_up()): best {min(seconds):.2f} s of {repeats}, load average {load}"
+    )
 
 
 def _share(answers: Counter[str], answer: str) -> float:
@@ -187,6 +203,7 @@ def main() -> None:
         print_goals(mine)
     print_cross_validation()
     print_speed([run("samvaad", samvaad, everything), run("py3langid", baseline_detect, everything)])
+    print_load_time()
 
 
 baseline_detect = baseline()

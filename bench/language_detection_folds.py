@@ -15,9 +15,11 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
+from routing.language_detection.latin_model import LatinModels
+from routing.language_detection.latin_words import words_of
 from routing.language_detection.lexicon import LATIN_LANGUAGES, Lexicon, names, shipped_lexicons
 from routing.language_detection.result import decide
-from routing.language_detection.romanized import LatinModels, score_latin, words_of
+from routing.language_detection.romanized import score_latin
 
 FOLDS = 5
 MESSAGES_PER_FOLD = 40  # per language
@@ -41,7 +43,7 @@ def cross_validate(seed: int = 13) -> dict[str, FoldScore]:
     rng = random.Random(seed)
     name_list = sorted(names())
     for fold in range(FOLDS):
-        models = LatinModels({code: _without(lexicons[code], fold) for code in LATIN_LANGUAGES})
+        models = LatinModels.build({code: _without(lexicons[code], fold) for code in LATIN_LANGUAGES})
         held = {code: _held_back(lexicons[code], fold) for code in LATIN_LANGUAGES}
         for code in LATIN_LANGUAGES:
             for _ in range(MESSAGES_PER_FOLD):
@@ -79,9 +81,8 @@ def _draw(frequencies: dict[str, float], rng: random.Random) -> str:
 def _without(lexicon: Lexicon, fold: int) -> Lexicon:
     kept = {w: p for w, p in lexicon.frequencies.items() if _fold_of(w) != fold}
     total = sum(kept.values())
-    return Lexicon(
-        {w: p / total for w, p in kept.items()}, tuple(w for w in lexicon.types if _fold_of(w) != fold)
-    )
+    types = tuple(w for w in lexicon.types if _fold_of(w) != fold)
+    return Lexicon({w: p / total for w, p in kept.items()}, types, lexicon.function_words)
 
 
 def _held_back(lexicon: Lexicon, fold: int) -> dict[str, float]:

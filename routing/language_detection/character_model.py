@@ -45,6 +45,16 @@ class CharacterModel:
             lower = math.exp(self._log_p[key[1:]]) if len(key) > 1 else 1.0 / ALPHABET
             self._log_p[key] = math.log((counts[key] + DIRICHLET * lower) / (contexts[key[:-1]] + DIRICHLET))
 
+    def seen_grams(self) -> set[str]:
+        return set(self._log_p)
+
+    def seen_contexts(self) -> set[str]:
+        return set(self._log_backoff)
+
+    def context_log_backoff(self, context: str) -> float:
+        """log of the weight an unseen n-gram after `context` gives the shorter one (0 if never seen)."""
+        return self._log_backoff.get(context, 0.0)
+
     def log_probability(self, word: str) -> float:
         """Sum over the letters of log P(letter | up to ORDER-1 letters before it)."""
         return sum(self.window_log_probability(window) for window in windows(word))

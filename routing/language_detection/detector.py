@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from routing.language_detection.choice import explicit_choice, language_names
+from routing.language_detection.latin_words import words_of
 from routing.language_detection.native import identifier, rank_pair, word_evidence
 from routing.language_detection.result import Detection, decide, rank_candidates, unsure
-from routing.language_detection.romanized import load_models, score_latin, words_of
+from routing.language_detection.romanized import load_models, score_latin
 from routing.language_detection.scripts import SHARED_SCRIPTS, SINGLE_LANGUAGE_SCRIPTS, count_scripts
 
 SURE_NATIVE = 0.75  # below this a Hindi/Marathi or Bengali/Assamese call is "unsure"

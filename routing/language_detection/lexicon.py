@@ -3,7 +3,11 @@
 A lexicon has listed words with frequencies (what a message's words are scored against) and word
 types (what its character model learns from). Frequencies average the language's lists, each
 normalised: the hand-written list (rank stands in for frequency), wordfreq where it covers the
-language, and stop words (all equally likely). Types add spell-checker words and our own prompts.
+language, stop words and chat word lists (all equally likely). Types add spell-checker words and
+our own prompts.
+
+Function words (stop words and their chat spellings) are kept apart: English's make the frame of
+an English message ("hi this is ... from ..."), which a name or an unknown word cannot overturn.
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ LATIN_LANGUAGES: tuple[str, ...] = ("en", *ROMANIZED_LANGUAGES)
 ENGLISH_CHARACTER_TYPES = 12000  # the English character model learns from this many commonest words
 ENGLISH_CHAT_SHARE = 0.1  # share of English word frequency given to the hand-written chat forms
 HAND_TYPE_WEIGHT = 3  # a hand-written (spoken-register) word counts this often in the character model
+FUNCTION_LISTS = ("stopwords", "chat-stopwords")  # <list>-<code>.txt files of function words
+UNIFORM_LISTS = (*FUNCTION_LISTS, "chat-words")  # lists without frequencies: every word equally likely
 
 
 @dataclass(frozen=True)
 class Lexicon:
     frequencies: dict[str, float]  # sums to 1
     types: tuple[str, ...]  # what the character model learns from; a repeated type counts more
+    function_words: frozenset[str]  # the frame of a sentence: pronouns, particles, auxiliaries
 
 
 @cache
@@ -46,9 +53,30 @@ def frequency_lists(code: str) -> list[dict[str, float]]:
     lists = [_ranked(_lines(f"hand-{code}.txt"))]
     if _data(f"wordfreq-{code}.tsv").is_file():
         lists.append(_counted(_lines(f"wordfreq-{code}.tsv")))
-    if _data(f"stopwords-{code}.txt").is_file():
-        lists.append(_uniform(_lines(f"stopwords-{code}.txt")))
+    for name in UNIFORM_LISTS:
+        if _data(f"{name}-{code}.txt").is_file():
+            lists.append(_uniform(_lines(f"{name}-{code}.txt")))
     return [_normalized(listed) for listed in lists]
+
+
+def function_words(code: str) -> frozenset[str]:
+    """Stop words of the language, and their chat spellings ("u", "ur", "im" for English)."""
+    listed = [f"{name}-{code}.txt" for name in FUNCTION_LISTS]
+    return frozenset(
+        w for name in listed if _data(name).is_file() for line in _lines(name) for w in fold_line(line)
+    )
+
+
+UNTAUGHT = True
+
+
+def untaught_words(code: str) -> frozenset[str]:
+    name = f"chat-words-{code}.txt"
+    return (
+        frozenset(w for line in _lines(name) for w in fold_line(line))
+        if _data(name).is_file()
+        else frozenset()
+    )
 
 
 def extra_types(code: str) -> list[str]:
@@ -70,7 +98,10 @@ def _indian(code: str) -> Lexicon:
     lists = frequency_lists(code)
     frequencies = average(lists, [1.0] * len(lists))
     spoken = list(lists[0]) * (HAND_TYPE_WEIGHT - 1)
-    return Lexicon(frequencies, (*dict.fromkeys([*frequencies, *extra_types(code)]), *spoken))
+    untaught = untaught_words(code)
+    taught = [w for w in frequencies if w not in untaught]
+    types = (*dict.fromkeys([*taught, *extra_types(code)]), *spoken)
+    return Lexicon(frequencies, types, function_words(code))
 
 
 def _english() -> Lexicon:
@@ -78,7 +109,7 @@ def _english() -> Lexicon:
     chat = _normalized(_ranked(_lines("hand-en.txt")))
     frequencies = average([written, chat], [1.0 - ENGLISH_CHAT_SHARE, ENGLISH_CHAT_SHARE])
     common = sorted(written, key=written.__getitem__, reverse=True)[:ENGLISH_CHARACTER_TYPES]
-    return Lexicon(frequencies, tuple(dict.fromkeys([*common, *chat])))
+    return Lexicon(frequencies, tuple(dict.fromkeys([*common, *chat])), function_words("en"))
 
 
 def _ranked(lines: list[str]) -> dict[str, float]:

