@@ -13,7 +13,7 @@ import pytest
 from routing.language_detection import detect_language
 
 DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
-FLOORS = {"bn": 0.9, "en": 0.85, "hi": 0.95, "kn": 0.8, "ml": 0.72, "mr": 0.92, "ta": 0.88}
+FLOORS = {"en": 0.85, "hi": 0.95, "kn": 0.8, "ml": 0.72, "mr": 0.92, "ta": 0.88}
 ASK_LIMIT = 0.10  # the detector asks on fewer than this share of messages
 
 
