@@ -88,7 +88,9 @@ def test_a_window_wholly_in_a_daylight_saving_gap_waits_for_the_next_day() -> No
 
 
 @given(start=clock_times, end=clock_times, at=moments, zone=st.sampled_from(STEADY_ZONES + DST_ZONES))
-def test_the_call_flow_reads_the_hours_as_routing_does(start: time, end: time, at: datetime, zone: str) -> None:
+def test_the_call_flow_reads_the_hours_as_routing_does(
+    start: time, end: time, at: datetime, zone: str
+) -> None:
     """What a caller is told and when their callback is placed follow the one reading of the hours: equal
     start and end times are open all day (they used to be read as closed for good)."""
     config = HelplineConfig(
