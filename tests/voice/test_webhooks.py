@@ -27,7 +27,7 @@ from schemas.tables import (
     WebhookEffect,
 )
 from telephony.simulator import WebhookDriver
-from tests.voice.conftest import HELPLINE, SHIFT_START, START, make_association
+from tests.voice.conftest import BACKUP, HELPLINE, SHIFT_START, START, make_association
 
 CALLER = "+919800000031"
 ACCOUNT = "AC" + "0" * 32
@@ -172,28 +172,61 @@ def test_reordered_and_repeated_status_callbacks_miss_an_offer_once(hooks: Hooks
         assert session.exec(select(Contact)).one().status in (ContactStatus.waiting, ContactStatus.offered)
 
 
-def test_every_answer_is_valid_twiml(hooks: Hooks) -> None:
+def verbs(answer: Any) -> list[str]:
+    """The answer's verbs, each with what it acts on: where a Gather sends its input, which queue an Enqueue
+    joins, whom a Dial rings."""
+    root = ET.fromstring(answer.raw)
+    assert root.tag == "Response"
+    shown = []
+    for verb in root:
+        if verb.tag == "Gather":
+            shown.append(f"Gather>{httpx.URL(verb.get('action', '')).path}")
+        elif verb.tag in ("Enqueue", "Dial"):
+            target = verb.findtext("Number") or verb.text or ""
+            shown.append(f"{verb.tag}>{target.strip()}")
+        else:
+            shown.append(verb.tag)
+    return shown
+
+
+def test_every_answer_is_valid_twiml_and_says_what_its_handler_decided(hooks: Hooks) -> None:
+    """Each answer holds its own handler's verbs, not the degraded apology every failure gives (which is
+    valid TwiML too): a menu, the queue, the hold music's options, a hang-up, the backup line."""
     sid = "CA" + "5" * 32
-    answers = [
-        hooks.post("/twilio/voice/incoming", **call_params(sid)),
-        hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **call_params(sid, Digits="")),
-        hooks.post("/twilio/voice/menu?kind=languages&attempt=2", **call_params(sid, Digits="7")),
-        hooks.post(
-            "/twilio/voice/wait",
-            **call_params(sid, QueueSid="QU" + "1" * 32, QueuePosition="1", QueueTime="5"),
+    menu = ["Say", "Gather>/twilio/voice/menu"]
+    apology = ["Say", "Say", "Say", "Dial>14416"]
+    expected = [
+        (hooks.post("/twilio/voice/incoming", **call_params(sid)), menu),
+        (hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **call_params(sid, Digits="")), menu),
+        (
+            hooks.post("/twilio/voice/menu?kind=languages&attempt=2", **call_params(sid, Digits="7")),
+            ["Say", f"Enqueue>sv-{hooks.association_id}-hi"],
         ),
-        hooks.post("/twilio/voice/wait-input", **call_params(sid, Digits="5")),
-        hooks.post("/twilio/voice/queue-exit", **call_params(sid, QueueResult="hangup")),
-        hooks.post("/twilio/voice/whisper?offer=missing", **call_params("CA" + "6" * 32)),
-        hooks.post("/twilio/voice/accept?offer=missing", **call_params("CA" + "6" * 32, Digits="1")),
-        hooks.post("/twilio/voice/fallback", **call_params(sid, ErrorCode="11200")),
-        hooks.post("/twilio/voice/incoming", **call_params(sid, To="+10000000000")),  # not our number
-        hooks.post("/twilio/voice/menu", CallSid=sid, To=HELPLINE),  # parameters missing
+        (
+            hooks.post(
+                "/twilio/voice/wait",
+                **call_params(sid, QueueSid="QU" + "1" * 32, QueuePosition="1", QueueTime="5"),
+            ),
+            ["Gather>/twilio/voice/wait-input"],
+        ),
+        (hooks.post("/twilio/voice/wait-input", **call_params(sid, Digits="5")), []),  # back to the music
+        (hooks.post("/twilio/voice/queue-exit", **call_params(sid, QueueResult="hangup")), []),
+        (hooks.post("/twilio/voice/whisper?offer=missing", **call_params("CA" + "6" * 32)), ["Hangup"]),
+        (
+            hooks.post("/twilio/voice/accept?offer=missing", **call_params("CA" + "6" * 32, Digits="1")),
+            ["Hangup"],
+        ),
+        (
+            hooks.post("/twilio/voice/fallback", **call_params(sid, ErrorCode="11200")),
+            ["Say", "Say", "Say", f"Dial>{BACKUP}", "Say", "Dial>14416"],
+        ),
+        (hooks.post("/twilio/voice/incoming", **call_params(sid, To="+10000000000")), apology),  # not ours
+        (hooks.post("/twilio/voice/menu", CallSid=sid, To=HELPLINE), menu),  # parameters missing
     ]
-    for answer in answers:
+    for answer, holds in expected:
         assert answer.status == 200, answer.url
         assert answer.content_type.startswith("application/xml")
-        assert ET.fromstring(answer.raw).tag == "Response"
+        assert verbs(answer) == holds, answer.url
 
 
 def test_speech_names_a_language_where_twilio_recognises_speech(hooks: Hooks) -> None:
