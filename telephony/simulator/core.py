@@ -79,6 +79,7 @@ class Simulator:
         self.idle_every = idle_every
         self.timeout = timeout
         self.numbers: dict[str, TwilioNumber] = {}
+        self.refused_numbers: set[str] = set()  # calls to these fail for good, as Twilio's 21215 does
         self.phonebook = PhoneBook()
         self.calls: list[SimCall] = []
         self.queues: dict[str, SimQueue] = {}
@@ -111,6 +112,11 @@ class Simulator:
         )
         self.numbers[number] = config
         return config
+
+    def refuse_calls_to(self, number: str) -> None:
+        """From now on the REST API refuses calls to ``number`` with a 400, as Twilio does for a destination
+        the account may not call (geographic permissions): a refusal no retry changes."""
+        self.refused_numbers.add(number)
 
     def phone(
         self,
