@@ -130,7 +130,11 @@ def worker_command(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     describe_defaults(settings)
-    run_worker(build_services(settings), burst=args.burst)
+    services = build_services(settings)
+    try:
+        run_worker(services, burst=args.burst)
+    finally:
+        services.close()
     return 0
 
 
@@ -189,8 +193,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
     try:
         result = seed_demo(services)
     finally:
-        services.engine.dispose()
-        services.redis.close()
+        services.close()
     if not result.created:
         print(f"demo association exists (id {result.association_id}); its admin key is in {result.key_file}")
         return 0

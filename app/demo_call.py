@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -133,6 +133,7 @@ def running(settings: Settings) -> Iterator[tuple[Services, Simulator]]:
     services = build_services(settings)
     app = create_app(services=services)
     with (
+        closing(services),
         serve(app) as base_url,
         httpx.Client(base_url=base_url, timeout=30) as http,
         Simulator(
