@@ -41,6 +41,11 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
     helpline = store.find_text_number(ctx.session, message.recipient, message.channel)
     if helpline is None:
         return TextOutcome("unknown helpline number")
+    earlier = records.get_delivery(ctx.session, message.message_sid)
+    if earlier is not None:  # a keyword or a menu answer runs once; the sender gets the same answer
+        return TextOutcome(
+            "duplicate delivery", list(earlier.replies), association_id=helpline.association_id
+        )
     if records.is_recorded(ctx.session, message.message_sid):
         return TextOutcome("duplicate delivery", association_id=helpline.association_id)
     listener_hash = ctx.vault.listener_key(helpline.association_id, message.sender)
@@ -50,6 +55,9 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
     else:
         outcome = handle_caller_text(ctx, helpline, message)
     outcome.association_id = helpline.association_id
+    records.record_delivery(
+        ctx.session, message.message_sid, helpline.association_id, outcome.replies, ctx.now
+    )
     ctx.session.commit()
     return outcome
 
