@@ -1,13 +1,13 @@
 """A small text helpline driven end to end: Samvaad served over real HTTP, the Twilio simulator's phones
 texting its numbers, jobs run in-process against the simulator's REST API, a real database and Redis, and
-a clock the test moves."""
+a clock the test moves (``routing.clock.SteppedClock``)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -19,6 +19,7 @@ from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.main import create_app
 from app.services import Services
 from routing import engine
+from routing.clock import SteppedClock
 from routing.configuration import Actor
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
@@ -43,25 +44,11 @@ WHATSAPP_NUMBER = "+14155550101"
 LANGUAGES = ("ta", "hi", "en")
 
 
-class ManualClock:
-    """Samvaad's clock in these tests: it moves only when the test says so."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> datetime:
-        self.at += timedelta(seconds=seconds)
-        return self.at
-
-
 @dataclass
 class TextHelpline:
     sim: Simulator
     services: Services
-    clock: ManualClock
+    clock: SteppedClock
     association_id: int
     http: httpx.Client
     phones: int = 0
@@ -158,7 +145,7 @@ def bodies(messages: list[SimMessage]) -> list[str]:
 
 @pytest.fixture
 def helpline(services: Services) -> Iterator[TextHelpline]:
-    clock = ManualClock(NOW)
+    clock = SteppedClock(NOW)
     ours = dataclasses.replace(services, clock=clock)
     settings = services.settings
     with (

@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import httpx
@@ -16,6 +15,7 @@ from sqlmodel import Session, select
 from app.demo.helpline import ShiftTimes
 from app.services import Services
 from routing import engine, voice
+from routing.clock import SteppedClock
 from routing.engine.live import LiveState
 from schemas.tables import (
     Contact,
@@ -30,14 +30,6 @@ from tests.voice.conftest import BACKUP, HELPLINE, SHIFT_START, START, builder, 
 CALLER = "+919800000031"
 HI = {"hi": Proficiency.native}
 ACCOUNT = "AC" + "0" * 32
-
-
-class FixedClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
 
 
 @dataclass
@@ -71,7 +63,7 @@ def call_params(call_sid: str, **extra: str) -> dict[str, str]:
 @pytest.fixture
 def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
     base_url, _ = live_app
-    app_services.clock = FixedClock(START)
+    app_services.clock = SteppedClock(START)
     with httpx.Client(base_url=base_url, timeout=30) as http, Session(app_services.engine) as session:
         association_id = make_association(session, app_services.vault)
         engine.rebuild(session, LiveState(app_services.redis), START)
