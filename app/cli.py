@@ -118,9 +118,13 @@ def serve_command(args: argparse.Namespace) -> int:
     if settings.database_url is None:
         upgrade_database(settings.resolved_database_url)
     app = create_app(settings)
+    threads = None
     if settings.embedded_worker and not args.no_worker and settings.redis_url is None:
-        start_worker_thread(app.state.services)
+        threads = start_worker_thread(app.state.services)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    if threads is not None and threads.failed_part:
+        print(f"samvaad: the in-process worker's {threads.failed_part} part failed", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -130,8 +134,7 @@ def worker_command(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     describe_defaults(settings)
-    run_worker(build_services(settings), burst=args.burst)
-    return 0
+    return run_worker(build_services(settings), burst=args.burst)
 
 
 def detect_language_command(args: argparse.Namespace) -> int:
