@@ -8,3 +8,10 @@ from workers.scope import job_scope
 def record_probe(token: str) -> None:
     with job_scope() as scope:
         scope.redis.set(f"samvaad:probe:{token}", "done", ex=60)
+
+
+def count_probe(token: str) -> None:
+    """Counts its runs, so a test can tell a job that ran once from one that ran twice."""
+    with job_scope() as scope:
+        scope.redis.incr(f"samvaad:probe:count:{token}")
+        scope.redis.expire(f"samvaad:probe:count:{token}", 600)

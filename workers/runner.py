@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any
 
 from rq import Queue, SimpleWorker, Worker
 from rq.cron import CronScheduler
+from rq.exceptions import StopRequested
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 from rq.worker import BaseWorker
@@ -60,6 +62,8 @@ def run_worker(services: Any, burst: bool = False) -> int:
         )
         return 0
     supervisor = Supervisor()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # until RQ's worker installs its own, and between rounds
+        signal.signal(signum, lambda *_: supervisor.stop.set())
     parts = [cron_thread(connection, supervisor), scheduler_thread(connection, supervisor)]
     for thread in parts:
         thread.start()
@@ -77,13 +81,16 @@ def run_jobs(connection: Any, supervisor: Supervisor) -> None:
     quick_rounds = 0
     while not supervisor.stop.is_set():
         started = time.monotonic()
-        worker = JobsWorker(
-            [job_queue(connection)], connection=part_client(connection), supervisor=supervisor
-        )
+        worker = None
         try:
-            worker.work()
-        except REDIS_ERRORS as exc:  # the round's own clean-up found Redis gone
+            worker = JobsWorker(
+                [job_queue(connection)], connection=part_client(connection), supervisor=supervisor
+            )
+            worker.work(logging_level="WARNING")
+        except REDIS_ERRORS as exc:  # Redis gone as the round began, or during its own clean-up
             logger.warning("jobs worker round ended error=%s: starting a fresh one", type(exc).__name__)
+        if worker is not None and worker.pubsub_thread is not None:
+            worker.pubsub_thread.stop()  # a round whose clean-up failed leaves it listening for ever
         if supervisor.stop.is_set():
             return
         quick_rounds = quick_rounds + 1 if time.monotonic() - started < QUICK_ROUND_SECONDS else 0
@@ -93,7 +100,8 @@ def run_jobs(connection: Any, supervisor: Supervisor) -> None:
             )
             supervisor.failed_part = "jobs"
             return
-        supervisor.stop.wait(MAX_DELAY)
+        with contextlib.suppress(StopRequested):  # RQ's handler, still installed, answers a stop this way
+            supervisor.stop.wait(MAX_DELAY)
 
 
 def cron_thread(connection: Any, supervisor: Supervisor) -> threading.Thread:
@@ -277,6 +285,12 @@ class JobsWorker(HeartbeatWorker, Worker):
     def __init__(self, *args: Any, supervisor: Supervisor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.supervisor = supervisor
+
+    def check_for_suspension(self, burst: bool) -> None:
+        """Also where a round sees that another part failed, or a stop came before RQ's handlers were in."""
+        if self.supervisor is not None and self.supervisor.stop.is_set():
+            raise StopRequested
+        super().check_for_suspension(burst)
 
     def request_stop(self, signum: Any, frame: Any) -> None:
         if self.supervisor is not None:
