@@ -89,8 +89,8 @@ def run_jobs(connection: Any, supervisor: Supervisor) -> None:
             worker.work(logging_level="WARNING")
         except REDIS_ERRORS as exc:  # Redis gone as the round began, or during its own clean-up
             logger.warning("jobs worker round ended error=%s: starting a fresh one", type(exc).__name__)
-        if worker is not None and worker.pubsub_thread is not None:
-            worker.pubsub_thread.stop()  # a round whose clean-up failed leaves it listening for ever
+        if worker is not None:
+            end_round(worker)
         if supervisor.stop.is_set():
             return
         quick_rounds = quick_rounds + 1 if time.monotonic() - started < QUICK_ROUND_SECONDS else 0
@@ -313,12 +313,22 @@ class ThreadWorker(HeartbeatWorker, SimpleWorker):
         if self._unfinished:
             self.register_death()
         self._unfinished = True
-        self.work(max_idle_time=1, logging_level="WARNING")
+        try:
+            self.work(max_idle_time=1, logging_level="WARNING")
+        finally:
+            end_round(self)
         self._unfinished = False
         return 0.0
 
     def run_until(self, supervisor: Supervisor) -> None:
         keep_running("jobs", self.step, self.connection, supervisor)
+
+
+def end_round(worker: BaseWorker) -> None:
+    """A round of RQ's worker whose clean-up failed leaves its command listener retrying for ever: stop it."""
+    if worker.pubsub_thread is not None:
+        worker.pubsub_thread.stop()
+        worker.pubsub_thread = None
 
 
 class ThreadScheduler(RQScheduler):

@@ -7,15 +7,18 @@ deadlines, and never for a fixed time of its own choosing.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
+from app.services import build_services
 from bench.outage import RedisServer, WorkerProcess, measure, wait_until
 from schemas.settings import Settings
-from workers.runner import CRON_LEASE_KEY
+from workers.runner import CRON_LEASE_KEY, WorkerThreads
+from workers.scope import install, installed_services
 
 WITHIN = 10
 
@@ -65,3 +68,29 @@ def test_a_part_that_cannot_recover_ends_the_worker_non_zero(
 
     assert code == 1
     assert "worker part failed part=cron" in process.log()
+
+
+def test_the_in_process_worker_runs_again_after_a_crash(
+    redis_server: RedisServer, settings: Settings
+) -> None:
+    """The embedded default's threads (`samvaad serve`), here against the test's own redis-server."""
+    services = build_services(settings.model_copy(update={"redis_url": redis_server.url}))
+    threads = WorkerThreads(services.redis, on_failure=lambda: None)
+    before = None
+    with contextlib.suppress(RuntimeError):  # the services other tests installed, put back afterwards
+        before = installed_services()
+    install(services)
+    threads.start()
+    try:
+        recovery = measure(redis_server, "kill", within=WITHIN)
+    finally:
+        threads.stop()
+        if before is not None:
+            install(before)
+        services.engine.dispose()
+
+    assert threads.failed_part is None
+    assert recovery.scheduled_job_runs == 1
+    assert recovery.scheduled_job_after < WITHIN
+    assert recovery.recurring_after and max(recovery.recurring_after.values()) < WITHIN, recovery
+    assert recovery.doubled == [], recovery
