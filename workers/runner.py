@@ -28,6 +28,7 @@ from workers.resilience import (
     MAX_DELAY,
     PART_SOCKET_TIMEOUT,
     REDIS_ERRORS,
+    Backoff,
     Supervisor,
     keep_running,
     part_client,
@@ -79,6 +80,8 @@ def run_jobs(connection: Any, supervisor: Supervisor) -> None:
     a round that ends another way (Redis lost mid-job, or timing out) starts again with a fresh worker,
     unless rounds keep ending at once, which no outage explains."""
     quick_rounds = 0
+    backoff = Backoff()
+    probe = part_client(connection)
     while not supervisor.stop.is_set():
         started = time.monotonic()
         worker = None
@@ -91,9 +94,13 @@ def run_jobs(connection: Any, supervisor: Supervisor) -> None:
             logger.warning("jobs worker round ended error=%s: starting a fresh one", type(exc).__name__)
         if worker is not None:
             end_round(worker)
+            worker.connection.connection_pool.disconnect()  # each round has a client of its own
         if supervisor.stop.is_set():
             return
-        quick_rounds = quick_rounds + 1 if time.monotonic() - started < QUICK_ROUND_SECONDS else 0
+        quick = time.monotonic() - started < QUICK_ROUND_SECONDS
+        quick_rounds = quick_rounds + 1 if quick and is_answering(probe) else 0  # an outage does not count
+        if not quick:
+            backoff = Backoff()  # a round that ran a while: the next one waits the shortest time
         if quick_rounds > MAX_QUICK_ROUNDS:
             logger.error(
                 "jobs worker keeps stopping rounds=%d: the process exits to be restarted", quick_rounds
@@ -101,7 +108,14 @@ def run_jobs(connection: Any, supervisor: Supervisor) -> None:
             supervisor.failed_part = "jobs"
             return
         with contextlib.suppress(StopRequested):  # RQ's handler, still installed, answers a stop this way
-            supervisor.stop.wait(MAX_DELAY)
+            supervisor.stop.wait(backoff.next_delay())
+
+
+def is_answering(connection: Any) -> bool:
+    try:
+        return bool(connection.ping())
+    except REDIS_ERRORS:
+        return False
 
 
 def cron_thread(connection: Any, supervisor: Supervisor) -> threading.Thread:
