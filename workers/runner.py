@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import redis
 from rq import Queue, SimpleWorker, Worker
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
@@ -351,6 +352,11 @@ class ThreadScheduler(RQScheduler):
 
     _born = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connection_class = redis.Redis  # RQ copies the client's class: a plain one, not a second owner
+        # of an embedded server (whose exit hook would try to shut it down again)
+
     def step(self) -> float:
         if not self._born:
             self.acquire_locks()
@@ -367,3 +373,4 @@ class ThreadScheduler(RQScheduler):
         with contextlib.suppress(*REDIS_ERRORS):
             self.release_locks()
             self.register_death()
+        self.connection.connection_pool.disconnect()  # RQ's scheduler opened a pool of its own
