@@ -17,9 +17,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from app.services import Services
-from routing import configuration, roster
+from routing import access, configuration, roster
 from routing.configuration import Actor, issue_api_key
-from schemas.api import AssociationCreate, LanguageCreate, ListenerCreate, NumberCreate, ShiftCreate
+from schemas.api import (
+    AssociationCreate,
+    LanguageCreate,
+    ListenerCreate,
+    NumberCreate,
+    ShiftCreate,
+    StaffCreate,
+)
 from schemas.database import session_scope
 from schemas.policy import PolicySteps
 from schemas.tables import Association, Channel, Role
@@ -56,6 +63,10 @@ LISTENERS: list[tuple[str, str, list[tuple[str, str]], bool, int, list[tuple[int
     ("Dr. Sourav Banerjee", "+919876543217", [("bn", "native"), ("en", "conversational")], True, -30,
      [(16, 8, DAILY)]),
 ]  # fmt: skip
+
+# The demo's staff: an admin coordinator who signs in to the web app (name, phone, role).
+STAFF = [("Dr. Nisha Kapoor", "+919876500100", "admin")]
+DEMO_LISTENER = LISTENERS[0]
 
 TAMIL_POLICY = {
     "steps": [
@@ -133,6 +144,14 @@ def _configure(session: Any, services: Services, association_id: int, actor: Act
             )
             roster.create_shift(session, association_id, shift, actor)
     configuration.set_policy(session, association_id, "ta", PolicySteps.model_validate(TAMIL_POLICY), actor)
+    for name, phone, role in STAFF:
+        access.create_staff(
+            session,
+            services.vault,
+            association_id,
+            StaffCreate.model_validate({"name": name, "phone": phone, "role": role}),
+            actor,
+        )
 
 
 def _this_monday(now: datetime) -> datetime:

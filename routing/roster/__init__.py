@@ -27,13 +27,21 @@ from routing.roster.listeners import (
     spoken_languages,
     update_listener,
 )
+from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, take_break
+from routing.roster.timetable import Coverage, Slot, coverage, current_slot, occurrences_between
 
 __all__ = [
+    "PAUSE_REASONS",
+    "Coverage",
     "LanguageOnShift",
     "OnShift",
+    "Slot",
     "check_window",
+    "come_back",
+    "coverage",
     "create_listener",
     "create_shift",
+    "current_slot",
     "delete_listener",
     "delete_shift",
     "expand",
@@ -42,7 +50,10 @@ __all__ = [
     "get_shift",
     "list_listeners",
     "list_shifts",
+    "occurrences_between",
+    "paused_reason",
     "spoken_languages",
+    "take_break",
     "update_listener",
     "update_shift",
 ]
