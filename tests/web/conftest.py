@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 from sqlmodel import Session
 
 from app.services import Services
@@ -28,6 +28,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE_SIZE = {"width": 390, "height": 844}
 DESKTOP_SIZE = {"width": 1366, "height": 900}
+# A busy two-core CI machine parses the docs bundles slowly: wait for what a person would see, up to 30 s.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")
