@@ -9,7 +9,3 @@ SIGNIN_CODE_TEXT = N_(
 PHONE_HELP = N_("Enter your mobile number, e.g. +91 98765 43210.")
 BAD_CODE = N_("That code is not right, or it has expired. Check the message, or ask for a new code.")
 TOO_MANY_ATTEMPTS = N_("Too many attempts. Wait a few minutes and try again.")
-REQUIRED = N_("This is required.")
-NOT_A_NUMBER = N_("Enter a whole number.")
-NOT_A_DATE = N_("Enter a date.")
-NOT_A_TIME = N_("Enter a time, e.g. 09:00.")
