@@ -139,6 +139,24 @@ class Shift(SQLModel, table=True):
     note: str = Field(default="", max_length=200)
 
 
+class OpenShift(SQLModel, table=True):
+    """One occurrence of a shift its listener gave up: nobody works it until another listener takes it (a
+    one-off shift of their own, ``taken_shift_id``). The engine skips the given-up occurrence."""
+
+    __tablename__ = "open_shifts"
+    __table_args__ = (UniqueConstraint("shift_id", "starts_at_epoch"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    shift_id: int = Field(foreign_key="shifts.id", index=True, ondelete="CASCADE")
+    starts_at_epoch: int  # the occurrence's start, seconds since the epoch (zone-proof)
+    duration_minutes: int
+    given_up_by: int = Field(foreign_key="listeners.id", ondelete="CASCADE")
+    taken_by: int | None = Field(default=None, foreign_key="listeners.id", ondelete="SET NULL")
+    taken_shift_id: int | None = Field(default=None, foreign_key="shifts.id", ondelete="SET NULL")
+    created_at: datetime = utc_column()
+
+
 class FallbackPolicy(SQLModel, table=True):
     __tablename__ = "fallback_policies"
     __table_args__ = (UniqueConstraint("association_id", "language"),)

@@ -20,9 +20,10 @@ from app.deps import ServicesDep, SessionDep
 from app.services import Services
 from app.web.security import StaffDep, VisitorDep
 from app.web.templating import TEMPLATES, page_locale, render
+from app.web.today import timezone_of
 from locales import web_translator_for
 from locales.language_names import native_name
-from routing import engine
+from routing import engine, roster
 from routing.access import Account
 from routing.engine.live import LiveState
 
@@ -41,7 +42,11 @@ def current_board(services: Services, session: Session, user: Account) -> engine
 def board_page(
     request: Request, visitor: VisitorDep, user: StaffDep, services: ServicesDep, session: SessionDep
 ) -> Response:
-    return render(request, visitor, "board.html", board=current_board(services, session, user))
+    timezone = timezone_of(session, user)
+    open_slots = roster.list_open(session, user.association_id, services.clock.now())
+    names = {row.id: row.name for row in roster.list_listeners(session, user.association_id)}
+    return render(request, visitor, "board.html", board=current_board(services, session, user),
+                  open_slots=open_slots, names=names, timezone=timezone)  # fmt: skip
 
 
 def board_fragment(services: Services, user: Account, locale: str) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from routing import engine, roster
 from routing.access import Account
 from routing.engine.live import LiveState
 from routing.engine.shift_rules import zone
+from routing.errors import InvalidConfigurationError, NotFoundError
 from schemas.tables import Association
 from workers.text_jobs import deliver_offers, text_queue
 from workers.voice_jobs import enqueue_offer_calls
@@ -89,4 +90,41 @@ def my_shifts(
         slots = roster.occurrences_between(session, user.association_id, start, start + timedelta(weeks=1),
                                            user.account_id)  # fmt: skip
         weeks.append((start, slots))
-    return render(request, visitor, "my_shifts.html", weeks=weeks, timezone=timezone, now=now)
+    names = {row.id: row.name for row in roster.list_listeners(session, user.association_id)}
+    return render(request, visitor, "my_shifts.html", weeks=weeks, timezone=timezone, now=now,
+                  open_slots=roster.list_open(session, user.association_id, now), names=names,
+                  errors={"shift": request.query_params.get("refused", "")})  # fmt: skip
+
+
+@router.post("/me/shifts/give-up")
+def give_up_shift(form: FormDep, user: ListenerDep, services: ServicesDep, session: SessionDep) -> Response:
+    """The occurrence becomes an open shift: routing stops counting the listener on it at once, and the
+    coordinators' board lists it."""
+    try:
+        shift_id, start = int(form.get("shift_id", "")), int(form.get("start", ""))
+    except ValueError as exc:
+        raise NotFoundError("shift not found") from exc
+    try:
+        roster.give_up(
+            session, user.association_id, user.account_id, shift_id, start, actor_for(user, services)
+        )
+    except InvalidConfigurationError:
+        return redirect("/me/shifts?refused=1")
+    commit(session)
+    engine.sync_roster(session, LiveState(services.redis), user.association_id, services.clock.now())
+    return redirect("/me/shifts")
+
+
+@router.post("/me/shifts/take")
+def take_shift(form: FormDep, user: ListenerDep, services: ServicesDep, session: SessionDep) -> Response:
+    try:
+        open_id = int(form.get("open_id", ""))
+    except ValueError as exc:
+        raise NotFoundError("open shift not found") from exc
+    try:
+        roster.take(session, user.association_id, user.account_id, open_id, actor_for(user, services))
+    except InvalidConfigurationError:
+        return redirect("/me/shifts?refused=1")
+    commit(session)
+    engine.sync_roster(session, LiveState(services.redis), user.association_id, services.clock.now())
+    return redirect("/me/shifts")

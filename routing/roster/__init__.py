@@ -19,6 +19,7 @@ from routing.roster.calendar import (
     list_shifts,
     update_shift,
 )
+from routing.roster.handover import OpenSlot, give_up, list_open, take
 from routing.roster.listeners import (
     create_listener,
     delete_listener,
@@ -35,6 +36,7 @@ __all__ = [
     "Coverage",
     "LanguageOnShift",
     "OnShift",
+    "OpenSlot",
     "Slot",
     "check_window",
     "come_back",
@@ -48,11 +50,14 @@ __all__ = [
     "find_on_shift",
     "get_listener",
     "get_shift",
+    "give_up",
     "list_listeners",
+    "list_open",
     "list_shifts",
     "occurrences_between",
     "paused_reason",
     "spoken_languages",
+    "take",
     "take_break",
     "update_listener",
     "update_shift",

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from routing.configuration.languages import list_languages
 from routing.engine.shift_rules import Occurrence
+from routing.engine.snapshot import given_up_starts
 from routing.roster.calendar import expand, list_shifts
 from routing.roster.listeners import list_listeners, spoken_languages
 from schemas.tables import Shift
@@ -36,11 +37,14 @@ class Slot:
 def occurrences_between(
     session: Session, association_id: int, start: datetime, end: datetime, listener_id: int | None = None
 ) -> list[Slot]:
-    """Every occurrence in [start, end), earliest first (one listener's with ``listener_id``)."""
+    """Every occurrence in [start, end), earliest first (one listener's with ``listener_id``); occurrences
+    given up are not worked, so they are not here (``open_shifts`` lists them)."""
+    rows = list_shifts(session, association_id, listener_id)
+    given_up = given_up_starts(session, [row.id for row in rows if row.id is not None])
     slots = [
         Slot(row, occurrence)
-        for row in list_shifts(session, association_id, listener_id)
-        for occurrence in expand(row, start, end)
+        for row in rows
+        for occurrence in expand(row, start, end, given_up.get(row.id or 0, frozenset()))
     ]
     return sorted(slots, key=lambda s: (s.occurrence.start, s.shift.id or 0))
 
