@@ -165,3 +165,22 @@ def test_another_associations_shift_and_a_listeners_board_answer_404(web: WebApp
     assert listener_page.goto("/roster").status == 404  # type: ignore[union-attr]
     forged = listener_page.request.post("/me/state", form={"csrf": "forged", "state": "break"})
     assert forged.status == 403
+
+
+def test_an_admin_adds_a_coordinator_in_the_app_and_deactivates_them(web: WebApp) -> None:
+    admin = web.staff("Nisha", "+919876500100", role="admin")
+    page = web.page()
+    web.sign_in(page, admin)
+    page.get_by_role("link", name="Staff").click()
+    form = page.locator("#add-staff")
+    form.get_by_label("Name").fill("Ravi")
+    form.get_by_label("Mobile number").fill("12345")
+    form.get_by_role("button", name="Add").click()
+    expect(page.locator("#phone-error")).to_contain_text("not a valid phone number")
+
+    form.get_by_label("Mobile number").fill("+91 98765 00200")
+    form.get_by_role("button", name="Add").click()
+    expect(page.locator("#staff-list")).to_contain_text("Ravi · …0200 · coordinator")
+    assert "9876500200" not in page.content()
+    page.get_by_role("button", name="Deactivate Ravi").click()
+    expect(page.locator("#staff-list li").filter(has_text="Ravi")).to_contain_text("inactive")

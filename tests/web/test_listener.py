@@ -53,3 +53,21 @@ def test_my_shifts_show_this_week_and_next_in_my_time_zone(web: WebApp) -> None:
     expect(page.locator(".shifts li").first).to_contain_text("Wed 25 Nov 09:00 – 17:00")
     expect(page.get_by_text("Times are in Asia/Kolkata.")).to_be_visible()
     screenshot(page, "listener-shifts-desktop")
+
+
+def test_a_listener_switches_the_app_to_hindi_and_keeps_codes_by_whatsapp(web: WebApp) -> None:
+    asha = web.voice.listener("Dr Asha", HI)
+    page = web.page()
+    web.sign_in(page, asha)
+    page.get_by_role("link", name="My profile").click()
+    expect(page.locator("#my-phone")).to_have_text("…" + asha.number[-4:])
+    assert asha.number[1:] not in page.content()
+
+    page.get_by_label("WhatsApp").check()
+    page.get_by_label("Language of the app").select_option("hi")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("सहेजा गया।")
+    expect(page.locator("html")).to_have_attribute("lang", "hi")
+    page.get_by_role("link", name="आज").click()
+    expect(page.get_by_role("heading", name="आज")).to_be_visible()
+    screenshot(page, "listener-today-hindi-phone")

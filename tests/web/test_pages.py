@@ -14,7 +14,7 @@ from tests.web.conftest import DESKTOP_SIZE, PHONE_SIZE, WebApp, screenshot
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
 LISTENER_PAGES = ("/me", "/me/shifts", "/me/profile")
-STAFF_PAGES = ("/board", "/roster", "/coverage", "/listeners", "/me/profile")
+STAFF_PAGES = ("/board", "/roster", "/coverage", "/listeners", "/staff", "/me/profile")
 
 
 def cut_off_network(page: Page, base_url: str) -> list[str]:
@@ -73,7 +73,7 @@ def test_api_docs_render_with_the_network_cut_off(web: WebApp, path: str) -> Non
 @pytest.mark.parametrize(("size", "label"), [(PHONE_SIZE, "phone"), (DESKTOP_SIZE, "desktop")])
 def test_every_page_fits_and_passes_axe(web: WebApp, size: dict[str, int], label: str) -> None:
     asha = web.voice.listener("Asha", {"hi": Proficiency.native, "en": Proficiency.fluent})
-    nisha = web.staff("Nisha", "+919876500100")
+    nisha = web.staff("Nisha", "+919876500100", role="admin")
     for phone, paths in ((asha, LISTENER_PAGES), (nisha, STAFF_PAGES)):
         page = web.page(size)
         tried = cut_off_network(page, web.base_url)
