@@ -17,8 +17,9 @@ from sqlmodel import select
 
 from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.services import Services
-from routing import configuration
+from routing import access, configuration
 from routing.configuration import Actor, issue_api_key
+from schemas.api import StaffCreate
 from schemas.database import session_scope
 from schemas.policy import PolicySteps
 from schemas.tables import Association, Channel, Role
@@ -55,6 +56,10 @@ LISTENERS: list[tuple[str, str, list[tuple[str, str]], bool, int, list[tuple[int
     ("Dr. Sourav Banerjee", "+919876543217", [("bn", "native"), ("en", "conversational")], True, -30,
      [(16, 8, DAILY)]),
 ]  # fmt: skip
+
+# The demo's staff: an admin coordinator who signs in to the web app (name, phone, role).
+STAFF = [("Dr. Nisha Kapoor", "+919876500100", "admin")]
+DEMO_LISTENER = LISTENERS[0]
 
 TAMIL_POLICY = {
     "steps": [
@@ -113,6 +118,9 @@ def _configure(build: HelplineBuilder) -> int:
         )
     policy = PolicySteps.model_validate(TAMIL_POLICY)
     configuration.set_policy(build.session, association_id, "ta", policy, build.actor)
+    for name, phone, role in STAFF:
+        staff = StaffCreate.model_validate({"name": name, "phone": phone, "role": role})
+        access.create_staff(build.session, build.vault, association_id, staff, build.actor)
     return association_id
 
 

@@ -9,6 +9,7 @@ ends). ``request_callback`` keeps the contact's place; ``cancel_contact`` is a c
 May import: ``routing.errors``, ``routing.clock``, ``locales``, ``schemas``; no other routing sub-package.
 """
 
+from routing.engine.board import LISTENER_STATES, Board, LanguageBoard, read_board
 from routing.engine.contacts import (
     Ended,
     QueuePosition,
@@ -44,9 +45,12 @@ from routing.engine.recovery import ensure_live, rebuild
 
 __all__ = [
     "KINDS",
+    "LISTENER_STATES",
     "WHISPER_SECONDS",
     "AcceptOutcome",
+    "Board",
     "Ended",
+    "LanguageBoard",
     "LiveState",
     "Offer",
     "Preview",
@@ -69,6 +73,7 @@ __all__ = [
     "pause_listener",
     "preview",
     "queue_position",
+    "read_board",
     "rebuild",
     "request_callback",
     "set_available",
