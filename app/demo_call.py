@@ -119,6 +119,7 @@ def seed(services: Services) -> int:
             )
         session.commit()
         engine.rebuild(session, LiveState(services.redis), START)
+        session.commit()
         return association.id
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -44,3 +45,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_for(session: Session) -> Any:
+    """The session's dialect's ``insert``, the one with ``on_conflict_do_nothing`` / ``_do_update``."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def insert_new(session: Session, table: type[Any], **values: Any) -> bool:
+    """Insert a row unless its unique key exists already (``INSERT … ON CONFLICT DO NOTHING`` on SQLite and
+    PostgreSQL alike), inside the caller's transaction: True if this insert made the row. A concurrent
+    insert of the same key waits for the other transaction and then finds it taken, so a claim needs no
+    commit of its own."""
+    result = session.execute(insert_for(session)(table).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)  # type: ignore[attr-defined]

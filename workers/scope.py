@@ -26,11 +26,19 @@ _installed: dict[str, Any] = {}
 
 @dataclass
 class JobScope:
+    """A job's one transaction (``session``, committed when the job returns, rolled back if it raises) and
+    the connections it needs."""
+
     settings: Settings
     session: Session
     redis: redis.Redis
     vault: PhoneVault
     clock: Clock
+
+    def keep_progress(self) -> None:
+        """Commit what the job did so far, before it raises for RQ's retry: the messages it sent stay sent
+        and the attempt stays counted, so a retry neither repeats them nor runs forever."""
+        self.session.commit()
 
 
 def install(services: Any) -> None:

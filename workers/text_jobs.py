@@ -143,6 +143,7 @@ def send_closing_notices(conversation_id: int) -> None:
                 continue
             text.confirm_notice(scope.session, conversation_id, notice.recipient)
         if failure is not None and not attempt.last:
+            scope.keep_progress()
             raise failure
         text.confirm_notices_sent(scope.session, conversation_id)
 

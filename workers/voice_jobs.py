@@ -1,7 +1,8 @@
 """Voice jobs: ring a listener for an offer, bring the caller over when they accept, call back.
 
 Webhook handlers never call the provider's REST API on the request path; they enqueue these. Each job takes
-ids, looks everything up, and is safe to run twice (a claim in ``webhook_effects`` lets one run act). Phone
+ids, looks everything up, and is safe to run twice (a claim in ``webhook_effects`` lets one run act). A job
+is one transaction: if the provider refuses, it raises, its claim rolls back with the rest, and RQ retries. Phone
 numbers are decrypted here, only for the call being placed, and never logged unmasked.
 """
 
@@ -96,9 +97,6 @@ def offer_call(offer_id: str) -> None:
                 timeout=ring,
                 machine_detection="Enable",
             )
-        except TelephonyError:
-            records.release_effect(scope.session, offer_id, "ring", "")
-            raise
         finally:
             rest.close()
         records.set_offer_outcome(scope.session, offer, "", call_sid)
@@ -158,8 +156,7 @@ def bridge_caller(offer_id: str) -> None:
             records.set_offer_outcome(scope.session, offer, "connected")
         except TelephonyError as exc:
             if exc.status != 404 and exc.code not in (20404, 21220):
-                records.release_effect(scope.session, offer_id, "bridge", "")
-                raise
+                raise  # the job's transaction, its claim included, rolls back: RQ's retry tries again
             logger.info("caller gone before the bridge offer=%s", offer_id)
             _release_listener(scope, rest, offer_id)
         finally:
@@ -217,11 +214,7 @@ def run_callback(callback_id: str, offer_id: str) -> None:
                 machine_detection="Enable",
             )
         except TelephonyError:
-            callback.attempts -= 1
-            callback.status = CallbackStatus.scheduled
-            scope.session.add(callback)
-            scope.session.commit()
-            records.release_effect(scope.session, offer_id, "callback-dial", "")
+            scope.session.rollback()  # the attempt is not counted and the claim goes: RQ's retry dials again
             raise
         finally:
             rest.close()

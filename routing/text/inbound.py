@@ -50,7 +50,6 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
     else:
         outcome = handle_caller_text(ctx, helpline, message)
     outcome.association_id = helpline.association_id
-    ctx.session.commit()
     return outcome
 
 

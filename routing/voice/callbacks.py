@@ -101,7 +101,6 @@ def schedule_callback(
         created_at=now,
     )
     session.add(callback)
-    session.commit()
     engine.request_callback(session, live, contact_id, now)
     return callback
 
@@ -116,7 +115,6 @@ def start_attempt(session: Session, callback: Callback, now: datetime) -> bool:
     callback.attempts += 1
     callback.status = CallbackStatus.calling
     session.add(callback)
-    session.commit()
     return True
 
 
@@ -132,7 +130,6 @@ def attempt_failed(session: Session, callback: Callback, outcome: str, now: date
     callback.outcome = outcome
     callback.next_attempt_at = now + RETRY_AFTER
     session.add(callback)
-    session.commit()
     return callback.next_attempt_at
 
 
@@ -144,7 +141,6 @@ def finish(session: Session, callback: Callback, status: CallbackStatus, outcome
     callback.finished_at = now
     callback.next_attempt_at = None
     session.add(callback)
-    session.commit()
 
 
 def requeue(session: Session, live: LiveState, callback: Callback, now: datetime) -> str | None:
@@ -166,7 +162,6 @@ def requeue(session: Session, live: LiveState, callback: Callback, now: datetime
     )
     callback.contact_id = contact_id
     session.add(callback)
-    session.commit()
     engine.request_callback(session, live, contact_id, now)
     return contact_id
 
@@ -195,7 +190,6 @@ def callback_answered(
         contact_id=offer.contact_id,
         at=now,
     )
-    session.commit()
     if callback.status == CallbackStatus.calling:
         finish(session, callback, CallbackStatus.connected, "answered", now)
     return Outcome(whispers.callback_greeting(callback.language, decisions.offer_queue_name(offer_id)))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from schemas.database import insert_for
 from schemas.tables import CallerProfile
 
 # Every incoming call asks this: plain SQL skips the ORM's per-query work (a third of the webhook's time).
@@ -28,23 +28,14 @@ def get_language(session: Session, association_id: int, caller_hash: str | None)
 def remember_language(
     session: Session, association_id: int, caller_hash: str | None, language: str, at: datetime
 ) -> None:
-    """Keep the caller's choice for their next call; commits. Two calls at once both succeed."""
+    """Keep the caller's choice for their next call. Two calls at once both succeed (one upsert each)."""
     if caller_hash is None:
         return
-    for _ in range(2):
-        profile = session.exec(
-            select(CallerProfile).where(
-                CallerProfile.association_id == association_id, CallerProfile.caller_hash == caller_hash
-            )
-        ).first()
-        profile = profile or CallerProfile(
-            association_id=association_id, caller_hash=caller_hash, last_seen=at
+    upsert = insert_for(session)(CallerProfile).values(
+        association_id=association_id, caller_hash=caller_hash, language=language, last_seen=at
+    )
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["association_id", "caller_hash"], set_={"language": language, "last_seen": at}
         )
-        profile.language = language
-        profile.last_seen = at
-        session.add(profile)
-        try:
-            session.commit()
-            return
-        except IntegrityError:
-            session.rollback()
+    )

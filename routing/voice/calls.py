@@ -3,7 +3,8 @@
 Each function reads what it needs (the caller's profile, the call's record, routing's live state), decides
 with the pure modules (``menus``, ``waiting``), and has its side effects once: a repeated delivery of the
 same webhook finds its claim taken (``records.claim_effect``) and returns the same decision without acting
-again. Offers an action produced are returned, so the caller (a webhook handler or a job) has them rung.
+again. Offers an action produced are returned, so the caller (a webhook handler or a job) has them rung once
+it has committed the step's one transaction (nothing here commits).
 """
 
 from __future__ import annotations
@@ -58,39 +59,35 @@ def take_menu_choice(
     spoken_choice: str | None,
     now: datetime,
 ) -> Outcome:
-    """A key (or a spoken language) in a menu: the menu again, or the queue of the chosen language."""
+    """A key (or a spoken language) in a menu: the menu again, or the queue of the chosen language. The
+    claim, the contact and its call record are one transaction: if any step fails, none of them stays."""
     choice = menus.choose_language(config, menu, digits, spoken_choice)
     if isinstance(choice, decisions.Menu):
         return Outcome(choice)
     join = menus.join_queue(config, choice)
     if not records.claim_effect(session, call_sid, "enqueue", "", now):
         return Outcome(join)
-    try:
-        if not choice.defaulted and not choice.crisis:
-            callers.remember_language(session, config.association_id, caller_hash, choice.language, now)
-        contact_id = engine.enqueue_contact(
-            session,
-            live,
-            association_id=config.association_id,
-            channel=Channel.voice,
-            language=choice.language,
-            caller_hash=caller_hash or f"withheld-{call_sid}",
-            now=now,
-            priority=Priority.crisis if choice.crisis else Priority.normal,
-        )
-        records.record_call(
-            session,
-            call_sid,
-            association_id=config.association_id,
-            helpline=config.number,
-            language=choice.language,
-            contact_id=contact_id,
-            at=now,
-        )
-        session.commit()
-    except Exception:
-        records.release_effect(session, call_sid, "enqueue", "")
-        raise
+    if not choice.defaulted and not choice.crisis:
+        callers.remember_language(session, config.association_id, caller_hash, choice.language, now)
+    contact_id = engine.enqueue_contact(
+        session,
+        live,
+        association_id=config.association_id,
+        channel=Channel.voice,
+        language=choice.language,
+        caller_hash=caller_hash or f"withheld-{call_sid}",
+        now=now,
+        priority=Priority.crisis if choice.crisis else Priority.normal,
+    )
+    records.record_call(
+        session,
+        call_sid,
+        association_id=config.association_id,
+        helpline=config.number,
+        language=choice.language,
+        contact_id=contact_id,
+        at=now,
+    )
     return Outcome(join, voice_offers(engine.dispatch(session, live, config.association_id, now)))
 
 

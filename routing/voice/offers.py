@@ -57,9 +57,7 @@ def prepare_offer(session: Session, offer_id: str, now: datetime) -> VoiceOffer 
         callback_id=open_callback.id if open_callback is not None and contact.callback_requested else None,
         created_at=now,
     )
-    if records.claim_offer(session, row):
-        return row
-    return records.get_offer(session, offer_id)
+    return records.claim_offer(session, row) or records.get_offer(session, offer_id)
 
 
 def offered_contacts_without_call(session: Session, limit: int = 50) -> list[str]:

@@ -1,42 +1,25 @@
 """What Samvaad remembers about call legs, keyed by the provider's call id, and which webhook side effects
 already happened. Providers deliver a webhook one or more times, possibly out of order and concurrently:
-``claim_effect`` lets exactly one delivery act (a unique row is the claim), and every webhook reads what the
-first delivery decided from here. No phone number is ever stored in these tables.
+``claim_effect`` lets exactly one delivery act (a unique row is the claim, inserted in the webhook's own
+transaction: it commits, or goes, with what the delivery did), and every webhook reads what the first delivery
+decided from here. No phone number is ever stored in these tables. Nothing here commits.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from schemas.database import insert_new
 from schemas.tables import VoiceCall, VoiceOffer, WebhookEffect
 
 
 def claim_effect(session: Session, call_sid: str, effect: str, key: str, at: datetime) -> bool:
     """True for the first delivery of (call, effect, key), which must then act; False for every repeat.
-    Commits at once, so concurrent deliveries serialise on the unique key."""
-    session.add(WebhookEffect(call_sid=call_sid, effect=effect, key=key[:64], at=at))
-    try:
-        session.commit()
-        return True
-    except IntegrityError:
-        session.rollback()
-        return False
-
-
-def release_effect(session: Session, call_sid: str, effect: str, key: str) -> None:
-    """The first delivery failed before acting: let a redelivery try again."""
-    session.rollback()
-    row = session.exec(
-        select(WebhookEffect).where(
-            WebhookEffect.call_sid == call_sid, WebhookEffect.effect == effect, WebhookEffect.key == key[:64]
-        )
-    ).first()
-    if row is not None:
-        session.delete(row)
-        session.commit()
+    Concurrent deliveries serialise on the unique key; a delivery that fails rolls its claim back with the
+    rest of its work, so a redelivery acts."""
+    return insert_new(session, WebhookEffect, call_sid=call_sid, effect=effect, key=key[:64], at=at)
 
 
 def get_call(session: Session, call_sid: str) -> VoiceCall | None:
@@ -60,7 +43,7 @@ def record_call(
     contact_id: str | None,
     at: datetime,
 ) -> VoiceCall:
-    """Remember a call leg (no commit); a leg already known keeps its first record."""
+    """Remember a call leg; a leg already known keeps its first record."""
     call = session.get(VoiceCall, call_sid)
     if call is not None:
         return call
@@ -79,7 +62,6 @@ def record_call(
 def set_exit_reason(session: Session, call: VoiceCall, reason: str) -> None:
     call.exit_reason = reason
     session.add(call)
-    session.commit()
 
 
 def remember_queue(session: Session, call: VoiceCall, queue_sid: str) -> None:
@@ -88,14 +70,12 @@ def remember_queue(session: Session, call: VoiceCall, queue_sid: str) -> None:
         return
     call.queue_sid = queue_sid
     session.add(call)
-    session.commit()
 
 
 def mark_ended(session: Session, call: VoiceCall, at: datetime) -> None:
     if call.ended_at is None:
         call.ended_at = at
         session.add(call)
-        session.commit()
 
 
 def get_offer(session: Session, offer_id: str) -> VoiceOffer | None:
@@ -106,15 +86,12 @@ def get_offer_by_call(session: Session, call_sid: str) -> VoiceOffer | None:
     return session.exec(select(VoiceOffer).where(VoiceOffer.call_sid == call_sid)).first()
 
 
-def claim_offer(session: Session, offer: VoiceOffer) -> bool:
-    """Insert the offer's row; False when another run of the job already did (only one rings the listener)."""
-    session.add(offer)
-    try:
-        session.commit()
-        return True
-    except IntegrityError:
-        session.rollback()
-        return False
+def claim_offer(session: Session, offer: VoiceOffer) -> VoiceOffer | None:
+    """Insert the offer's row and return it; None when another run of the job already did (only one rings
+    the listener)."""
+    if not insert_new(session, VoiceOffer, **offer.model_dump()):
+        return None
+    return session.get(VoiceOffer, offer.offer_id)
 
 
 def set_offer_outcome(session: Session, offer: VoiceOffer, outcome: str, call_sid: str | None = None) -> None:
@@ -122,4 +99,3 @@ def set_offer_outcome(session: Session, offer: VoiceOffer, outcome: str, call_si
     if call_sid is not None:
         offer.call_sid = call_sid
     session.add(offer)
-    session.commit()
