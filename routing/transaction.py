@@ -20,11 +20,14 @@ Redis ahead; the database stays the truth there: an offer for a contact the data
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session
 
 Effect = Callable[[], Any]
 
@@ -32,26 +35,39 @@ _AFTER = "samvaad.after_commit"
 _UNDO = "samvaad.undo_unless_committed"
 
 
-def after_commit(session: Session, effect: Effect) -> None:
+@contextlib.contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction, what a job runs in: committed when the block ends, rolled back (its Redis effects
+    undone) if it raises."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def after_commit(session: OrmSession, effect: Effect) -> None:
     """Run ``effect`` once this session's transaction has committed; never if it does not."""
     session.info.setdefault(_AFTER, []).append(effect)
 
 
-def undo_unless_committed(session: Session, undo: Effect) -> None:
+def undo_unless_committed(session: OrmSession, undo: Effect) -> None:
     """Run ``undo`` if this session's transaction ends without committing (rolled back or abandoned)."""
     session.info.setdefault(_UNDO, []).append(undo)
 
 
-@event.listens_for(Session, "after_commit")
-def _run_effects(session: Session) -> None:
+@event.listens_for(OrmSession, "after_commit")
+def _run_effects(session: OrmSession) -> None:
     effects = session.info.pop(_AFTER, [])
     session.info.pop(_UNDO, None)
     for effect in effects:
         effect()
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _run_undos(session: Session, transaction: SessionTransaction) -> None:
+@event.listens_for(OrmSession, "after_transaction_end")
+def _run_undos(session: OrmSession, transaction: SessionTransaction) -> None:
     if transaction.parent is not None:
         return  # a savepoint ended; the step's own transaction goes on
     undos = session.info.pop(_UNDO, [])

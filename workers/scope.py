@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from sqlmodel import Session
 
 from routing.clock import Clock
 from routing.phones import PhoneVault
-from schemas.database import session_scope
+from routing.transaction import Session, unit_of_work
 from schemas.settings import Settings
 
 QUEUE_NAME = "samvaad"
@@ -55,5 +54,5 @@ def installed_services() -> Any:
 @contextmanager
 def job_scope() -> Iterator[JobScope]:
     services = installed_services()
-    with session_scope(services.engine) as session:
+    with unit_of_work(services.engine) as session:
         yield JobScope(services.settings, session, services.redis, services.vault, services.clock)

@@ -21,7 +21,7 @@ from routing.engine.offers import WHISPER_SECONDS
 from routing.engine.records import ACTIVE as ACTIVE_CONTACT
 from routing.phones import mask
 from routing.voice import callbacks, decisions, records
-from schemas.tables import CallbackStatus, Contact, Listener
+from schemas.tables import Contact
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
 from telephony.voice_twiml import Urls
@@ -76,8 +76,8 @@ def offer_call(offer_id: str) -> None:
         offer = voice.prepare_offer(scope.session, offer_id, now)
         if offer is None or offer.call_sid or offer.outcome:
             return
-        contact = scope.session.get(Contact, offer.contact_id)
-        listener = scope.session.get(Listener, offer.listener_id)
+        contact = records.find_contact(scope.session, offer.contact_id)
+        listener = records.find_listener(scope.session, offer.listener_id)
         if contact is None or listener is None:
             return
         if offer.callback_id is not None and not _callback_hours_open(scope, offer.helpline, now):
@@ -185,7 +185,7 @@ def run_callback(callback_id: str, offer_id: str) -> None:
     decrypted here and nowhere else; RQ retries this job if the provider refuses the call."""
     with job_scope() as scope:
         now = scope.clock.now()
-        callback = callbacks.get_callback(scope.session, callback_id)
+        callback = records.get_callback(scope.session, callback_id)
         offer = records.get_offer(scope.session, offer_id)
         if (
             callback is None
@@ -228,7 +228,7 @@ def callback_not_reached(callback_id: str, offer_id: str, outcome: str) -> None:
     number is erased after the last attempt)."""
     with job_scope() as scope:
         now = scope.clock.now()
-        callback = callbacks.get_callback(scope.session, callback_id)
+        callback = records.get_callback(scope.session, callback_id)
         offer = records.get_offer(scope.session, offer_id)
         if callback is None or offer is None:
             return
@@ -236,7 +236,7 @@ def callback_not_reached(callback_id: str, offer_id: str, outcome: str) -> None:
             return
         callbacks.attempt_failed(scope.session, callback, outcome, now)
         live = LiveState(scope.redis)
-        contact = scope.session.get(Contact, offer.contact_id)
+        contact = records.find_contact(scope.session, offer.contact_id)
         if contact is not None and contact.status in ACTIVE_CONTACT:
             schedule_wrapup_end(_queue(scope), engine.end_contact(scope.session, live, contact.id, now))
         rest = rest_client(scope)
@@ -260,27 +260,17 @@ def _postpone_callback(scope: JobScope, contact_id: str, now: datetime) -> None:
 def requeue_due_callbacks() -> int:
     """Callbacks whose next attempt is due, back in routing's queue (their first place was kept while the
     caller waited; a retry queues again)."""
-    from sqlmodel import col, select
-
-    from schemas.tables import Callback
-
     with job_scope() as scope:
         now = scope.clock.now()
         live = LiveState(scope.redis)
-        due = scope.session.exec(
-            select(Callback).where(
-                Callback.status == CallbackStatus.scheduled, col(Callback.next_attempt_at) <= now
-            )
-        ).all()
-        count = 0
-        for callback in due:
+        count, offers = 0, list[engine.Offer]()
+        for callback in records.due_callbacks(scope.session, now):
             config_open = _callback_hours_open(scope, callback.helpline, now)
             if config_open and callbacks.requeue(scope.session, live, callback, now) is not None:
                 count += 1
-                enqueue_offer_calls(
-                    _queue(scope), engine.dispatch(scope.session, live, callback.association_id, now)
-                )
-        return count
+                offers += engine.dispatch(scope.session, live, callback.association_id, now)
+    enqueue_offer_calls(_queue(scope), offers)  # once committed: the job finds the offer it is given
+    return count
 
 
 # ---- the sweep ----

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from routing import engine
 from routing.engine.live import LiveState
@@ -22,10 +22,10 @@ from routing.voice import decisions, records, whispers
 from routing.voice.helplines import HelplineConfig
 from routing.voice.outcome import Outcome
 from routing.voice.waiting import CallbackHours
-from schemas.tables import Callback, CallbackStatus, Channel, Contact, VoiceCall
+from schemas.tables import Callback, CallbackStatus, Channel, VoiceCall
 
 RETRY_AFTER = timedelta(minutes=10)
-OPEN = (CallbackStatus.scheduled, CallbackStatus.calling)
+OPEN = records.OPEN_CALLBACK
 
 
 def hours_at(config: HelplineConfig, at: datetime) -> CallbackHours:
@@ -48,16 +48,6 @@ def next_opening(config: HelplineConfig, at: datetime) -> datetime:
     if opening <= local:
         opening += timedelta(days=1)
     return opening
-
-
-def get_callback(session: Session, callback_id: str) -> Callback | None:
-    return session.get(Callback, callback_id)
-
-
-def get_open_callback(session: Session, contact_id: str) -> Callback | None:
-    return session.exec(
-        select(Callback).where(Callback.contact_id == contact_id, col(Callback.status).in_(OPEN))
-    ).first()
 
 
 def request_callback(
@@ -86,7 +76,7 @@ def schedule_callback(
 ) -> Callback:
     """A callback for a voice contact, dialled from ``config``'s number: the listener first, then the
     caller, within the callback hours. The number is encrypted into the callback's own copy."""
-    existing = get_open_callback(session, contact_id)
+    existing = records.get_open_callback(session, contact_id)
     if existing is not None:
         return existing
     callback = Callback(
@@ -148,7 +138,7 @@ def requeue(session: Session, live: LiveState, callback: Callback, now: datetime
     callback). Returns the new contact id, or None when the callback is over or already queued."""
     if callback.status != CallbackStatus.scheduled or callback.number_encrypted is None:
         return None
-    current = session.get(Contact, callback.contact_id)
+    current = records.find_contact(session, callback.contact_id)
     if current is not None and current.status in ACTIVE:
         return None
     contact_id = engine.enqueue_contact(
@@ -177,7 +167,7 @@ def callback_answered(
 ) -> Outcome:
     """The caller we called back picked up: greet them in their language and put them in the offer's queue,
     where their listener waits. The number is erased now: the callback is done."""
-    callback = get_callback(session, callback_id)
+    callback = records.get_callback(session, callback_id)
     offer = records.get_offer(session, offer_id)
     if callback is None or offer is None or whispers.is_machine(answered_by):
         return Outcome(decisions.Goodbye())

@@ -25,7 +25,6 @@ from routing.voice.helplines import HelplineConfig
 from routing.voice.outcome import Outcome, settled, voice_offers
 from schemas.tables import (
     Channel,
-    Contact,
     ContactStatus,
     Priority,
     VoiceCall,
@@ -234,7 +233,7 @@ def _settle_contact(
 ) -> engine.Ended | None:
     if call.contact_id is None:
         return None
-    contact = session.get(Contact, call.contact_id)
+    contact = records.find_contact(session, call.contact_id)
     if contact is None or contact.status not in contacts.ACTIVE:
         return None
     if keep_callback and contact.callback_requested and contact.status != ContactStatus.connected:

@@ -9,10 +9,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from schemas.database import insert_new
-from schemas.tables import VoiceCall, VoiceOffer, WebhookEffect
+from schemas.tables import (
+    Callback,
+    CallbackStatus,
+    Channel,
+    Contact,
+    ContactStatus,
+    Listener,
+    VoiceCall,
+    VoiceOffer,
+    WebhookEffect,
+)
+
+OPEN_CALLBACK = (CallbackStatus.scheduled, CallbackStatus.calling)
 
 
 def claim_effect(session: Session, call_sid: str, effect: str, key: str, at: datetime) -> bool:
@@ -20,6 +32,55 @@ def claim_effect(session: Session, call_sid: str, effect: str, key: str, at: dat
     Concurrent deliveries serialise on the unique key; a delivery that fails rolls its claim back with the
     rest of its work, so a redelivery acts."""
     return insert_new(session, WebhookEffect, call_sid=call_sid, effect=effect, key=key[:64], at=at)
+
+
+def find_contact(session: Session, contact_id: str) -> Contact | None:
+    return session.get(Contact, contact_id)
+
+
+def find_listener(session: Session, listener_id: int) -> Listener | None:
+    return session.get(Listener, listener_id)
+
+
+def find_offered_contact(session: Session, offer_id: str) -> Contact | None:
+    return session.exec(select(Contact).where(Contact.offer_id == offer_id)).first()
+
+
+def unrung_offers(session: Session, limit: int) -> list[str]:
+    """Voice offers of contacts still offered that have no offer row yet: no job has rung them."""
+    rung = select(VoiceOffer.offer_id)
+    rows = session.exec(
+        select(Contact.offer_id)
+        .where(
+            Contact.status == ContactStatus.offered,
+            Contact.channel == Channel.voice,
+            col(Contact.offer_id).is_not(None),
+            col(Contact.offer_id).not_in(rung),
+        )
+        .limit(limit)
+    ).all()
+    return [offer_id for offer_id in rows if offer_id]
+
+
+def get_callback(session: Session, callback_id: str) -> Callback | None:
+    return session.get(Callback, callback_id)
+
+
+def get_open_callback(session: Session, contact_id: str) -> Callback | None:
+    return session.exec(
+        select(Callback).where(Callback.contact_id == contact_id, col(Callback.status).in_(OPEN_CALLBACK))
+    ).first()
+
+
+def due_callbacks(session: Session, now: datetime) -> list[Callback]:
+    """Scheduled callbacks whose next attempt is due."""
+    return list(
+        session.exec(
+            select(Callback).where(
+                Callback.status == CallbackStatus.scheduled, col(Callback.next_attempt_at) <= now
+            )
+        ).all()
+    )
 
 
 def get_call(session: Session, call_sid: str) -> VoiceCall | None:

@@ -12,7 +12,7 @@ from app.webhooks.voice.answers import ListenerRoute, StatusRoute, urls
 from app.webhooks.voice.deadline import acknowledge, follow_up, listener_answer
 from routing import transaction, voice
 from routing.engine.live import LiveState
-from routing.voice import callbacks, decisions, whispers
+from routing.voice import decisions, whispers
 from routing.voice import records as call_records
 from schemas.tables import CallbackStatus, Listener
 from telephony import twilio_adapter as adapter
@@ -150,7 +150,7 @@ async def callback_status(hook: SignedHook) -> Response:
         status = adapter.parse_call_status(hook.params)
         if not status.is_final:
             return
-        callback = callbacks.get_callback(session, callback_id)
+        callback = call_records.get_callback(session, callback_id)
         if callback is not None and callback.status == CallbackStatus.calling:
             queue = Queue(QUEUE_NAME, connection=hook.services.fast_redis)
             missed = "voicemail" if whispers.is_machine(status.answered_by) else status.status
