@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -57,5 +57,17 @@ def insert_new(session: Session, table: type[Any], **values: Any) -> bool:
     PostgreSQL alike), inside the caller's transaction: True if this insert made the row. A concurrent
     insert of the same key waits for the other transaction and then finds it taken, so a claim needs no
     commit of its own."""
-    result = session.execute(insert_for(session)(table).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    key = table.__table__.primary_key.columns
+    statement = insert_for(session)(table).values(**values).on_conflict_do_nothing().returning(*key)
+    return session.execute(statement).first() is not None  # rowcount is not reliable here on PostgreSQL
+
+
+def try_lock(session: Session, key: str) -> bool:
+    """On PostgreSQL, take a lock on ``key`` held until the transaction ends, without waiting: False while
+    another transaction holds it. A claim takes it before its insert, so a concurrent repeat of a webhook
+    answers at once instead of waiting on the first delivery's uncommitted row (past the request path's
+    statement timeout). SQLite lets one writer at a time anyway: always True there."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    taken = session.execute(text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+    return bool(taken.scalar())

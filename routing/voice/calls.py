@@ -20,7 +20,7 @@ from routing.engine.live import LiveState
 from routing.engine.policy import US
 from routing.errors import NotFoundError
 from routing.phones import PhoneVault
-from routing.voice import callbacks, callers, decisions, menus, records, waiting, whispers
+from routing.voice import callbacks, decisions, menus, records, waiting, whispers
 from routing.voice.helplines import HelplineConfig
 from routing.voice.outcome import Outcome, settled, voice_offers
 from schemas.tables import (
@@ -34,7 +34,7 @@ SILENT_RESULTS = ("redirected", "redirected-from-bridged", "bridging-in-process"
 
 
 def answer_incoming(session: Session, config: HelplineConfig, caller_hash: str | None) -> decisions.Menu:
-    return menus.greet(config, callers.get_language(session, config.association_id, caller_hash))
+    return menus.greet(config, records.get_language(session, config.association_id, caller_hash))
 
 
 def menu_for(config: HelplineConfig, kind: str, attempt: int, last: str | None) -> decisions.Menu:
@@ -67,7 +67,7 @@ def take_menu_choice(
     if not records.claim_effect(session, call_sid, "enqueue", "", now):
         return Outcome(join)
     if not choice.defaulted and not choice.crisis:
-        callers.remember_language(session, config.association_id, caller_hash, choice.language, now)
+        records.remember_language(session, config.association_id, caller_hash, choice.language, now)
     contact_id = engine.enqueue_contact(
         session,
         live,

@@ -46,7 +46,12 @@ def test_a_failed_menu_step_leaves_no_contact_to_hold_listeners_and_a_redelivery
         session.commit()
     assert live.waiting(association_id) == []  # nobody restored to hold a listener without ever ringing
 
-    healthy = dataclasses.replace(services, helplines=HelplineCache(), request_pool=ThreadPoolExecutor(4))
+    healthy = dataclasses.replace(
+        services,
+        helplines=HelplineCache(),
+        request_pool=ThreadPoolExecutor(4),
+        request_engine=services.engine,
+    )
     healthy.settings = services.settings.model_copy(update={"voice_deadline_ms": 5000})
     status, body, _ = post(healthy, MENU, params)  # Twilio's retry of the same webhook
     healthy.request_pool.shutdown(wait=True)
@@ -99,6 +104,7 @@ def test_a_failure_outside_the_deadline_guard_still_answers_twiml(services: Serv
         settings=services.settings.model_copy(update={"public_base_url": typo}),
         helplines=HelplineCache(),
         request_pool=ThreadPoolExecutor(2),
+        request_engine=services.engine,
     )
     broken.helplines.put(HELPLINE, config)
 
