@@ -25,16 +25,20 @@ from routing.crisis_numbers import CrisisNumbers
 from routing.phones import mask
 from routing.voice import decisions, waiting
 from routing.voice.helplines import HelplineConfig, load_helpline
+from schemas.settings import Settings
 from telephony import twilio_adapter as adapter
 from telephony import voice_twiml as twiml
 
 logger = logging.getLogger(__name__)
 
 NO_CONTENT = 204
-LAST_RESORT = twiml.render_transfer(
-    waiting.degraded(None, CrisisNumbers("14416", "112"), ("hi", "en")), twiml.Speaker(None), caller_id=None
+_DEFAULT_CRISIS = CrisisNumbers(
+    str(Settings.model_fields["crisis_line"].default), str(Settings.model_fields["emergency_number"].default)
 )
-"""Rendered at import: the answer when even the degraded renderer fails (Tele-MANAS and 112)."""
+LAST_RESORT = twiml.render_transfer(
+    waiting.degraded(None, _DEFAULT_CRISIS, ("hi", "en")), twiml.Speaker(None), caller_id=None
+)
+"""Rendered at import: the answer when even the degraded renderer fails (the default crisis numbers)."""
 
 
 class UnknownHelplineError(LookupError):
