@@ -76,6 +76,7 @@ async def within_deadline(hook: TwilioHook, work: Callable[[Session], T], on_fai
     except TimeoutError:
         if not turn.give_up():
             return await future  # it finished as the deadline passed: it is committing, its answer stands
+        future.add_done_callback(lambda late: late.cancelled() or late.exception())  # its end, read quietly
         logger.warning(
             "voice webhook over its deadline path=%s call_sid=%s", hook.path, hook.param("CallSid")
         )
