@@ -14,7 +14,7 @@ from routing import transaction, voice
 from routing.engine.live import LiveState
 from routing.voice import decisions, whispers
 from routing.voice import records as call_records
-from schemas.tables import CallbackStatus, Listener
+from schemas.tables import CallbackStatus
 from telephony import twilio_adapter as adapter
 from telephony import voice_twiml as twiml
 from workers import voice_jobs
@@ -83,7 +83,7 @@ async def listener_done(hook: SignedHook) -> Response:
     def work(session: Session, live: LiveState) -> str:
         if hook.query.get("gone"):
             offer = call_records.get_offer(session, hook.query.get("offer", ""))
-            listener = session.get(Listener, offer.listener_id) if offer else None
+            listener = call_records.find_listener(session, offer.listener_id) if offer else None
             language = listener.prompt_language if listener else "en"
             goodbye = whispers.accept(language, whispers.AcceptResult(False, "cancelled"), "")
             assert isinstance(goodbye, decisions.Goodbye)
