@@ -6,7 +6,7 @@ listener -> ``accept_offer`` (connected) or ``decline_offer`` / ``miss_offer`` /
 -> ``end_contact`` (the listener enters a wrap-up that grows with the call; ``end_wrapup`` frees them when it
 ends). ``request_callback`` keeps the contact's place; ``cancel_contact`` is a caller who hung up.
 
-May import: ``routing.errors``, ``routing.clock``, ``locales``, ``schemas``; no other routing sub-package.
+May import: ``routing.errors``, ``routing.clock``, ``routing.transaction``, ``locales``, ``schemas``; no other routing sub-package.
 """
 
 from routing.engine.contacts import (
@@ -38,9 +38,12 @@ from routing.engine.presence import (
     set_available,
     sync_roster,
     tick,
+    tick_association,
+    tick_live,
 )
 from routing.engine.preview import Preview, preview
 from routing.engine.recovery import ensure_live, rebuild
+from routing.engine.snapshot import association_ids
 
 __all__ = [
     "KINDS",
@@ -53,6 +56,7 @@ __all__ = [
     "QueuePosition",
     "TickReport",
     "accept_offer",
+    "association_ids",
     "cancel_contact",
     "decline_offer",
     "dispatch",
@@ -74,5 +78,7 @@ __all__ = [
     "set_available",
     "sync_roster",
     "tick",
+    "tick_association",
+    "tick_live",
     "to_us",
 ]
