@@ -155,9 +155,9 @@ def make_api_key(engine: Engine, *, role: Role, name: str, association_id: int |
     """The key for `samvaad create-api-key`; the only way to make a platform key."""
     from routing.clock import SystemClock
     from routing.configuration import Actor, issue_api_key
-    from schemas.database import session_scope
+    from routing.transaction import unit_of_work
 
-    with session_scope(engine) as session:
+    with unit_of_work(engine) as session:
         actor = Actor(label="command line (create-api-key)", at=SystemClock().now())
         _row, key = issue_api_key(session, name=name, role=role, association_id=association_id, actor=actor)
     return key

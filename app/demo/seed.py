@@ -19,8 +19,8 @@ from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.services import Services
 from routing import access, configuration
 from routing.configuration import Actor, issue_api_key
+from routing.transaction import unit_of_work
 from schemas.api import StaffCreate
-from schemas.database import session_scope
 from schemas.policy import PolicySteps
 from schemas.tables import Association, Channel, Role
 
@@ -84,7 +84,7 @@ def seed_demo(services: Services) -> SeedResult:
     key_file = services.settings.data_dir / KEY_FILE
     now = services.clock.now()
     actor = Actor(label="command line (seed-demo)", at=now)
-    with session_scope(services.engine) as session:
+    with unit_of_work(services.engine) as session:
         existing = session.exec(select(Association).where(Association.name == DEMO_NAME)).first()
         if existing is not None and existing.id is not None:
             return SeedResult(existing.id, created=False, api_key=None, key_file=key_file)
