@@ -13,6 +13,7 @@ from app.api import (
     listeners,
     numbers,
     policies,
+    reports,
     roster,
     routing,
     shifts,
@@ -37,6 +38,7 @@ for module in (
     roster,
     policies,
     routing,
+    reports,
     api_keys,
     audit,
 ):
