@@ -1,8 +1,8 @@
 """The report: per local period and language, what happened to the contacts that arrived in it.
 
 Computed in the database from the contact records: one grouped query over ``contacts`` (and the crisis exits
-of ``voice_calls``), one over ``callbacks``, the same SQL text on SQLite and PostgreSQL, served by the
-``(association_id, arrival_us)`` index. Each row holds sums, so rows add up (a day is its hours); the
+of ``voice_calls``), one over ``callbacks``, the same SQL text on SQLite and PostgreSQL, read from the
+covering index ``ix_contacts_reports``. Each row holds sums, so rows add up (a day is its hours); the
 figures (ASA, service level, AHT) are derived from the sums. Definitions and sources: docs/reports.md.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -35,12 +36,12 @@ SELECT {{slot}} AS slot, c.language AS language, CASE WHEN c.channel = 'voice' T
   COUNT(*) AS offered,
   SUM(CASE WHEN {ANSWERED} THEN 1 ELSE 0 END) AS answered,
   SUM(CASE WHEN {ANSWERED} AND c.connected_us - c.arrival_us <= :target_us THEN 1 ELSE 0 END) AS in_target,
-  SUM(CASE WHEN {ANSWERED} THEN c.connected_us - c.arrival_us ELSE 0 END) AS wait_us,
+  CAST(SUM(CASE WHEN {ANSWERED} THEN c.connected_us - c.arrival_us ELSE 0 END) AS BIGINT) AS wait_us,
   SUM(CASE WHEN {ABANDONED} THEN 1 ELSE 0 END) AS abandoned,
   SUM(CASE WHEN {ABANDONED} AND c.ended_us - c.arrival_us < :short_us THEN 1 ELSE 0 END) AS short_abandoned,
-  SUM(CASE WHEN {ABANDONED} THEN c.ended_us - c.arrival_us ELSE 0 END) AS abandoned_wait_us,
+  CAST(SUM(CASE WHEN {ABANDONED} THEN c.ended_us - c.arrival_us ELSE 0 END) AS BIGINT) AS abandoned_wait_us,
   SUM(CASE WHEN {HANDLED} THEN 1 ELSE 0 END) AS handled,
-  SUM(CASE WHEN {HANDLED} THEN c.ended_us - c.connected_us ELSE 0 END) AS handle_us,
+  CAST(SUM(CASE WHEN {HANDLED} THEN c.ended_us - c.connected_us ELSE 0 END) AS BIGINT) AS handle_us,
   SUM(CASE WHEN c.callback_requested THEN 1 ELSE 0 END) AS callbacks_requested,
   SUM(CASE WHEN c.priority = 'crisis' THEN 1 ELSE 0 END) AS crisis,
   SUM(CASE WHEN v.contact_id IS NOT NULL THEN 1 ELSE 0 END) AS crisis_transfers
@@ -86,8 +87,12 @@ class Tally:
     shift_us: int = 0
 
     def add(self, other: Tally) -> None:
-        for name in (f.name for f in fields(self)):
+        for name in TALLY_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+TALLY_FIELDS = tuple(f.name for f in fields(Tally))
+tally_values = attrgetter(*TALLY_FIELDS)
 
 
 @dataclass
@@ -168,6 +173,9 @@ def _params(association_id: int, window: ReportRange) -> tuple[str, dict[str, in
 def _contact_tallies(
     session: Session, association: Association, window: ReportRange
 ) -> dict[tuple[int, str], Tally]:
+    """The grouped query gives each (period, language) at most one row of calls and one of texts: they are
+    placed, not added (an hourly year is tens of thousands of rows). Sums of microseconds are cast to
+    BIGINT so PostgreSQL answers integers, as SQLite does."""
     assert association.id is not None
     slot, params = _params(association.id, window)
     params |= {
@@ -175,29 +183,23 @@ def _contact_tallies(
         "short_us": association.short_abandon_seconds * US,
     }
     tallies: dict[tuple[int, str], Tally] = {}
-    for row in session.connection().execute(text(CONTACTS_SQL.format(slot=slot)), params).mappings():
-        counts = {name: int(value) for name, value in row.items() if name != "language"}
-        tally = tallies.setdefault((counts["slot"], row["language"]), Tally())
-        tally.add(_call_tally(counts) if counts["is_call"] else _text_tally(counts))
+    for slot_number, language, is_call, *v in session.connection().execute(
+        text(CONTACTS_SQL.format(slot=slot)), params
+    ):
+        key = (int(slot_number), language)
+        if is_call:
+            calls = Tally(*v[:9], 0, 0, 0, 0, v[9], 0, 0, v[10], 0, v[11], 0)
+            texts = tallies.get(key)
+            if texts is not None:
+                calls.texts_offered, calls.texts_answered = texts.texts_offered, texts.texts_answered
+                calls.texts_wait_us, calls.texts_abandoned = texts.texts_wait_us, texts.texts_abandoned
+                calls.crisis_texts = texts.crisis_texts
+            tallies[key] = calls
+        else:
+            tally = tallies.setdefault(key, Tally())
+            tally.texts_offered, tally.texts_answered, tally.texts_wait_us = v[0], v[1], v[3]
+            tally.texts_abandoned, tally.crisis_texts = v[4], v[10]
     return tallies
-
-
-def _call_tally(row: dict[str, int]) -> Tally:
-    return Tally(
-        calls_offered=row["offered"], calls_answered=row["answered"], calls_in_target=row["in_target"],
-        calls_wait_us=row["wait_us"], calls_abandoned=row["abandoned"],
-        calls_short_abandoned=row["short_abandoned"], calls_abandoned_wait_us=row["abandoned_wait_us"],
-        calls_handled=row["handled"], calls_handle_us=row["handle_us"],
-        callbacks_requested=row["callbacks_requested"], crisis_presses=row["crisis"],
-        crisis_transfers=row["crisis_transfers"],
-    )  # fmt: skip
-
-
-def _text_tally(row: dict[str, int]) -> Tally:
-    return Tally(
-        texts_offered=row["offered"], texts_answered=row["answered"], texts_wait_us=row["wait_us"],
-        texts_abandoned=row["abandoned"], crisis_texts=row["crisis"],
-    )  # fmt: skip
 
 
 def _add_callbacks(
@@ -215,17 +217,18 @@ def _assemble(association: Association, window: ReportRange, tallies: dict[tuple
         ReportRow(window.slot_start(slot), language, tally)
         for (slot, language), tally in sorted(tallies.items())
     ]
-    by_language: dict[str, ReportRow] = {}
-    total = ReportRow(None, None)
-    for row in rows:
-        assert row.language is not None
-        by_language.setdefault(row.language, ReportRow(None, row.language)).tally.add(row.tally)
-        total.tally.add(row.tally)
+    sums: dict[str, list[int]] = {}
+    for (_slot, language), tally in tallies.items():
+        vector = sums.setdefault(language, [0] * len(TALLY_FIELDS))
+        for index, value in enumerate(tally_values(tally)):
+            vector[index] += value
+    by_language = [ReportRow(None, code, Tally(*sums[code])) for code in sorted(sums)]
+    total = [sum(column) for column in zip(*sums.values(), strict=True)] if sums else [0] * len(TALLY_FIELDS)
     return Report(
         window,
         association.short_abandon_seconds,
         association.answer_target_seconds,
         rows,
-        [by_language[code] for code in sorted(by_language)],
-        total,
+        by_language,
+        ReportRow(None, None, Tally(*total)),
     )

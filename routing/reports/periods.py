@@ -8,9 +8,11 @@ half-hour one such as Asia/Kolkata) gets its own wall-clock hours, not UTC's.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from routing.engine.live.keys import from_us, to_us
@@ -49,6 +51,26 @@ class ReportRange:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @cached_property
+    def pieces(self) -> list[tuple[int | None, int]]:
+        return self.offsets()
+
+    def offset_at(self, at_us: int) -> int:
+        """The zone's offset at a moment of the range, from the pieces (no zone lookup per call)."""
+        ends = [until for until, _ in self.pieces[:-1]]
+        return self.pieces[bisect_right(ends, at_us)][1]
+
+    def period_end_us(self, at_us: int) -> int:
+        """Where the local period holding ``at_us`` ends, or the zone's next change of offset if sooner."""
+        offset = self.offset_at(at_us)
+        size = self.period.microseconds
+        end = ((at_us + offset) // size + 1) * size - offset
+        changes = [until for until, _ in self.pieces[:-1] if until is not None and until > at_us]
+        return min([end, *changes])
+
+    def slot_at_us(self, at_us: int) -> int:
+        return (at_us + self.offset_at(at_us)) // self.period.microseconds
+
     def offsets(self) -> list[tuple[int | None, int]]:
         """(until_us, offset_us) pieces covering the range, the last one open-ended."""
         pieces: list[tuple[int | None, int]] = []
@@ -67,7 +89,7 @@ class ReportRange:
     def slot_sql(self, column: str) -> tuple[str, dict[str, int]]:
         """The SQL expression numbering ``column``'s local period, and its parameters."""
         params = {"period_us": self.period.microseconds}
-        pieces = self.offsets()
+        pieces = self.pieces
         cases = []
         for index, (until, offset) in enumerate(pieces):
             params[f"offset_{index}"] = offset

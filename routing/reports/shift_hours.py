@@ -49,14 +49,11 @@ def _ready(session: Session, listener_ids: set[int]) -> set[int]:
 
 
 def _spread(window: ReportRange, start: datetime, end: datetime) -> list[tuple[int, int]]:
-    """The microseconds of [start, end) falling in each local period."""
+    """The microseconds of [start, end) falling in each local period, in integer arithmetic."""
     spread = []
-    slot = window.slot_of(start)
-    cursor = start
-    while cursor < end:
-        boundary = min(window.slot_start(slot + 1), end)
-        if boundary > cursor:  # a local hour skipped by a clock change has no length
-            spread.append((slot, to_us(boundary) - to_us(cursor)))
-            cursor = boundary
-        slot += 1
+    cursor, stop = to_us(start), to_us(end)
+    while cursor < stop:
+        boundary = min(window.period_end_us(cursor), stop)
+        spread.append((window.slot_at_us(cursor), boundary - cursor))
+        cursor = boundary
     return spread
