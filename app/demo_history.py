@@ -67,9 +67,14 @@ def write_history(
 
 def _flush(session: Session, rows: dict[str, list[dict[str, Any]]]) -> int:
     count = len(rows["contacts"])
-    for kind, table in (("contacts", Contact), ("callbacks", Callback), ("calls", VoiceCall)):
+    tables: tuple[tuple[str, Any], ...] = (
+        ("contacts", Contact),
+        ("callbacks", Callback),
+        ("calls", VoiceCall),
+    )
+    for kind, table in tables:
         if rows[kind]:
-            session.execute(insert(table.__table__), rows[kind])  # type: ignore[attr-defined]
+            session.execute(insert(table.__table__), rows[kind])
             rows[kind] = []
     return count
 

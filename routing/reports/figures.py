@@ -188,7 +188,7 @@ def _contact_tallies(
     ):
         key = (int(slot_number), language)
         if is_call:
-            calls = Tally(*v[:9], 0, 0, 0, 0, v[9], 0, 0, v[10], 0, v[11], 0)
+            calls = Tally(*v[:9], 0, 0, 0, 0, v[9], 0, 0, v[10], 0, v[11], 0)  # type: ignore[call-arg]
             texts = tallies.get(key)
             if texts is not None:
                 calls.texts_offered, calls.texts_answered = texts.texts_offered, texts.texts_answered

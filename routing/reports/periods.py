@@ -57,16 +57,20 @@ class ReportRange:
 
     def offset_at(self, at_us: int) -> int:
         """The zone's offset at a moment of the range, from the pieces (no zone lookup per call)."""
-        ends = [until for until, _ in self.pieces[:-1]]
-        return self.pieces[bisect_right(ends, at_us)][1]
+        return self.pieces[bisect_right(self.changes, at_us)][1]
+
+    @cached_property
+    def changes(self) -> list[int]:
+        """The moments the offset changes within the range, in order."""
+        return [until for until, _ in self.pieces if until is not None]
 
     def period_end_us(self, at_us: int) -> int:
         """Where the local period holding ``at_us`` ends, or the zone's next change of offset if sooner."""
         offset = self.offset_at(at_us)
         size = self.period.microseconds
         end = ((at_us + offset) // size + 1) * size - offset
-        changes = [until for until, _ in self.pieces[:-1] if until is not None and until > at_us]
-        return min([end, *changes])
+        later = bisect_right(self.changes, at_us)
+        return min(end, self.changes[later]) if later < len(self.changes) else end
 
     def slot_at_us(self, at_us: int) -> int:
         return (at_us + self.offset_at(at_us)) // self.period.microseconds
