@@ -509,3 +509,26 @@ class ReportRead(BaseModel):
     rows: list[ReportFigures]
     by_language: list[ReportFigures]
     total: ReportFigures
+
+
+class StaffingHourRead(BaseModel):
+    start: datetime
+    language: str
+    calls_per_hour: float = Field(description="Mean calls offered in this hour of the week, last weeks")
+    handle_seconds: float
+    patience_seconds: float | None = Field(description="Mean patience from abandonment; null: none seen")
+    needed: int = Field(description="Listeners needed for the association's service-level target")
+    minimum: int = Field(description="The language's minimum on shift")
+    rostered: float = Field(description="Active, verified listeners on shift (mean over the hour)")
+    expected_service_level: float
+    verdict: Literal["short", "enough", "more than needed"]
+
+
+class CoverageGapRead(BaseModel):
+    start: datetime
+    end: datetime
+    language: str
+    rostered: float
+    wanted: int = Field(description="The higher of the language's minimum and the staffing figure")
+    minimum: int
+    needed: int

@@ -17,6 +17,7 @@ from app.api import (
     roster,
     routing,
     shifts,
+    staffing,
 )
 from schemas.api import ErrorMessage
 
@@ -39,6 +40,7 @@ for module in (
     policies,
     routing,
     reports,
+    staffing,
     api_keys,
     audit,
 ):

@@ -5,13 +5,19 @@ imports it. May import: ``routing.roster``, ``routing.configuration``, ``routing
 ``routing.errors``, ``locales``, ``schemas``.
 """
 
+from routing.reports.coverage import CoverageGap, find_coverage_gaps
 from routing.reports.figures import Report, ReportRow, build_report
 from routing.reports.periods import Period, ReportRange
+from routing.reports.plan import StaffingHour, plan_staffing
 
 __all__ = [
+    "CoverageGap",
     "Period",
     "Report",
     "ReportRange",
     "ReportRow",
+    "StaffingHour",
     "build_report",
+    "find_coverage_gaps",
+    "plan_staffing",
 ]

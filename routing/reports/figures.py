@@ -155,7 +155,7 @@ def build_report(
 ) -> Report:
     """The figures of ``window`` per period and language (only ``languages``, when given)."""
     assert association.id is not None
-    tallies = _contact_tallies(session, association, window)
+    tallies = contact_tallies(session, association, window)
     _add_callbacks(session, association.id, window, tallies)
     for key, shift_us in shift_hours(session, association.id, window).items():
         tallies.setdefault(key, Tally()).shift_us += shift_us
@@ -170,7 +170,7 @@ def _params(association_id: int, window: ReportRange) -> tuple[str, dict[str, in
     return slot, params
 
 
-def _contact_tallies(
+def contact_tallies(
     session: Session, association: Association, window: ReportRange
 ) -> dict[tuple[int, str], Tally]:
     """The grouped query gives each (period, language) at most one row of calls and one of texts: they are

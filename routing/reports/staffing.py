@@ -61,52 +61,69 @@ def erlang_c(listeners: int, erlangs: float) -> float:
 
 def service_level_c(listeners: int, load: Load, target_seconds: float) -> float:
     """Erlang C: the share of callers answered within ``target_seconds``."""
+    return _level_c(listeners, load, target_seconds, erlang_b(listeners, load.erlangs))
+
+
+def service_level_a(listeners: int, load: Load, target_seconds: float) -> float:
+    """Erlang A (M/M/c+M): the share of all callers answered within ``target_seconds``; Erlang C for callers
+    of unlimited patience."""
+    if load.patience_seconds is None or math.isinf(load.patience_seconds):
+        return service_level_c(listeners, load, target_seconds)
+    return _level_a(listeners, load, target_seconds, erlang_b(listeners, load.erlangs))
+
+
+def listeners_needed(load: Load, target_seconds: float, goal: float) -> int:
+    """The fewest listeners whose service level reaches ``goal`` (a share, e.g. 0.8); 0 with no arrivals.
+    Erlang's loss formula is carried from one head count to the next, so each step costs one formula."""
+    if load.arrivals_per_second <= 0:
+        return 0
+    patient = load.patience_seconds is None or math.isinf(load.patience_seconds)
+    level = _level_c if patient else _level_a
+    blocked, a = 1.0, load.erlangs
+    for listeners in range(1, MAX_LISTENERS + 1):
+        blocked = a * blocked / (listeners + a * blocked)
+        if level(listeners, load, target_seconds, blocked) >= goal:
+            return listeners
+    return MAX_LISTENERS
+
+
+def _level_c(listeners: int, load: Load, target_seconds: float, blocked: float) -> float:
     if load.arrivals_per_second <= 0:
         return 1.0
     a = load.erlangs
     if listeners <= a:
         return 0.0
+    waits = blocked / (1 - (a / listeners) * (1 - blocked))
     drain = listeners / load.handle_seconds - load.arrivals_per_second
-    return max(0.0, 1 - erlang_c(listeners, a) * math.exp(-drain * target_seconds))
+    return max(0.0, 1 - waits * math.exp(-drain * target_seconds))
+
+
+def _level_a(listeners: int, load: Load, target_seconds: float, blocked: float) -> float:
+    """With S(x, y) = 1/x + (y/x) S(x+1, y), A(x, y) = x S(x, y) = 1 + y S(x+1, y): two series, not three."""
+    if load.arrivals_per_second <= 0:
+        return 1.0
+    if listeners <= 0:
+        return 0.0
+    assert load.patience_seconds is not None
+    mu, theta = 1 / load.handle_seconds, 1 / load.patience_seconds
+    x, y = listeners * mu / theta, load.arrivals_per_second / theta
+    after = _series(x + 1, y)
+    beyond = 1 + y * after  # A(x, y)
+    at_c = blocked / (1 + blocked * (beyond - 1))
+    decay = math.exp(-theta * target_seconds)
+    exponent = y * (1 - decay) - (listeners * mu + theta) * target_seconds
+    waited = after - math.exp(exponent) * _series(x + 1, y * decay)
+    return min(1.0, max(0.0, (1 - at_c * beyond) + at_c * x * waited))
 
 
 def _series(a: float, z: float) -> float:
-    """S(a, z) = Σ_k z^k / (a(a+1)…(a+k)), for a > 0 and z >= 0."""
+    """S(a, z) = Σ_k z^k / (a(a+1)…(a+k)), for a > 0 and z >= 0; stops once the terms fall below 1e-13 of the
+    sum and shrink."""
     term = 1.0 / a
     total = term
     for k in range(1, SERIES_TERMS):
         term *= z / (a + k)
         total += term
-        if term < total * 1e-15 and a + k > z:
+        if term < total * 1e-13 and a + k > z:
             break
     return total
-
-
-def service_level_a(listeners: int, load: Load, target_seconds: float) -> float:
-    """Erlang A (M/M/c+M): the share of all callers answered within ``target_seconds``."""
-    if load.patience_seconds is None or math.isinf(load.patience_seconds):
-        return service_level_c(listeners, load, target_seconds)
-    if load.arrivals_per_second <= 0:
-        return 1.0
-    if listeners <= 0:
-        return 0.0
-    mu, theta = 1 / load.handle_seconds, 1 / load.patience_seconds
-    x, y = listeners * mu / theta, load.arrivals_per_second / theta
-    blocked = erlang_b(listeners, load.erlangs)
-    beyond = x * _series(x, y)  # A(x, y)
-    at_c = blocked / (1 + blocked * (beyond - 1))
-    decay = math.exp(-theta * target_seconds)
-    exponent = y * (1 - decay) - (listeners * mu + theta) * target_seconds
-    waited = _series(x + 1, y) - math.exp(exponent) * _series(x + 1, y * decay)
-    return min(1.0, max(0.0, (1 - at_c * beyond) + at_c * x * waited))
-
-
-def listeners_needed(load: Load, target_seconds: float, goal: float) -> int:
-    """The fewest listeners whose service level reaches ``goal`` (a share, e.g. 0.8); 0 with no arrivals."""
-    if load.arrivals_per_second <= 0:
-        return 0
-    start = max(1, math.floor(load.erlangs)) if load.patience_seconds is None else 1
-    for listeners in range(start, MAX_LISTENERS + 1):
-        if service_level_a(listeners, load, target_seconds) >= goal:
-            return listeners
-    return MAX_LISTENERS
