@@ -63,13 +63,20 @@ def plan_staffing(
         for code in codes:
             need = cells[(code, hour_of_week(slot))]
             on_shift = rostered.get((slot, code), 0) / HOUR_US
+            expected = service_level_a(int(on_shift + 1e-9), need.load, target)
             hours.append(
                 StaffingHour(
-                    window.slot_start(slot), code, need.load.arrivals_per_second * 3600,
-                    need.load.handle_seconds, need.load.patience_seconds, need.listeners, minimum[code],
-                    round(on_shift, 3), service_level_a(int(on_shift + 1e-9), need.load, target),
-                    verdict(on_shift, need.listeners),
-                )  # fmt: skip
+                    start=window.slot_start(slot),
+                    language=code,
+                    calls_per_hour=need.load.arrivals_per_second * 3600,
+                    handle_seconds=need.load.handle_seconds,
+                    patience_seconds=need.load.patience_seconds,
+                    needed=need.listeners,
+                    minimum=minimum[code],
+                    rostered=round(on_shift, 3),
+                    expected_service_level=expected,
+                    verdict=verdict(on_shift, need.listeners),
+                )
             )
     return hours
 

@@ -100,7 +100,7 @@ def test_erlang_a_agrees_with_a_numerical_solution(listeners: int, load: Load, t
 
 loads = st.builds(
     Load,
-    arrivals_per_second=st.floats(0.0001, 0.2),
+    arrivals_per_second=st.floats(0.0001, 0.05),  # up to 180 calls an hour in one language
     handle_seconds=st.floats(30, 3600),
     patience_seconds=st.one_of(st.none(), st.floats(5, 3600)),
 )
