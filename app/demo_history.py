@@ -19,10 +19,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from routing.configuration import list_languages
 from routing.engine.live.keys import from_us, to_us
-from schemas.tables import Callback, Contact, VoiceCall
+from routing.roster import list_listeners, spoken_languages
+from schemas.tables import Association, Callback, Contact, VoiceCall
 
 # Share of a day's contacts in each local hour (sums to 1): quiet before dawn, busiest late evening.
 HOURLY = [1.0, 0.7, 0.5, 0.4, 0.4, 0.5, 0.8, 1.2, 1.6, 1.8, 1.9, 1.9,
@@ -203,9 +205,37 @@ def _crisis_exit(plan: HistoryPlan, contact: dict[str, Any], arrival: int) -> di
     }
 
 
+SPAN_UNITS = {"d": 1, "w": 7, "y": 365}
+HISTORY_HELP = "--history takes days, weeks or years, at most two years: 30d, 8w, 1y"
+
+
+def is_history_span(text: str) -> bool:
+    if len(text) < 2 or text[-1] not in SPAN_UNITS or not text[:-1].isdigit():
+        return False
+    return 0 < int(text[:-1]) * SPAN_UNITS[text[-1]] <= 730
+
+
 def history_span(text: str, now: datetime) -> tuple[datetime, datetime]:
     """``8w``, ``30d`` or ``1y`` before ``now``."""
-    units = {"d": 1, "w": 7, "y": 365}
-    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit() or not 0 < int(text[:-1]) <= 800:
-        raise ValueError("history is a number of days, weeks or years: 30d, 8w, 1y")
-    return now - timedelta(days=int(text[:-1]) * units[text[-1]]), now
+    if not is_history_span(text):
+        raise ValueError(HISTORY_HELP)
+    return now - timedelta(days=int(text[:-1]) * SPAN_UNITS[text[-1]]), now
+
+
+def seed_history(
+    session: Session, association_id: int, span: str, now: datetime, progress: Callable[[int, int], None]
+) -> int:
+    """The demo's history, once: nothing is written when the association already has contacts."""
+    if session.exec(select(Contact.id).where(Contact.association_id == association_id)).first():
+        return 0
+    association = session.get(Association, association_id)
+    assert association is not None
+    start, end = history_span(span, now)
+    languages = [row.code for row in list_languages(session, association_id) if row.enabled]
+    listeners = [row.id for row in list_listeners(session, association_id) if row.id is not None]
+    speakers: dict[str, list[int]] = {}
+    for listener_id, spoken in spoken_languages(session, listeners).items():
+        for row in spoken:
+            speakers.setdefault(row.code, []).append(listener_id)
+    plan = HistoryPlan(association_id, languages, speakers, start, end, association.timezone)
+    return write_history(session, plan, progress)

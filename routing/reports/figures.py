@@ -15,6 +15,7 @@ from operator import attrgetter
 from sqlalchemy import text
 from sqlmodel import Session
 
+from routing.configuration import list_languages
 from routing.engine.live.keys import to_us
 from routing.reports.periods import ReportRange
 from routing.reports.shift_hours import shift_hours
@@ -157,8 +158,12 @@ def build_report(
     assert association.id is not None
     tallies = contact_tallies(session, association, window)
     _add_callbacks(session, association.id, window, tallies)
+    # Listeners' time on shift counts in the menu's languages (and any a contact came in), not in every
+    # language a listener happens to speak.
+    counted = {row.code for row in list_languages(session, association.id)} | {key[1] for key in tallies}
     for key, shift_us in shift_hours(session, association.id, window).items():
-        tallies.setdefault(key, Tally()).shift_us += shift_us
+        if key[1] in counted:
+            tallies.setdefault(key, Tally()).shift_us += shift_us
     if languages:
         tallies = {key: tally for key, tally in tallies.items() if key[1] in languages}
     return _assemble(association, window, tallies)
