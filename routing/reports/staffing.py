@@ -74,13 +74,18 @@ def service_level_a(listeners: int, load: Load, target_seconds: float) -> float:
 
 def listeners_needed(load: Load, target_seconds: float, goal: float) -> int:
     """The fewest listeners whose service level reaches ``goal`` (a share, e.g. 0.8); 0 with no arrivals.
-    Erlang's loss formula is carried from one head count to the next, so each step costs one formula."""
+
+    The search starts where it can first succeed: c listeners serve at most c/a of the callers (Erlang C
+    needs c > a), so fewer than ``goal * a`` never reach the goal. Erlang's loss formula is carried from one
+    head count to the next, so each step costs one service level."""
     if load.arrivals_per_second <= 0:
         return 0
     patient = load.patience_seconds is None or math.isinf(load.patience_seconds)
     level = _level_c if patient else _level_a
-    blocked, a = 1.0, load.erlangs
-    for listeners in range(1, MAX_LISTENERS + 1):
+    a = load.erlangs
+    first = max(1, math.floor(a) + 1 if patient else math.ceil(goal * a))
+    blocked = erlang_b(first - 1, a)
+    for listeners in range(first, MAX_LISTENERS + 1):
         blocked = a * blocked / (listeners + a * blocked)
         if level(listeners, load, target_seconds, blocked) >= goal:
             return listeners
@@ -117,13 +122,13 @@ def _level_a(listeners: int, load: Load, target_seconds: float, blocked: float) 
 
 
 def _series(a: float, z: float) -> float:
-    """S(a, z) = Σ_k z^k / (a(a+1)…(a+k)), for a > 0 and z >= 0; stops once the terms fall below 1e-13 of the
-    sum and shrink."""
+    """S(a, z) = Σ_k z^k / (a(a+1)…(a+k)), for a > 0 and z >= 0; stops once the terms fall below 1e-10 of the
+    sum and shrink (a service level needs far less)."""
     term = 1.0 / a
     total = term
     for k in range(1, SERIES_TERMS):
         term *= z / (a + k)
         total += term
-        if term < total * 1e-13 and a + k > z:
+        if term < total * 1e-10 and a + k > z:
             break
     return total
