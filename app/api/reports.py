@@ -8,7 +8,7 @@ import io
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.api.auth import ScopedAssociation
 from app.api.shifts import in_zone
@@ -89,12 +89,21 @@ PeriodQuery = Annotated[Literal["hour", "day"], Query(description="Local hours o
 LanguagesQuery = Annotated[list[LanguageCode] | None, Query(alias="language", max_length=30)]
 
 
-def _build(
-    association: Association, session: SessionDep, clock: ClockDep, start: datetime | None,
-    end: datetime | None, period: str, languages: list[str] | None,
-) -> reports.Report:  # fmt: skip
+def build(
+    association: ScopedAssociation,
+    session: SessionDep,
+    clock: ClockDep,
+    start: FromQuery = None,
+    end: ToQuery = None,
+    period: PeriodQuery = "day",
+    language: LanguagesQuery = None,
+) -> reports.Report:
+    """The report the query asks for (a dependency: the JSON, CSV and chart routes read the same one)."""
     window = report_range(association, clock.now(), start, end, period)
-    return reports.build_report(session, association, window, frozenset(languages or ()))
+    return reports.build_report(session, association, window, frozenset(language or ()))
+
+
+ReportDep = Annotated[reports.Report, Depends(build)]
 
 
 @router.get(
@@ -103,19 +112,13 @@ def _build(
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def read_report(
-    association: ScopedAssociation,
-    session: SessionDep,
-    clock: ClockDep,
+    report: ReportDep,
     request: Request,
-    start: FromQuery = None,
-    end: ToQuery = None,
-    period: PeriodQuery = "day",
-    language: LanguagesQuery = None,
     format: Annotated[Format | None, Query(description="csv or json; default from Accept")] = None,
 ) -> ReportRead | Response:
     """Contacts offered (calls and texts apart), answered, abandoned, ASA, service level, AHT, callbacks,
     crisis presses and transfers, listener hours on shift and on calls, per period and language."""
-    shown = present(_build(association, session, clock, start, end, period, language))
+    shown = present(report)
     if wants_csv(request, format):
         return Response(
             as_csv(shown),
@@ -126,16 +129,7 @@ def read_report(
 
 
 @router.get("/chart.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
-def read_report_chart(
-    association: ScopedAssociation,
-    session: SessionDep,
-    clock: ClockDep,
-    start: FromQuery = None,
-    end: ToQuery = None,
-    period: PeriodQuery = "day",
-    language: LanguagesQuery = None,
-) -> Response:
+def read_report_chart(report: ReportDep) -> Response:
     """The same figures drawn by Samvaad: calls per period (answered within the target, answered later,
     abandoned, other) and the service level, for the languages asked for (all by default)."""
-    report = _build(association, session, clock, start, end, period, language)
     return Response(report_chart(report), media_type="image/svg+xml")
