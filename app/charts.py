@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import datetime
 from html import escape
 
-from routing.reports import Period, Report, ReportRow
+from routing.reports import Period, Report, ReportRow, StaffingHour
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 48, 36, 44
@@ -126,3 +126,48 @@ def _legend() -> list[str]:
         parts.append(f'<text x="{x + 14}" y="{HEIGHT - 7}">{escape(name)}</text>')
         x += 14 + 6.2 * len(name) + 14
     return parts
+
+
+VERDICT_COLOURS = {"short": "#c62828", "enough": "#2e7d32", "more than needed": "#90caf9"}
+
+
+def staffing_chart(hours: list[StaffingHour]) -> str:
+    """A heat map of the hours ahead: a row per language, a cell per hour, coloured short / enough / more
+    than needed; each cell's title says needed and rostered."""
+    languages = list(dict.fromkeys(h.language for h in hours))
+    starts = sorted({h.start for h in hours})
+    column = {start: i for i, start in enumerate(starts)}
+    cell_w = max(2.0, (WIDTH - LEFT - 8) / max(1, len(starts)))
+    cell_h, top = 18, 28
+    height = top + cell_h * len(languages) + 40
+    title = f"Listeners rostered against those needed, {len(starts)} hours ahead"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}" class="samvaad-chart" font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    for row, language in enumerate(languages):
+        y = top + row * cell_h
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 13}" text-anchor="end">{escape(language)}</text>')
+    for hour in hours:
+        x, y = LEFT + column[hour.start] * cell_w, top + languages.index(hour.language) * cell_h
+        label = (
+            f"{hour.start:%a %d %b %H:00} {hour.language}: {hour.verdict}, needed {hour.needed}, "
+            f"rostered {hour.rostered:g}"
+        )
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{cell_w:.1f}" height="{cell_h - 2}" '
+            f'fill="{VERDICT_COLOURS[hour.verdict]}"><title>{escape(label)}</title></rect>'
+        )
+    for start in starts:
+        if start.hour == 0 or start == starts[0]:
+            x = LEFT + column[start] * cell_w
+            parts.append(f'<text x="{x:.1f}" y="{height - 24}">{escape(f"{start:%a %d}")}</text>')
+    x = float(LEFT)
+    for name, colour in VERDICT_COLOURS.items():
+        parts.append(f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14}" y="{height - 5}">{escape(name)}</text>')
+        x += 14 + 6.2 * len(name) + 14
+    parts.append("</svg>")
+    return "".join(parts)

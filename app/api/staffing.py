@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.auth import ScopedAssociation
+from app.charts import staffing_chart
 from app.deps import ClockDep, SessionDep
 from routing import reports
 from schemas.api import CoverageGapRead, StaffingHourRead
@@ -31,6 +32,22 @@ def read_staffing(
     needed."""
     hours = reports.plan_staffing(session, association, clock.now(), weeks=weeks, days=days, model=model)
     return [StaffingHourRead.model_validate(asdict(hour)) for hour in hours]
+
+
+@router.get(
+    "/staffing/chart.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}}
+)
+def read_staffing_chart(
+    association: ScopedAssociation,
+    session: SessionDep,
+    clock: ClockDep,
+    weeks: WeeksQuery = 8,
+    days: Annotated[int, Query(ge=1, le=14)] = 7,
+    model: Literal["erlang-a", "erlang-c"] = "erlang-a",
+) -> Response:
+    """The same hours as a heat map drawn by Samvaad: a row per language, short / enough / more than needed."""
+    hours = reports.plan_staffing(session, association, clock.now(), weeks=weeks, days=days, model=model)
+    return Response(staffing_chart(hours), media_type="image/svg+xml")
 
 
 @router.get("/coverage-gaps", response_model=list[CoverageGapRead])

@@ -3,6 +3,7 @@ the real database, and a roster made the way routing's tests make one."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from schemas.tables import Association, AssociationLanguage
 from tests.routing.conftest import NOW, Helpline
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def tamil_history(helpline: Helpline, per_day: float = 240) -> Association:
@@ -86,5 +88,8 @@ def test_the_api(
     assert len(hours) == 24 and {h["verdict"] for h in hours} <= {"short", "enough"}
     gaps = client.get(f"{base}/coverage-gaps", headers=admin).json()
     assert len(gaps) == 14 * 24 and all(g["wanted"] >= 2 and g["rostered"] == 0 for g in gaps)
+    chart = client.get(f"{base}/staffing/chart.svg", params={"days": 1}, headers=admin)
+    cells = [r for r in ET.fromstring(chart.text).iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert chart.headers["content-type"].startswith("image/svg+xml") and len(cells) == 24
     assert client.get(f"{base}/coverage-gaps", params={"days": 60}, headers=admin).status_code == 422
     assert client.get(f"{base}/staffing", params={"model": "erlang-b"}, headers=admin).status_code == 422
