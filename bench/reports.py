@@ -5,7 +5,7 @@
 
 Each database gets its own fresh schema (a temporary SQLite file; a database of its own on PostgreSQL),
 migrated by Alembic, with a demo roster (four languages, eight listeners on weekly shifts) and a synthetic
-year written by ``app.demo_history``. Then, in one run: a bare ``COUNT(*)`` of the same contacts through the
+year written by ``app.demo.history``. Then, in one run: a bare ``COUNT(*)`` of the same contacts through the
 same index (the floor any report pays), the report by day over the year (what the API answers), and by
 hour. Each is the median of ``--repeat`` runs, printed with its ratio to the bare count, since the machine
 is shared and absolute times drift. Goal: a report over the year in under 1 s on both databases.
@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.demo_history import HistoryPlan, write_history
+from app.demo.history import HistoryPlan, write_history
 from routing.engine.live.keys import to_us
 from routing.reports import Period, ReportRange, build_report
 from schemas.database import make_engine

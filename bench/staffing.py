@@ -4,7 +4,7 @@
     python -m bench.staffing --passes 15
 
 Loads are drawn (seeded) the way a helpline's are: per language a daily volume, shared over the hours of
-the week with the evening peak of ``app.demo_history``, 11 minutes of handle time and 2.5 minutes of
+the week with the evening peak of ``app.demo.history``, 11 minutes of handle time and 2.5 minutes of
 patience, give or take. A second, busier set (up to 60 calls an hour in a language) shows how the cost
 grows with the head count. Each pass computes the listeners needed for all 3,864 cells (80% within 60 s);
 the median pass is reported (wall clock and CPU time, which a shared machine steals least from) with the
@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-from app.demo_history import HOURLY_SHARE
+from app.demo.history import HOURLY_SHARE
 from routing.reports.staffing import Load, listeners_needed
 
 LANGUAGES = 23

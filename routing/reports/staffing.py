@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 MAX_LISTENERS = 500
 SERIES_TERMS = 100_000
+PATIENT_ENOUGH = 10_000.0  # y = λ/θ: callers' mean patience in mean times between arrivals
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,9 @@ def _level_a(listeners: int, load: Load, target_seconds: float, blocked: float) 
     assert load.patience_seconds is not None
     mu, theta = 1 / load.handle_seconds, 1 / load.patience_seconds
     x, y = listeners * mu / theta, load.arrivals_per_second / theta
+    if y > PATIENT_ENOUGH:
+        # Patience spanning this many arrivals is Erlang C's limit, and the series would need about y terms.
+        return _level_c(listeners, load, target_seconds, blocked)
     after = _series(x + 1, y)
     beyond = 1 + y * after  # A(x, y)
     at_c = blocked / (1 + blocked * (beyond - 1))

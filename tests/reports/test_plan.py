@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.demo_history import HistoryPlan, write_history
+from app.demo.history import HistoryPlan, write_history
 from app.services import Services
 from routing.reports import find_coverage_gaps, plan_staffing
 from schemas.tables import Association, AssociationLanguage

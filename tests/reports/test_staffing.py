@@ -118,7 +118,7 @@ def test_more_calls_never_need_fewer_listeners(load: Load, more: float, target: 
 def test_another_listener_never_lowers_the_service_level(load: Load, listeners: int, target: float) -> None:
     for level in (service_level_a, service_level_c):
         low, high = level(listeners, load, target), level(listeners + 1, load, target)
-        assert 0.0 <= low <= high + 1e-12 <= 1.0 + 1e-12
+        assert 0.0 <= low <= high + 1e-9 and high <= 1.0  # 1e-9: the series stop at 1e-10 of their sum
 
 
 @settings(max_examples=200, deadline=None)
