@@ -6,12 +6,16 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from schemas.migrate import upgrade_database
 from schemas.settings import Settings, SettingsError, load_settings
 from schemas.tables import Role
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 logger = logging.getLogger("samvaad")
 
@@ -65,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser(
         "seed-demo", help="create a demo association with listeners and a week of shifts"
+    )
+    seed.add_argument(
+        "--history",
+        metavar="SPAN",
+        default=None,
+        help="also write a synthetic history of calls and texts before now (e.g. 8w, 30d), for reports",
     )
     seed.set_defaults(run=seed_demo_command)
 
@@ -189,14 +199,20 @@ def create_api_key_command(args: argparse.Namespace) -> int:
 
 
 def seed_demo_command(args: argparse.Namespace) -> int:
+    from app.demo.history import HISTORY_HELP, is_history_span
     from app.demo.seed import seed_demo
     from app.services import build_services
 
+    if args.history and not is_history_span(args.history):
+        print(f"samvaad seed-demo: {HISTORY_HELP}", file=sys.stderr)
+        return 2
     settings = load_settings()
     _open_database(settings).dispose()
     services = build_services(settings)
     try:
         result = seed_demo(services)
+        if args.history:
+            _seed_history(services, result.association_id, args.history)
     finally:
         services.close()
     if not result.created:
@@ -219,6 +235,20 @@ def print_sign_in(settings: Settings) -> None:
     print(f"  demo listener:    {DEMO_LISTENER[1]} ({DEMO_LISTENER[0]})")
     if settings.logs_signin_codes:
         print("  the sign-in code is shown in this log (embedded default: no provider, nothing is sent)")
+
+
+def _seed_history(services: Services, association_id: int, span: str) -> None:
+    from app.demo.history import seed_history
+    from routing.transaction import unit_of_work
+
+    def progress(day: int, days: int) -> None:
+        print(f"\rwriting history: day {day} of {days}", end="", flush=True)
+
+    with unit_of_work(services.engine) as session:
+        written = seed_history(session, association_id, span, services.clock.now(), progress)
+    print(
+        f"\rhistory: {written} synthetic contacts written" if written else "history: contacts exist already"
+    )
 
 
 def demo_command(args: argparse.Namespace) -> int:

@@ -146,6 +146,15 @@ class AssociationFields(Request):
     message_retention_days: int = Field(default=30, ge=0, le=3650)
     conversation_idle_minutes: int = Field(default=60, ge=5, le=1440)
     backup_numbers: list[PhoneText] = Field(default_factory=list, max_length=5)
+    short_abandon_seconds: int = Field(
+        default=10, ge=0, le=300, description="A caller hanging up sooner is not counted against the line"
+    )
+    answer_target_seconds: int = Field(
+        default=60, ge=5, le=3600, description="Service level: the share of calls answered within this"
+    )
+    service_level_percent: int = Field(
+        default=80, ge=1, le=99, description="Staffing aims for this share answered within the target"
+    )
 
 
 class AssociationCreate(AssociationFields):
@@ -165,6 +174,9 @@ class AssociationUpdate(Patch):
     message_retention_days: int | None = Field(default=None, ge=0, le=3650)
     conversation_idle_minutes: int | None = Field(default=None, ge=5, le=1440)
     backup_numbers: list[PhoneText] | None = Field(default=None, max_length=5)
+    short_abandon_seconds: int | None = Field(default=None, ge=0, le=300)
+    answer_target_seconds: int | None = Field(default=None, ge=5, le=3600)
+    service_level_percent: int | None = Field(default=None, ge=1, le=99)
 
 
 class AssociationRead(Read):
@@ -181,6 +193,9 @@ class AssociationRead(Read):
     message_retention_days: int
     conversation_idle_minutes: int
     backup_numbers: list[str]
+    short_abandon_seconds: int
+    answer_target_seconds: int
+    service_level_percent: int
     created_at: UtcTime
 
 
@@ -216,6 +231,12 @@ class LanguageCreate(Request):
     position: int | None = Field(default=None, ge=0, le=100, description="Order in the menu; default: last")
     enabled: bool = True
     tts_voice: VoiceName | None = Field(default=None, description="Twilio <Say> voice, e.g. Polly.Aditi")
+    min_listeners: int = Field(
+        default=1,
+        ge=0,
+        le=100,
+        description="Listeners wanted on shift in every hour; fewer is a coverage gap",
+    )
     prompt_urls: dict[PromptKey, PromptUrl] = Field(
         default_factory=dict, max_length=30, description="Recorded prompts: prompt key -> https URL"
     )
@@ -228,6 +249,7 @@ class LanguageUpdate(Patch):
     position: int | None = Field(default=None, ge=0, le=100)
     enabled: bool | None = None
     tts_voice: VoiceName | None = None
+    min_listeners: int | None = Field(default=None, ge=0, le=100)
     prompt_urls: dict[PromptKey, PromptUrl] | None = Field(default=None, max_length=30)
 
 
@@ -242,6 +264,7 @@ class LanguageRead(Read):
     position: int
     enabled: bool
     tts_voice: str | None
+    min_listeners: int
     prompt_urls: dict[str, str]
 
 
@@ -485,3 +508,69 @@ class AuditPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+# Reports (definitions in docs/reports.md)
+
+
+class ReportFigures(BaseModel):
+    """One period (``null``: the whole range) and language (``null``: all languages)."""
+
+    period_start: datetime | None
+    language: str | None
+    calls_offered: int
+    calls_answered: int
+    calls_answered_in_target: int
+    calls_abandoned: int
+    calls_short_abandoned: int
+    texts_offered: int
+    texts_answered: int
+    texts_abandoned: int
+    asa_seconds: float | None = Field(description="Average speed of answer of answered calls")
+    texts_asa_seconds: float | None
+    service_level: float | None = Field(description="Answered within the target / (offered - short abandons)")
+    abandon_rate: float | None = Field(description="Abandoned after the short threshold / (offered - short)")
+    aht_seconds: float | None = Field(description="Average talk time of calls a listener took")
+    callbacks_requested: int
+    callbacks_made: int
+    callbacks_failed: int
+    crisis_presses: int = Field(description="Callers who pressed 0 for the crisis line in the menu")
+    crisis_texts: int = Field(description="Texts with crisis words")
+    crisis_transfers: int = Field(description="Calls transferred to the crisis line from the queue")
+    shift_hours: float = Field(description="Listener hours on shift speaking the language")
+    call_hours: float = Field(description="Listener hours on calls in the language")
+
+
+class ReportRead(BaseModel):
+    start: datetime
+    end: datetime
+    period: str
+    timezone: str
+    short_abandon_seconds: int
+    answer_target_seconds: int
+    rows: list[ReportFigures]
+    by_language: list[ReportFigures]
+    total: ReportFigures
+
+
+class StaffingHourRead(BaseModel):
+    start: datetime
+    language: str
+    calls_per_hour: float = Field(description="Mean calls offered in this hour of the week, last weeks")
+    handle_seconds: float
+    patience_seconds: float | None = Field(description="Mean patience from abandonment; null: none seen")
+    needed: int = Field(description="Listeners needed for the association's service-level target")
+    minimum: int = Field(description="The language's minimum on shift")
+    rostered: float = Field(description="Active, verified listeners on shift (mean over the hour)")
+    expected_service_level: float
+    verdict: Literal["short", "enough", "more than needed"]
+
+
+class CoverageGapRead(BaseModel):
+    start: datetime
+    end: datetime
+    language: str
+    rostered: float
+    wanted: int = Field(description="The higher of the language's minimum and the staffing figure")
+    minimum: int
+    needed: int

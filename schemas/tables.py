@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, LargeBinary, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -56,6 +56,12 @@ class Association(SQLModel, table=True):
     message_retention_days: int = Field(default=30)
     conversation_idle_minutes: int = Field(default=60)
     backup_numbers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Reports and staffing: a caller who hangs up within ``short_abandon_seconds`` is not counted against the
+    # line; service level is the share answered within ``answer_target_seconds``, and staffing aims for
+    # ``service_level_percent`` of callers answered that fast.
+    short_abandon_seconds: int = Field(default=10)
+    answer_target_seconds: int = Field(default=60)
+    service_level_percent: int = Field(default=80)
     created_at: datetime = utc_column()
 
 
@@ -87,6 +93,7 @@ class AssociationLanguage(SQLModel, table=True):
     position: int = Field(default=0)
     enabled: bool = Field(default=True)
     tts_voice: str | None = Field(default=None, max_length=100)
+    min_listeners: int = Field(default=1)  # on shift in every hour; fewer is a coverage gap
     prompt_urls: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
@@ -248,11 +255,17 @@ class ContactStatus(StrEnum):
     abandoned = "abandoned"
 
 
+REPORT_COLUMNS = ("association_id", "arrival_us", "language", "channel", "priority", "callback_requested",
+                  "connected_us", "ended_us", "id")  # fmt: skip
+
+
 class Contact(SQLModel, table=True):
     """A caller or texter waiting for, or talking with, a listener. Kept so the live queue can be rebuilt
     in its original order after a Redis restart. The caller appears only as a keyed hash."""
 
     __tablename__ = "contacts"
+    # Covers the reports' query: a year of contacts is read from the index alone, in arrival order.
+    __table_args__ = (Index("ix_contacts_reports", *REPORT_COLUMNS),)
 
     id: str = Field(primary_key=True, max_length=36)
     association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
@@ -271,6 +284,10 @@ class Contact(SQLModel, table=True):
     offer_deadline_us: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     connected_at: datetime | None = utc_column(nullable=True)
     ended_at: datetime | None = utc_column(nullable=True)
+    # The same moments as integer microseconds (like ``arrival_us``), so reports do their arithmetic in one
+    # SQL text on SQLite and PostgreSQL alike.
+    connected_us: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    ended_us: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class ListenerPresence(SQLModel, table=True):

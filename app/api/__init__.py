@@ -14,10 +14,12 @@ from app.api import (
     listeners,
     numbers,
     policies,
+    reports,
     roster,
     routing,
     shifts,
     staff,
+    staffing,
 )
 from schemas.api import ErrorMessage
 
@@ -41,6 +43,8 @@ for module in (
     routing,
     board,
     staff,
+    reports,
+    staffing,
     api_keys,
     audit,
 ):

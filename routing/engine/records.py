@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from routing.engine.live.keys import to_us
 from routing.errors import NotFoundError
 from schemas.tables import Contact, ContactStatus, ListenerPresence
 
@@ -112,13 +113,17 @@ def record_back_in_queue(session: Session, contact_id: str, offer_id: str | None
 
 
 def record_connected(session: Session, contact_id: str, listener_id: int, at: datetime) -> bool:
-    values = {"listener_id": listener_id, "offer_id": None, "offer_deadline_us": None, "connected_at": at}
+    values = {
+        "listener_id": listener_id, "offer_id": None, "offer_deadline_us": None,
+        "connected_at": at, "connected_us": to_us(at),
+    }  # fmt: skip
     return _move(session, contact_id, ContactStatus.connected, values)
 
 
 def record_finished(session: Session, contact_id: str, status: ContactStatus, at: datetime) -> Contact:
     """Ends an active contact once; the first end wins (a second one changes nothing)."""
-    _move(session, contact_id, status, {"ended_at": at, "offer_id": None, "offer_deadline_us": None})
+    values = {"ended_at": at, "ended_us": to_us(at), "offer_id": None, "offer_deadline_us": None}
+    _move(session, contact_id, status, values)
     return get_contact(session, contact_id)
 
 

@@ -121,3 +121,33 @@ def test_seed_demo_command_says_so_the_second_time(
     assert (tmp_path / "demo-api-key.txt").read_text().strip() in first
     assert main(["seed-demo"]) == 0
     assert "demo association exists" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("command_env")
+def test_seed_demo_writes_a_history_once_that_reports_show(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["seed-demo", "--history", "fortnight"]) == 2
+    assert "30d, 8w, 1y" in capsys.readouterr().err
+    assert main(["seed-demo", "--history", "2w"]) == 0
+    assert "synthetic contacts written" in capsys.readouterr().out
+    assert main(["seed-demo", "--history", "2w"]) == 0
+    assert "contacts exist already" in capsys.readouterr().out
+
+
+def test_the_demo_history_shows_in_reports_and_staffing(client: TestClient, services: Services) -> None:
+    from app.demo.history import seed_history
+    from routing.transaction import unit_of_work
+
+    seeded = seed_demo(services)
+    with unit_of_work(services.engine) as session:
+        written = seed_history(session, seeded.association_id, "8w", services.clock.now(), lambda d, n: None)
+    assert written > 8 * 7 * 30
+    admin = bearer(seeded.api_key or "")
+    base = f"{API}/associations/{seeded.association_id}"
+    report = client.get(f"{base}/reports", params={"period": "day"}, headers=admin).json()
+    assert {row["language"] for row in report["by_language"]} == {"hi", "ta", "bn", "en"}
+    assert report["total"]["calls_answered"] > 0 and report["total"]["calls_abandoned"] > 0
+    assert 0 < report["total"]["service_level"] < 1 and report["total"]["callbacks_made"] > 0
+    hours = client.get(f"{base}/staffing", headers=admin).json()
+    assert {h["verdict"] for h in hours} >= {"short", "enough"} and max(h["needed"] for h in hours) >= 1
