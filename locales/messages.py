@@ -45,6 +45,14 @@ CRISIS_TRANSFER = N_(
     "Connecting you to the Tele-MANAS crisis line, %(crisis_line)s. "
     "In an emergency, dial %(emergency_number)s."
 )
+# TRANSLATORS: said once to a caller who pressed 0 (in danger), as they start to wait; keep both placeholders.
+CRISIS_ACKNOWLEDGED = N_(
+    "We hear you, and we are calling every doctor on duty for you now. "
+    "If none can answer soon, we will connect you to the Tele-MANAS crisis line, %(crisis_line)s. "
+    "In an emergency, dial %(emergency_number)s."
+)
+# TRANSLATORS: repeated every few seconds to a caller in danger while the doctors' phones ring.
+CRISIS_STILL_CALLING = N_("We are still calling doctors for you. Please stay on the line.")
 CONNECTING = N_("Connecting you now.")
 ALL_BUSY_CALLBACK = N_("All our listeners are busy right now. We will call you back as soon as one is free.")
 FALLBACK_TRANSFER = N_(

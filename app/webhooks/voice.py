@@ -229,6 +229,7 @@ async def menu_choice(hook: SignedHook) -> Response:
             caller_hash=caller_hash(hook, config.association_id),
             digits=digits,
             spoken_choice=spoken if spoken in LANGUAGES or spoken in config.codes else None,
+            crisis=CrisisNumbers.from_settings(hook.services.settings),
             now=hook.services.clock.now(),
         )
         follow_up(hook.services, outcome)

@@ -56,13 +56,14 @@ def take_menu_choice(
     caller_hash: str | None,
     digits: str,
     spoken_choice: str | None,
+    crisis: CrisisNumbers,
     now: datetime,
 ) -> Outcome:
     """A key (or a spoken language) in a menu: the menu again, or the queue of the chosen language."""
     choice = menus.choose_language(config, menu, digits, spoken_choice)
     if isinstance(choice, decisions.Menu):
         return Outcome(choice)
-    join = menus.join_queue(config, choice)
+    join = menus.join_queue(config, choice, crisis)
     if not records.claim_effect(session, call_sid, "enqueue", "", now):
         return Outcome(join)
     try:

@@ -83,6 +83,7 @@ class HoldAnnouncement:
     lines: tuple[Line, ...]
     hold_seconds: int
     options: bool = True
+    music: bool = True  # a caller in danger hears silence: the pause keeps the crisis limit to the second
 
 
 @dataclass(frozen=True)

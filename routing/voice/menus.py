@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from locales import messages
+from routing.crisis_numbers import CrisisNumbers
 from routing.voice.decisions import (
     DANGER_LANGUAGES,
     SPEECH_LANGUAGES,
@@ -98,9 +99,22 @@ def choose_language(
     return LanguageChosen(fallback, defaulted=True)
 
 
-def join_queue(config: HelplineConfig, chosen: LanguageChosen) -> JoinQueue:
+def crisis_acknowledgement(language: str, crisis: CrisisNumbers) -> Line:
+    return say(
+        "crisis_acknowledged",
+        messages.CRISIS_ACKNOWLEDGED,
+        language,
+        crisis_line=crisis.crisis_line,
+        emergency_number=crisis.emergency_number,
+    )
+
+
+def join_queue(config: HelplineConfig, chosen: LanguageChosen, crisis: CrisisNumbers) -> JoinQueue:
+    """The queue of the chosen language; a caller in danger first hears that help is being called."""
     lines: tuple[Line, ...] = ()
-    if chosen.defaulted:
+    if chosen.crisis:
+        lines = (crisis_acknowledgement(chosen.language, crisis),)
+    elif chosen.defaulted:
         lines = (
             say(
                 "continue",

@@ -41,10 +41,10 @@ class WaitState:
 def announce_wait(language: str, wait: WaitState, crisis_max_wait: float) -> HoldAnnouncement | LeaveQueue:
     """One turn of the wait loop. An honest estimate or none; the crisis line when the policy (or, for a
     caller in danger, the crisis limit) runs out; a callback when the policy reaches that step."""
+    if wait.crisis:
+        return crisis_wait(language, wait, crisis_max_wait)
     if wait.state != "waiting":
         return HoldAnnouncement((say("stay", messages.PLEASE_STAY, language),), 5, options=False)
-    if wait.crisis and (wait.step_kind in TERMINAL_STEPS or wait.waited_seconds >= crisis_max_wait):
-        return LeaveQueue("crisis")
     if wait.step_kind == "crisis_line" or (wait.step_kind == "callback" and not wait.can_call_back):
         return LeaveQueue("crisis")
     if wait.step_kind == "callback":
@@ -53,6 +53,18 @@ def announce_wait(language: str, wait: WaitState, crisis_max_wait: float) -> Hol
     lines.append(expected_wait_line(language, wait.expected_wait_seconds))
     lines.append(say("hold_options", messages.HOLD_OPTIONS, language))
     return HoldAnnouncement(tuple(lines), HOLD_SECONDS)
+
+
+def crisis_wait(language: str, wait: WaitState, crisis_max_wait: float) -> HoldAnnouncement | LeaveQueue:
+    """A caller in danger hears that doctors are being called, never the normal loop (no "press 0" again),
+    and leaves for the crisis line when the limit is reached, whether listeners are ringing or not."""
+    left = crisis_max_wait - wait.waited_seconds
+    if wait.state == "connected":
+        return HoldAnnouncement((say("stay", messages.PLEASE_STAY, language),), 5, options=False)
+    if wait.step_kind in TERMINAL_STEPS or left <= 0:
+        return LeaveQueue("crisis")
+    line = say("crisis_calling", messages.CRISIS_STILL_CALLING, language)
+    return HoldAnnouncement((line,), max(1, min(HOLD_SECONDS, math.ceil(left))), options=False, music=False)
 
 
 def expected_wait_line(language: str, seconds: float | None) -> Line:

@@ -21,8 +21,9 @@ def test_a_caller_in_danger_goes_to_the_front_then_to_the_crisis_line(voice: Voi
     danger = voice.caller("in danger", "+919800000012")
     danger.respond(words(messages.DANGER_PRESS_ZERO, "hi"), press="0")
     danger.call(HELPLINE)
-    sim.run_until(lambda: danger.has_heard(words(messages.QUEUE_POSITION, "hi", position=1)))
+    sim.run_until(lambda: danger.has_heard(words(messages.CRISIS_STILL_CALLING, "hi")))
     assert words(messages.DANGER_PRESS_ZERO, "hi") == danger.spoken()[1].text  # the menu opens with it
+    assert not danger.has_heard(words(messages.QUEUE_POSITION, "hi", position=1))  # no normal loop
 
     sim.run_until(
         lambda: danger.has_heard(
