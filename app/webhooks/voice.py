@@ -98,16 +98,20 @@ async def within_deadline(hook: TwilioHook, work: Callable[[], T], on_failure: C
 async def caller_answer(
     hook: TwilioHook, work: Callable[[Session, LiveState, HelplineConfig], str]
 ) -> Response:
-    """A webhook on the caller's leg (``To`` is the helpline): TwiML, or the degraded TwiML."""
+    """A webhook on the caller's leg: TwiML, or the degraded TwiML. The helpline is ``To`` on a call the
+    caller made; on a leg Samvaad placed (a callback) ``To`` is the caller, so the leg's record names it."""
     services = hook.services
     number = hook.param("To")
+    placed = hook.param("Direction").startswith("outbound")
 
     def run() -> str:
-        config = helpline(services, number)
         with Session(services.fast_engine, expire_on_commit=False) as session:
+            leg = call_records.get_call(session, hook.param("CallSid")) if placed else None
+            config = helpline(services, leg.helpline if leg is not None else number)
             return work(session, LiveState(services.fast_redis), config)
 
-    return xml(await within_deadline(hook, run, lambda: degraded_answer(services, number)))
+    fallback_number = hook.param("From") if placed else number
+    return xml(await within_deadline(hook, run, lambda: degraded_answer(services, fallback_number)))
 
 
 async def listener_answer(hook: TwilioHook, work: Callable[[Session, LiveState], str]) -> Response:
