@@ -301,6 +301,15 @@ class ListenerUpdate(Patch):
     max_text_conversations: int | None = Field(default=None, ge=1, le=20)
 
 
+class AvailabilityRead(BaseModel):
+    """Where a listener stands in routing now: ``state`` is available, paused, offline (off shift), offered,
+    busy or wrapup; ``paused_reason`` says who paused them (``missed_offers`` for the automatic pause)."""
+
+    listener_id: int
+    state: str
+    paused_reason: str
+
+
 class ListenerRead(Read):
     id: int
     association_id: int

@@ -199,7 +199,9 @@ def record_dropped(session: Session, dropped: list[Dropped], now: datetime) -> N
     for item in dropped:
         records.record_back_in_queue(session, item.contact_id, item.offer_id)
         if item.paused:
-            records.set_pause(session, item.listener_id, True, "missed_offers", now)
+            records.set_pause(session, item.listener_id, True, records.AUTOMATIC_PAUSE, now)
+            by = "routing: offers missed in a row"
+            records.record_presence_change(session, item.listener_id, True, records.AUTOMATIC_PAUSE, by, now)
 
 
 def waited(contact: LiveContact, now: datetime) -> float:

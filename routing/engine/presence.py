@@ -23,6 +23,7 @@ from routing.engine.snapshot import (
     load_listener,
     load_policies,
     load_roster,
+    paused_before_this_shift,
 )
 from routing.errors import NotFoundError
 
@@ -140,6 +141,20 @@ def set_available(session: Session, live: LiveState, listener_id: int, now: date
     return listener_freed(session, live, listener_id, now, paused=False)
 
 
+def end_pauses_at_shift_start(
+    session: Session, live: LiveState, association_id: int, now: datetime
+) -> list[Offer]:
+    """An automatic pause (offers missed in a row) ends when the listener's next shift starts: audited, so
+    the coordinator sees it, and the listener may be offered the next contact at once."""
+    offers = []
+    for listener_id in paused_before_this_shift(session, association_id, now, records.AUTOMATIC_PAUSE):
+        records.record_presence_change(session, listener_id, False, "", "routing: shift started", now)
+        offer = set_available(session, live, listener_id, now)
+        if offer is not None:
+            offers.append(offer)
+    return offers
+
+
 def sync_roster(session: Session, live: LiveState, association_id: int, now: datetime) -> dict[int, str]:
     """Align the live state with the roster: who is on shift now, eligible (verified, trained), paused, and
     which pools they join. Off-shift listeners get no new offers but finish what they are doing."""
@@ -184,6 +199,7 @@ def tick(session: Session, live: LiveState, now: datetime, association_id: int |
             offers.append(offer)
     ids = [association_id] if association_id is not None else association_ids(session)
     for one in ids:
+        offers += end_pauses_at_shift_start(session, live, one, now)
         sync_roster(session, live, one, now)
         offers += dispatch(session, live, one, now)
     return TickReport(rebuilt, len(expired), released, tuple(offers))

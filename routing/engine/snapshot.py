@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from routing.engine.policy import speaker_pools
 from routing.engine.selection import RosterListener, ineligibility
-from routing.engine.shift_rules import is_on_shift, to_rule, zone
+from routing.engine.shift_rules import is_on_shift, occurrences, to_rule, zone
 from routing.errors import NotFoundError
 from schemas.policy import PolicySteps, default_policy
 from schemas.tables import (
@@ -138,6 +138,34 @@ def association_ids(session: Session) -> list[int]:
     return [
         i for i in session.exec(select(Association.id).order_by(col(Association.id))).all() if i is not None
     ]
+
+
+def paused_before_this_shift(session: Session, association_id: int, at: datetime, reason: str) -> list[int]:
+    """Listeners paused for ``reason`` before the shift they are on at ``at`` began: a new shift is a fresh
+    start, so yesterday's missed calls do not keep them off today's."""
+    paused = session.exec(
+        select(ListenerPresence)
+        .join(Listener, col(Listener.id) == col(ListenerPresence.listener_id))
+        .where(Listener.association_id == association_id, col(ListenerPresence.paused))
+        .where(ListenerPresence.paused_reason == reason)
+    ).all()
+    found = []
+    for presence in paused:
+        since = presence.paused_since
+        shifts = session.exec(select(Shift).where(Shift.listener_id == presence.listener_id)).all()
+        starts = [
+            o.start
+            for shift in shifts
+            for o in occurrences(to_rule(shift), at, at + timedelta(microseconds=1))
+            if o.covers(at)
+        ]
+        if since is None or any(start > _aware(since) for start in starts):
+            found.append(presence.listener_id)
+    return found
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _on_shift_ids(session: Session, association_id: int, at: datetime) -> set[int]:
