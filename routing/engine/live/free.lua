@@ -42,7 +42,7 @@ for _ = 1, tonumber(ARGV[9]) do
       local key = wait_key(l.a, kind, lang, prio)
       local cand = nil
       for _, win in ipairs(windows) do
-        local cid, arr = first_eligible(key, win[1], win[2], lid)
+        local cid, arr = first_eligible(key, win[1], win[2], lid, now)
         if cid and (not cand or arr < cand.arr) then cand = {cid = cid, arr = arr, step = win[3]} end
       end
       if cand then

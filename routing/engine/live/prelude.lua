@@ -17,6 +17,8 @@
 --   sv:c:<contact>               hash: a, kind (voice|text), lang, prio, arr, st (waiting|offered|connected),
 --                                cb (callback requested), offer, l (listener), skip (1 if it has exclusions)
 --   sv:c:<contact>:skip          set of listener ids this contact must never be offered to
+--   sv:c:<contact>:cool          listeners who declined this contact, scored by the end of their cool-down
+--                                (µs): not offered it again before then (``skip`` is set to 1 with it)
 --   sv:o:<offer>                 hash: c, l, a, kind, dl (deadline), step, at; or a tombstone {gone = why}
 --   sv:deadlines                 offers by deadline, so expiry is O(log n)
 --   sv:wrapups                   listeners in wrap-up, by the time it ends
@@ -156,11 +158,19 @@ local function bury_offer(oid, why)
   redis.call('EXPIRE', okey(oid), TOMBSTONE_SECONDS)
 end
 
+-- Whether listener `lid` may not be offered contact `cid` now: an exclusion, or a decline still cooling.
+local function is_blocked(cid, lid, now)
+  if redis.call('SISMEMBER', ckey(cid) .. ':skip', lid) == 1 then return true end
+  local until_us = redis.call('ZSCORE', ckey(cid) .. ':cool', lid)
+  return until_us and tonumber(until_us) > tonumber(now)
+end
+
 -- The offer ends unanswered: the contact goes back to its original place, the listener is freed.
--- A missed offer counts towards the automatic pause; a cancelled one gives the listener back their
--- place in the idle order; a declined one sends them to the back.
+-- A missed or declined offer counts towards the automatic pause; a cancelled one gives the listener
+-- back their place in the idle order; a declined one sends them to the back, and (with `cool_until`)
+-- keeps them from being offered this contact again before then.
 -- Returns whether the listener was paused automatically.
-local function drop_offer(oid, o, now, why)
+local function drop_offer(oid, o, now, why, cool_until)
   local lid, cid = o.l, o.c
   bury_offer(oid, why)
   local c = load(ckey(cid))
@@ -168,11 +178,15 @@ local function drop_offer(oid, o, now, why)
     redis.call('HSET', ckey(cid), 'st', 'waiting', 'offer', '', 'l', '')
     redis.call('ZADD', wait_key(c.a, c.kind, c.lang, c.prio), c.arr, cid)
   end
+  if c and cool_until and tonumber(cool_until) > tonumber(now) then
+    redis.call('ZADD', ckey(cid) .. ':cool', cool_until, lid)
+    redis.call('HSET', ckey(cid), 'skip', '1')
+  end
   local l = load(lkey(lid))
   local paused = false
   if l and l.st == 'offered' and l.offer == oid then
     local idle = now
-    if why == 'missed' then
+    if why == 'missed' or why == 'declined' then
       local misses = redis.call('HINCRBY', lkey(lid), 'miss', 1)
       if misses >= tonumber(l.maxmiss or '3') then
         l.paused = '1'
@@ -188,14 +202,14 @@ local function drop_offer(oid, o, now, why)
 end
 
 -- The waiting contact in `key` with arrival in [lo, hi] (Redis score ranges) that arrived first and
--- may be offered to listener `lid` (not in its exclusions).
-local function first_eligible(key, lo, hi, lid)
+-- may be offered to listener `lid` (not in its exclusions, no decline of it cooling).
+local function first_eligible(key, lo, hi, lid, now)
   local offset = 0
   while true do
     local page = redis.call('ZRANGEBYSCORE', key, lo, hi, 'WITHSCORES', 'LIMIT', offset, 8)
     if #page == 0 then return nil end
     for j = 1, #page, 2 do
-      if redis.call('SISMEMBER', ckey(page[j]) .. ':skip', lid) == 0 then
+      if not is_blocked(page[j], lid, now) then
         return page[j], tonumber(page[j + 1])
       end
     end
