@@ -55,6 +55,8 @@ CRISIS_ACKNOWLEDGED = N_(
 CRISIS_STILL_CALLING = N_("We are still calling doctors for you. Please stay on the line.")
 CONNECTING = N_("Connecting you now.")
 ALL_BUSY_CALLBACK = N_("All our listeners are busy right now. We will call you back as soon as one is free.")
+# TRANSLATORS: said instead of the message above when the doctors are not on other calls (away or paused).
+NOBODY_FREE_CALLBACK = N_("No doctor can take your call right now. We will call you back as soon as one can.")
 FALLBACK_TRANSFER = N_(
     "We are having trouble connecting you. Please stay on the line while we connect you to another helpline."
 )
@@ -69,6 +71,9 @@ CALLBACK_GREETING = N_(
 # TRANSLATORS: whispered to the listener before the call is put through.
 LISTENER_OFFER_WAITED = N_(
     "A caller who speaks %(language)s has waited %(minutes)s minutes. Press 1 to take the call."
+)
+LISTENER_OFFER_WAITED_A_MINUTE = N_(
+    "A caller who speaks %(language)s has waited about a minute. Press 1 to take the call."
 )
 LISTENER_OFFER = N_("A caller who speaks %(language)s is waiting. Press 1 to take the call.")
 LISTENER_CALLBACK_OFFER = N_("Callback for a caller who speaks %(language)s. Press 1 to connect.")

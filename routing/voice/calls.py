@@ -30,6 +30,8 @@ from schemas.tables import (
     VoiceCall,
 )
 
+AUTO_BUSY = "callback-auto"  # the policy's callback while everyone who could answer is on a call
+AUTO_NOBODY = "callback-nobody"  # ... while they are paused, away or not answering
 SILENT_RESULTS = ("redirected", "redirected-from-bridged", "bridging-in-process")
 
 
@@ -110,6 +112,7 @@ def _wait_state(
         waited_seconds=waited,
         crisis=contact.priority == Priority.crisis,
         can_call_back=can_call_back and not contact.callback_requested,
+        all_on_calls=position.can_answer > 0 and position.on_calls == position.can_answer,
     )
 
 
@@ -139,7 +142,8 @@ def hold(
         return Outcome(decisions.LeaveQueue("crisis"))
     decision = waiting.announce_wait(call.language, wait, crisis_max_wait)
     if isinstance(decision, decisions.LeaveQueue):
-        return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic=True)
+        automatic = AUTO_BUSY if wait.all_on_calls else AUTO_NOBODY
+        return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic)
     return Outcome(decision)
 
 
@@ -161,7 +165,7 @@ def press_while_waiting(
         return Outcome(decisions.Silence())
     if decision.reason == "callback" and caller_number is None:
         return Outcome(decisions.Silence())  # a withheld number cannot be called back
-    return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic=False)
+    return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic="")
 
 
 def leave_queue(
@@ -173,8 +177,9 @@ def leave_queue(
     decision: decisions.LeaveQueue,
     caller_number: str | None,
     now: datetime,
-    automatic: bool,
+    automatic: str,
 ) -> Outcome:
+    """Out of the queue; ``automatic`` names why the policy chose a callback ("" when the caller did)."""
     if call.exit_reason:
         return Outcome(decision)
     wants_callback = decision.reason == "callback" and caller_number is not None
@@ -184,7 +189,7 @@ def leave_queue(
     records.set_exit_reason(
         session,
         call,
-        ("callback-auto" if automatic else "callback") if decision.reason == "callback" else "crisis",
+        (automatic or "callback") if decision.reason == "callback" else "crisis",
     )
     return Outcome(decision)
 
@@ -214,7 +219,8 @@ def left_queue(
         call.language,
         crisis,
         hours,
-        automatic=reason == "callback-auto",
+        automatic=reason in (AUTO_BUSY, AUTO_NOBODY),
+        all_on_calls=reason == AUTO_BUSY,
     )
     if records.claim_effect(session, call_sid, "queue-exit", result, now):
         return settled(decision, _settle_contact(session, live, call, keep_callback=True, now=now))

@@ -36,6 +36,7 @@ class WaitState:
     waited_seconds: float
     crisis: bool = False
     can_call_back: bool = True
+    all_on_calls: bool = False  # everyone who could answer is on another call (not paused, not away)
 
 
 def announce_wait(language: str, wait: WaitState, crisis_max_wait: float) -> HoldAnnouncement | LeaveQueue:
@@ -100,19 +101,26 @@ def after_queue(
     crisis: CrisisNumbers,
     hours: CallbackHours | None = None,
     automatic: bool = False,
+    all_on_calls: bool = False,
 ) -> Goodbye | Transfer | Silence:
     """The caller left the queue: ``result`` is the network's reason, ``reason`` what Samvaad recorded."""
     if result in ("bridged", "hangup", "redirected", "redirected-from-bridged", "bridging-in-process"):
         return Silence()
     if result == "leave" and reason == "callback":
-        return Goodbye(callback_lines(language, hours, automatic))
+        return Goodbye(callback_lines(language, hours, automatic, all_on_calls))
     if result == "leave" and reason == "crisis":
         return crisis_transfer(language, crisis)
     return degraded(config, crisis)
 
 
-def callback_lines(language: str, hours: CallbackHours | None, automatic: bool) -> tuple[Line, ...]:
-    lines = [say("all_busy", messages.ALL_BUSY_CALLBACK, language)] if automatic else []
+def callback_lines(
+    language: str, hours: CallbackHours | None, automatic: bool, all_on_calls: bool = False
+) -> tuple[Line, ...]:
+    """A callback the policy chose says why: "all busy" only when everyone who could answer is on a call."""
+    lines = []
+    if automatic:
+        busy = say("all_busy", messages.ALL_BUSY_CALLBACK, language)
+        lines.append(busy if all_on_calls else say("nobody_free", messages.NOBODY_FREE_CALLBACK, language))
     lines.append(
         say("callback_confirmed", messages.CALLBACK_CONFIRMED_VOICE, language, names={"language": language})
     )
