@@ -17,7 +17,8 @@ def N_(message: str) -> str:
 # Voice: read aloud by text-to-speech to callers. Short sentences, so the TTS sounds natural.
 
 WELCOME = N_("Welcome to the doctors' peer support helpline.")
-DANGER_PRESS_ZERO = N_("If you are in danger right now, press 0.")
+# TRANSLATORS: said in every language of the menu before the menu itself; %(crisis_line)s is the crisis line.
+DANGER_PRESS_ZERO = N_("If you are in danger right now, press 0, or call Tele-MANAS on %(crisis_line)s.")
 # TRANSLATORS: one line of the language menu; %(language)s is the language's own name in that language,
 # e.g. "हिंदी", so each line of the menu is spoken in its own language.
 LANGUAGE_MENU_ITEM = N_("For %(language)s, press %(digit)s.")
@@ -115,6 +116,11 @@ TEXT_CALLBACK_CONFIRMED = N_(
 TEXT_HELP = N_(
     "Write your message and a doctor will reply. CALL: a call back. END: close the conversation. "
     "STOP: no more messages. In danger: %(crisis_line)s or %(emergency_number)s."
+)
+# TRANSLATORS: the reply to a message sent to one of our numbers that no helpline uses (any more).
+TEXT_NOT_A_HELPLINE = N_(
+    "This number is not a helpline. If you are in danger, please call Tele-MANAS on %(crisis_line)s, "
+    "or %(emergency_number)s in an emergency."
 )
 TEXT_STOPPED = N_("You will not receive more messages. Reply START to begin again.")
 TEXT_RESTARTED = N_("Welcome back. Write your message and a doctor will reply.")

@@ -40,6 +40,7 @@ router = APIRouter(prefix="/twilio/voice", include_in_schema=False)
 T = TypeVar("T")
 
 NO_CONTENT = 204
+OFFER_WAIT_SECONDS = 5
 
 
 class UnknownHelplineError(LookupError):
@@ -201,7 +202,12 @@ async def incoming_call(hook: SignedHook) -> Response:
         return render(
             hook,
             config,
-            voice.answer_incoming(session, config, caller_hash(hook, config.association_id)),
+            voice.answer_incoming(
+                session,
+                config,
+                CrisisNumbers.from_settings(hook.services.settings),
+                caller_hash(hook, config.association_id),
+            ),
         )
 
     return await caller_answer(hook, work)
@@ -214,6 +220,7 @@ async def menu_choice(hook: SignedHook) -> Response:
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
         menu = voice.menu_for(
             config,
+            CrisisNumbers.from_settings(hook.services.settings),
             hook.query.get("kind", "languages"),
             _int(hook.query.get("attempt"), 1),
             hook.query.get("last"),
@@ -326,9 +333,19 @@ async def bridge(hook: SignedHook) -> Response:
             session, call_sid=hook.param("CallSid"), offer_id=hook.query.get("offer", "")
         )
         speaker = twiml.Speaker(config)
-        return twiml.render_join_queue(join, speaker, None, urls(hook).to("/twilio/voice/queue-exit"))
+        wait = urls(hook).to("/twilio/voice/offer-wait")
+        return twiml.render_join_queue(join, speaker, wait, urls(hook).to("/twilio/voice/queue-exit"))
 
     return await caller_answer(hook, work)
+
+
+@router.post("/offer-wait")
+async def offer_wait(hook: SignedHook) -> Response:
+    """The waitUrl of an offer's private queue: a moment of the helpline's own hold (silence by default),
+    never the provider's default music, while the listener's leg bridges."""
+    hold = decisions.HoldAnnouncement((), OFFER_WAIT_SECONDS, options=False)
+    music = hook.services.settings.hold_music_url
+    return xml(twiml.render_hold(hold, twiml.Speaker(None), "", music))
 
 
 # ---- the listener ----
@@ -443,7 +460,10 @@ async def callback_answer(hook: SignedHook) -> Response:
         config = hook.services.helplines.peek(hook.param("From"))
         if isinstance(outcome.decision, decisions.JoinQueue):
             return twiml.render_join_queue(
-                outcome.decision, twiml.Speaker(config), None, urls(hook).to("/twilio/voice/queue-exit")
+                outcome.decision,
+                twiml.Speaker(config),
+                urls(hook).to("/twilio/voice/offer-wait"),
+                urls(hook).to("/twilio/voice/queue-exit"),
             )
         return twiml.render_hangup()
 

@@ -39,8 +39,12 @@ __all__ = ["InboundText", "TextContext", "TextOutcome", "handle_text"]
 def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
     """Everything a message to one of the helpline's text numbers leads to. Never raises for bad input."""
     helpline = store.find_text_number(ctx.session, message.recipient, message.channel)
-    if helpline is None:
-        return TextOutcome("unknown helpline number")
+    if helpline is None:  # nobody would ever read it: whoever wrote may be in danger, so the crisis line
+        crisis = ctx.crisis.placeholders()
+        return TextOutcome(
+            "unknown helpline number",
+            [" ".join(say(code, messages.TEXT_NOT_A_HELPLINE, **crisis) for code in ctx.fallback_languages)],
+        )
     if records.is_recorded(ctx.session, message.message_sid):
         return TextOutcome("duplicate delivery", association_id=helpline.association_id)
     listener_hash = ctx.vault.listener_key(helpline.association_id, message.sender)

@@ -35,16 +35,20 @@ AUTO_NOBODY = "callback-nobody"  # ... while they are paused, away or not answer
 SILENT_RESULTS = ("redirected", "redirected-from-bridged", "bridging-in-process")
 
 
-def answer_incoming(session: Session, config: HelplineConfig, caller_hash: str | None) -> decisions.Menu:
-    return menus.greet(config, callers.get_language(session, config.association_id, caller_hash))
+def answer_incoming(
+    session: Session, config: HelplineConfig, crisis: CrisisNumbers, caller_hash: str | None
+) -> decisions.Menu:
+    return menus.greet(config, crisis, callers.get_language(session, config.association_id, caller_hash))
 
 
-def menu_for(config: HelplineConfig, kind: str, attempt: int, last: str | None) -> decisions.Menu:
+def menu_for(
+    config: HelplineConfig, crisis: CrisisNumbers, kind: str, attempt: int, last: str | None
+) -> decisions.Menu:
     """The menu a choice answers, rebuilt from the action URL's query (the menus are pure)."""
     if kind == "returning" and last and config.language(last) is not None:
-        return menus.returning_menu(config, last, attempt)
+        return menus.returning_menu(config, crisis, last, attempt)
     return menus.language_menu(
-        config, attempt, last_language=last if last and config.language(last) else None
+        config, crisis, attempt, last_language=last if last and config.language(last) else None
     )
 
 
@@ -62,7 +66,7 @@ def take_menu_choice(
     now: datetime,
 ) -> Outcome:
     """A key (or a spoken language) in a menu: the menu again, or the queue of the chosen language."""
-    choice = menus.choose_language(config, menu, digits, spoken_choice)
+    choice = menus.choose_language(config, crisis, menu, digits, spoken_choice)
     if isinstance(choice, decisions.Menu):
         return Outcome(choice)
     join = menus.join_queue(config, choice, crisis)

@@ -30,6 +30,9 @@ def test_a_called_back_caller_whose_listener_hangs_up_first_is_not_sent_to_the_c
     assert not caller.is_on_call and not asha.is_on_call
 
     assert not caller.has_heard(words(messages.FALLBACK_TRANSFER, "hi"))
+    assert not [
+        h for h in caller.transcript if h.kind == "play"
+    ]  # no provider hold music in the offer's queue
     assert not crisis_line.transcript  # nobody was dialled to the crisis line
     exits = [
         r for r in sim.requests_to("/twilio/voice/queue-exit") if r.param("CallSid") == caller.calls[-1].sid

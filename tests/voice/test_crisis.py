@@ -25,7 +25,7 @@ def _crisis_transfer(voice: VoiceHelpline) -> str:
 def _call_in_danger(voice: VoiceHelpline) -> Phone:
     voice.sim.phone(voice.services.settings.crisis_line, "Tele-MANAS")
     danger = voice.caller("in danger", "+919800000031")
-    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi"), press="0")
+    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi", crisis_line="14416"), press="0")
     danger.call(HELPLINE)
     return danger
 
@@ -48,9 +48,11 @@ def _assert_helped_then_transferred(voice: VoiceHelpline, danger: Phone) -> None
     )
     heard = danger.speech()
     assert ack in heard
-    assert heard.count(words(messages.DANGER_PRESS_ZERO, "hi")) == 1  # the menu's notice only
+    after_menu = heard[heard.index(ack) :]
+    assert words(messages.DANGER_PRESS_ZERO, "hi", crisis_line="14416") not in after_menu  # the menu's only
     assert words(messages.HOLD_OPTIONS, "hi") not in heard
     assert words(messages.PLEASE_STAY, "hi") not in heard
+    assert ack == heard[heard.index(ack)]  # said on joining, in Hindi
     transferred_at = next(h.at for h in danger.spoken() if h.text == transfer)
     assert transferred_at - _pressed_zero_at(voice) <= LIMIT + 15
     answer = voice.sim.requests_to("/twilio/voice/queue-exit")[-1].body
