@@ -264,6 +264,7 @@ async def wait_loop(hook: SignedHook) -> Response:
             queue_sid=tick.queue_sid,
             caller_number=caller_number(hook),
             crisis_max_wait=hook.services.settings.crisis_max_wait_seconds,
+            crisis=CrisisNumbers.from_settings(hook.services.settings),
             now=hook.services.clock.now(),
         )
         return render(hook, config, outcome.decision)

@@ -28,6 +28,7 @@ from routing.engine.offers import (
     dispatch,
     dispatch_order,
     miss_offer,
+    withdraw_offer,
 )
 from routing.engine.presence import (
     TickReport,
@@ -75,4 +76,5 @@ __all__ = [
     "sync_roster",
     "tick",
     "to_us",
+    "withdraw_offer",
 ]

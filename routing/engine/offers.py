@@ -186,6 +186,12 @@ def decline_offer(session: Session, live: LiveState, offer_id: str, now: datetim
     return _drop(session, live, offer_id, now, "declined", cool_until)
 
 
+def withdraw_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> list[Offer]:
+    """Samvaad takes back an offer nobody was told of (the conversation closed, the offer already gone):
+    the contact goes back to its place, and nothing counts against the listener (no cool-down, no miss)."""
+    return _drop(session, live, offer_id, now, "withdrawn")
+
+
 def miss_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> list[Offer]:
     """The listener did not answer (no-answer, busy, failed): the contact goes back to its place; it counts
     towards the automatic pause (after ``missed_offers_before_pause`` in a row, default 3)."""

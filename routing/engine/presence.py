@@ -159,6 +159,7 @@ def sync_roster(session: Session, live: LiveState, association_id: int, now: dat
     """Align the live state with the roster: who is on shift now, eligible (verified, trained), paused, and
     which pools they join. Off-shift listeners get no new offers but finish what they are doing."""
     roster = load_roster(session, association_id, now)
+    live.set_text_blocks_calls(association_id, roster.config.text_blocks_calls)
     return with_rebuild(session, live, now, lambda: _sync(live, roster, association_id, now))
 
 

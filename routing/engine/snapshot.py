@@ -39,6 +39,7 @@ class RoutingConfig:
     wrapup_factor: float = 0.25
     wrapup_max_seconds: int = 900
     missed_offers_before_pause: int = 3
+    text_blocks_calls: bool = False
 
     def wrapup_seconds(self, call_seconds: float) -> float:
         """A cool-down that grows with the call: base + factor × length, capped."""
@@ -88,6 +89,7 @@ def load_config(session: Session, association_id: int) -> RoutingConfig:
         wrapup_factor=settings.wrapup_factor,
         wrapup_max_seconds=settings.wrapup_max_seconds,
         missed_offers_before_pause=settings.missed_offers_before_pause,
+        text_blocks_calls=settings.text_blocks_calls,
     )
 
 

@@ -69,7 +69,7 @@ def take_menu_choice(
     choice = menus.choose_language(config, crisis, menu, digits, spoken_choice)
     if isinstance(choice, decisions.Menu):
         return Outcome(choice)
-    join = menus.join_queue(config, choice, crisis)
+    join = menus.join_queue(config, choice)
     if not records.claim_effect(session, call_sid, "enqueue", "", now):
         return Outcome(join)
     try:
@@ -130,12 +130,14 @@ def hold(
     queue_sid: str,
     caller_number: str | None,
     crisis_max_wait: float,
+    crisis: CrisisNumbers,
     now: datetime,
 ) -> Outcome:
     """A turn of the wait loop: position and expected wait, or out of the queue when the policy says so."""
     call = records.get_call(session, call_sid)
     if call is None or call.contact_id is None:
         return Outcome(decisions.HoldAnnouncement((), 3, options=False))
+    first_turn = bool(queue_sid) and call.queue_sid != queue_sid
     records.remember_queue(session, call, queue_sid)
     if call.exit_reason:
         return Outcome(decisions.LeaveQueue("crisis" if call.exit_reason == "crisis" else "callback"))
@@ -144,7 +146,7 @@ def hold(
     except NotFoundError:
         records.set_exit_reason(session, call, "lost")
         return Outcome(decisions.LeaveQueue("crisis"))
-    decision = waiting.announce_wait(call.language, wait, crisis_max_wait)
+    decision = waiting.announce_wait(call.language, wait, crisis_max_wait, crisis, first_turn)
     if isinstance(decision, decisions.LeaveQueue):
         automatic = AUTO_BUSY if wait.all_on_calls else AUTO_NOBODY
         return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic)

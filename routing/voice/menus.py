@@ -103,22 +103,11 @@ def choose_language(
     return LanguageChosen(fallback, defaulted=True)
 
 
-def crisis_acknowledgement(language: str, crisis: CrisisNumbers) -> Line:
-    return say(
-        "crisis_acknowledged",
-        messages.CRISIS_ACKNOWLEDGED,
-        language,
-        crisis_line=crisis.crisis_line,
-        emergency_number=crisis.emergency_number,
-    )
-
-
-def join_queue(config: HelplineConfig, chosen: LanguageChosen, crisis: CrisisNumbers) -> JoinQueue:
-    """The queue of the chosen language; a caller in danger first hears that help is being called."""
+def join_queue(config: HelplineConfig, chosen: LanguageChosen) -> JoinQueue:
+    """The queue of the chosen language, joined at once (a listener may be rung while the caller still
+    hears a sentence; a caller in danger hears that help is being called as the wait's first turn)."""
     lines: tuple[Line, ...] = ()
-    if chosen.crisis:
-        lines = (crisis_acknowledgement(chosen.language, crisis),)
-    elif chosen.defaulted:
+    if chosen.defaulted:
         lines = (
             say(
                 "continue",

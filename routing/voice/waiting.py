@@ -39,11 +39,17 @@ class WaitState:
     all_on_calls: bool = False  # everyone who could answer is on another call (not paused, not away)
 
 
-def announce_wait(language: str, wait: WaitState, crisis_max_wait: float) -> HoldAnnouncement | LeaveQueue:
+def announce_wait(
+    language: str,
+    wait: WaitState,
+    crisis_max_wait: float,
+    crisis: CrisisNumbers,
+    first_turn: bool = False,
+) -> HoldAnnouncement | LeaveQueue:
     """One turn of the wait loop. An honest estimate or none; the crisis line when the policy (or, for a
     caller in danger, the crisis limit) runs out; a callback when the policy reaches that step."""
     if wait.crisis:
-        return crisis_wait(language, wait, crisis_max_wait)
+        return crisis_wait(language, wait, crisis_max_wait, crisis, first_turn)
     if wait.state != "waiting":
         return HoldAnnouncement((say("stay", messages.PLEASE_STAY, language),), 5, options=False)
     if wait.step_kind == "crisis_line" or (wait.step_kind == "callback" and not wait.can_call_back):
@@ -56,16 +62,31 @@ def announce_wait(language: str, wait: WaitState, crisis_max_wait: float) -> Hol
     return HoldAnnouncement(tuple(lines), HOLD_SECONDS)
 
 
-def crisis_wait(language: str, wait: WaitState, crisis_max_wait: float) -> HoldAnnouncement | LeaveQueue:
-    """A caller in danger hears that doctors are being called, never the normal loop (no "press 0" again),
-    and leaves for the crisis line when the limit is reached, whether listeners are ringing or not."""
+def crisis_wait(
+    language: str, wait: WaitState, crisis_max_wait: float, crisis: CrisisNumbers, first_turn: bool
+) -> HoldAnnouncement | LeaveQueue:
+    """A caller in danger hears that doctors are being called (first the acknowledgement, naming the crisis
+    line and 112), never the normal loop (no "press 0" again), and leaves for the crisis line when the
+    limit is reached, whether listeners are ringing or not."""
     left = crisis_max_wait - wait.waited_seconds
     if wait.state == "connected":
         return HoldAnnouncement((say("stay", messages.PLEASE_STAY, language),), 5, options=False)
     if wait.step_kind in TERMINAL_STEPS or left <= 0:
         return LeaveQueue("crisis")
     line = say("crisis_calling", messages.CRISIS_STILL_CALLING, language)
+    if first_turn:
+        line = crisis_acknowledgement(language, crisis)
     return HoldAnnouncement((line,), max(1, min(HOLD_SECONDS, math.ceil(left))), options=False, music=False)
+
+
+def crisis_acknowledgement(language: str, crisis: CrisisNumbers) -> Line:
+    return say(
+        "crisis_acknowledged",
+        messages.CRISIS_ACKNOWLEDGED,
+        language,
+        crisis_line=crisis.crisis_line,
+        emergency_number=crisis.emergency_number,
+    )
 
 
 def expected_wait_line(language: str, seconds: float | None) -> Line:

@@ -92,6 +92,7 @@ class LiveMachine(RuleBasedStateMachine):
         self.contacts: dict[str, Contact] = {}
         self.on_shift = {i: True for i in ROSTER}
         self.paused = {i: False for i in ROSTER}
+        self.text_blocks_calls = False
         self.cooling: dict[tuple[str, int], int] = {}  # (contact, listener) -> end of the decline's cool-down
         self._sync(list(ROSTER))
         self._ids = 0
@@ -213,10 +214,18 @@ class LiveMachine(RuleBasedStateMachine):
         ]
         assert all(c.arrival > contact.arrival for c in same), "first come, first served within a priority"
 
-    @staticmethod
-    def _has_room(listener: object, kind: str) -> bool:
+    def _has_room(self, listener: object, kind: str) -> bool:
         texts, capacity = listener.texts, listener.capacity  # type: ignore[attr-defined]
-        return texts == 0 if kind == "voice" else texts < capacity
+        if kind == "voice":
+            return texts == 0 or not self.text_blocks_calls  # a text is interruptible by a call, by default
+        return texts < capacity
+
+    @rule(blocks=st.booleans())
+    def text_policy(self, blocks: bool) -> None:
+        """The association changes whether a text conversation blocks calls; the tick's sync applies it."""
+        self.text_blocks_calls = blocks
+        self.live.set_text_blocks_calls(ASSOCIATION, blocks)
+        self._sync(list(ROSTER))
 
     def _offers(self) -> list[str]:
         return [v.decode() for v in self.live.client.zrange("sv:deadlines", 0, -1)]
@@ -268,6 +277,7 @@ class LiveMachine(RuleBasedStateMachine):
         contacts, listeners = self._database()
         self.live.client.flushdb()
         self.cooling.clear()  # cool-downs live in Redis only: a rebuild forgets them
+        self.live.set_text_blocks_calls(ASSOCIATION, self.text_blocks_calls)  # as the next sync does
         if sync_first:
             with suppress(LiveStateLostError):  # refused, or else it must leave nothing the rebuild keeps
                 self._sync(list(ROSTER))

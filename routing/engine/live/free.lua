@@ -37,7 +37,7 @@ for _ = 1, tonumber(ARGV[9]) do
     windows[#windows + 1] = {ARGV[i + 3 + 3 * w], ARGV[i + 4 + 3 * w], ARGV[i + 5 + 3 * w]}
   end
   i = i + 3 + 3 * nw
-  if (kind == 'voice' and texts == 0) or (kind == 'text' and texts < cap) then
+  if (kind == 'voice' and takes_calls(l, texts)) or (kind == 'text' and texts < cap) then
     for rank, prio in ipairs({'crisis', 'normal'}) do
       local key = wait_key(l.a, kind, lang, prio)
       local cand = nil

@@ -14,6 +14,9 @@
 --                                ("ta:native ta:fluent ta:conversational"), the routing policy's view.
 --   sv:a:<a>:w:<kind>:<lang>:<priority>   waiting contacts, scored by arrival (microseconds)
 --   sv:a:<a>:listeners           set of listener ids known live
+--   sv:a:<a>:tbc                 '1' when the association's text conversations block calls (policy
+--                                ``text_blocks_calls``); absent: a listener in a text conversation still
+--                                takes calls (a text is interruptible by a call)
 --   sv:c:<contact>               hash: a, kind (voice|text), lang, prio, arr, st (waiting|offered|connected),
 --                                cb (callback requested), offer, l (listener), skip (1 if it has exclusions)
 --   sv:c:<contact>:skip          set of listener ids this contact must never be offered to
@@ -118,9 +121,15 @@ local function free_state(l)
   return 'available'
 end
 
+-- Whether a listener holding `texts` text conversations may be offered a call: always, unless their
+-- association decided that a text conversation blocks calls.
+local function takes_calls(l, texts)
+  return texts == 0 or redis.call('GET', akey(l.a) .. ':tbc') ~= '1'
+end
+
 -- The listener holds no offer, call or wrap-up: they become paused, offline or available. Only an
--- available listener joins pools: voice pools while they hold no text conversation (a call is
--- exclusive), text pools while they have text capacity left.
+-- available listener joins pools: voice pools while they may take a call (``takes_calls``), text pools
+-- while they have text capacity left.
 local function settle_free(lid, l, idle)
   leave_pools(lid, l)
   local state = free_state(l)
@@ -129,8 +138,9 @@ local function settle_free(lid, l, idle)
   local joined = {}
   if state == 'available' then
     local texts, cap = tonumber(l.texts or '0'), tonumber(l.cap or '0')
+    local calls = takes_calls(l, texts)
     for _, suffix in ipairs(own_suffixes(l.pools)) do
-      if texts == 0 then joined[#joined + 1] = pool_key(l.a, 'voice', suffix) end
+      if calls then joined[#joined + 1] = pool_key(l.a, 'voice', suffix) end
       if texts < cap then joined[#joined + 1] = pool_key(l.a, 'text', suffix) end
     end
     for _, key in ipairs(joined) do redis.call('ZADD', key, idle, lid) end
