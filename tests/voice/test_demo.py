@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.demo_call import CALLERS, HELPLINE, LISTENERS, demo_settings, run_demo, running, seed
+from app.demo.calls import (
+    CALLERS,
+    HELPLINE,
+    LISTENERS,
+    demo_settings,
+    listener_number,
+    run_demo,
+    running,
+    seed,
+)
 
 
 def test_the_demo_answers_every_caller_and_prints_no_number(tmp_path: Path) -> None:
@@ -33,7 +42,7 @@ def test_the_demos_crisis_call_reaches_the_crisis_line_in_time_when_nobody_accep
     with running(demo_settings(tmp_path)) as (services, sim):
         seed(services)
         for index, (name, _, _) in enumerate(LISTENERS):
-            sim.phone(f"+9198450{index:05d}", name, answer_after=None)  # every phone rings out
+            sim.phone(listener_number(index), name, answer_after=None)  # every phone rings out
         crisis_line = sim.phone(services.settings.crisis_line, "Tele-MANAS")
         doctor = next(caller for caller in CALLERS if caller.press_zero)
         phone = sim.phone(doctor.number, doctor.name)
