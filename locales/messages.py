@@ -17,7 +17,8 @@ def N_(message: str) -> str:
 # Voice: read aloud by text-to-speech to callers. Short sentences, so the TTS sounds natural.
 
 WELCOME = N_("Welcome to the doctors' peer support helpline.")
-DANGER_PRESS_ZERO = N_("If you are in danger right now, press 0.")
+# TRANSLATORS: said in every language of the menu before the menu itself; %(crisis_line)s is the crisis line.
+DANGER_PRESS_ZERO = N_("If you are in danger right now, press 0, or call Tele-MANAS on %(crisis_line)s.")
 # TRANSLATORS: one line of the language menu; %(language)s is the language's own name in that language,
 # e.g. "हिंदी", so each line of the menu is spoken in its own language.
 LANGUAGE_MENU_ITEM = N_("For %(language)s, press %(digit)s.")
@@ -45,8 +46,18 @@ CRISIS_TRANSFER = N_(
     "Connecting you to the Tele-MANAS crisis line, %(crisis_line)s. "
     "In an emergency, dial %(emergency_number)s."
 )
+# TRANSLATORS: said once to a caller who pressed 0 (in danger), as they start to wait; keep both placeholders.
+CRISIS_ACKNOWLEDGED = N_(
+    "We hear you, and we are calling every doctor on duty for you now. "
+    "If none can answer soon, we will connect you to the Tele-MANAS crisis line, %(crisis_line)s. "
+    "In an emergency, dial %(emergency_number)s."
+)
+# TRANSLATORS: repeated every few seconds to a caller in danger while the doctors' phones ring.
+CRISIS_STILL_CALLING = N_("We are still calling doctors for you. Please stay on the line.")
 CONNECTING = N_("Connecting you now.")
 ALL_BUSY_CALLBACK = N_("All our listeners are busy right now. We will call you back as soon as one is free.")
+# TRANSLATORS: said instead of the message above when the doctors are not on other calls (away or paused).
+NOBODY_FREE_CALLBACK = N_("No doctor can take your call right now. We will call you back as soon as one can.")
 FALLBACK_TRANSFER = N_(
     "We are having trouble connecting you. Please stay on the line while we connect you to another helpline."
 )
@@ -61,6 +72,9 @@ CALLBACK_GREETING = N_(
 # TRANSLATORS: whispered to the listener before the call is put through.
 LISTENER_OFFER_WAITED = N_(
     "A caller who speaks %(language)s has waited %(minutes)s minutes. Press 1 to take the call."
+)
+LISTENER_OFFER_WAITED_A_MINUTE = N_(
+    "A caller who speaks %(language)s has waited about a minute. Press 1 to take the call."
 )
 LISTENER_OFFER = N_("A caller who speaks %(language)s is waiting. Press 1 to take the call.")
 LISTENER_CALLBACK_OFFER = N_("Callback for a caller who speaks %(language)s. Press 1 to connect.")
@@ -102,6 +116,11 @@ TEXT_CALLBACK_CONFIRMED = N_(
 TEXT_HELP = N_(
     "Write your message and a doctor will reply. CALL: a call back. END: close the conversation. "
     "STOP: no more messages. In danger: %(crisis_line)s or %(emergency_number)s."
+)
+# TRANSLATORS: the reply to a message sent to one of our numbers that no helpline uses (any more).
+TEXT_NOT_A_HELPLINE = N_(
+    "This number is not a helpline. If you are in danger, please call Tele-MANAS on %(crisis_line)s, "
+    "or %(emergency_number)s in an emergency."
 )
 TEXT_STOPPED = N_("You will not receive more messages. Reply START to begin again.")
 TEXT_RESTARTED = N_("Welcome back. Write your message and a doctor will reply.")

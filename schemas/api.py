@@ -329,6 +329,15 @@ class ListenerUpdate(Patch):
     app_language: LanguageCode | None = None
 
 
+class AvailabilityRead(BaseModel):
+    """Where a listener stands in routing now: ``state`` is available, paused, offline (off shift), offered,
+    busy or wrapup; ``paused_reason`` says who paused them (``missed_offers`` for the automatic pause)."""
+
+    listener_id: int
+    state: str
+    paused_reason: str
+
+
 class ListenerRead(Read):
     id: int
     association_id: int

@@ -314,6 +314,9 @@ class RoutingSettings(SQLModel, table=True):
     wrapup_factor: float = Field(default=0.25)
     wrapup_max_seconds: int = Field(default=900)
     missed_offers_before_pause: int = Field(default=3)
+    # A listener in a text conversation is still offered calls (a text waits while they talk) unless this is
+    # set: then an open text conversation keeps them out of the voice pools until it ends.
+    text_blocks_calls: bool = Field(default=False)
 
 
 class ConversationStatus(StrEnum):

@@ -124,7 +124,7 @@ def render_hold(hold: HoldAnnouncement, speaker: Speaker, action: str, music_url
     if hold.options:
         target = response.gather(action=action, method="POST", num_digits=1, timeout=1, input="dtmf")
     speaker.add_all(target, hold.lines)
-    if music_url:
+    if music_url and hold.music:
         target.play(music_url)
     else:
         target.pause(length=hold.hold_seconds)

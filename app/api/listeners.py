@@ -5,11 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
-from app.deps import SessionDep, VaultDep, commit
+from app.deps import RedisDep, SessionDep, VaultDep, commit
 from locales.language_names import describe
 from routing import roster
-from schemas.api import ListenerCreate, ListenerRead, ListenerUpdate, SpokenLanguageRead
+from routing.engine.live import LiveState
+from routing.roster.presence import come_back, paused_reason
+from schemas.api import AvailabilityRead, ListenerCreate, ListenerRead, ListenerUpdate, SpokenLanguageRead
 from schemas.tables import Listener, ListenerLanguage
+from workers.text_jobs import deliver_offers, text_queue
+from workers.voice_jobs import enqueue_offer_calls
 
 router = APIRouter(prefix="/associations/{association_id}/listeners", tags=["listeners"])
 
@@ -82,3 +86,23 @@ def delete_listener(
     roster.delete_listener(session, row, actor)
     commit(session)
     return Response(status_code=204)
+
+
+@router.post("/{listener_id}/resume", response_model=AvailabilityRead)
+def resume_listener(
+    association: ScopedAssociation, listener_id: ItemId, actor: ActorDep, session: SessionDep, redis: RedisDep
+) -> AvailabilityRead:
+    """Ends a pause (the automatic one after missed offers, or any other): the listener is offered the next
+    waiting contact at once when on shift. Audited. The listener's own page calls the same service."""
+    live = LiveState(redis)
+    offer = come_back(session, live, id_of(association), listener_id, actor)
+    commit(session)
+    if offer is not None:
+        queue = text_queue(redis)
+        enqueue_offer_calls(queue, [offer])
+        deliver_offers(queue, [offer])
+    found = live.listener(listener_id)
+    state = found.state if found is not None else "offline"
+    return AvailabilityRead(
+        listener_id=listener_id, state=state, paused_reason=paused_reason(session, listener_id)
+    )

@@ -56,6 +56,8 @@ def incoming_message(
         clock.now(),
         CrisisNumbers.from_settings(settings),
         settings.text_reply_minutes,
+        tuple(code.strip() for code in settings.fallback_languages.split(",") if code.strip())
+        or ("hi", "en"),
     )
     try:
         outcome = handle_text(ctx, message)

@@ -29,6 +29,7 @@ from routing.engine.offers import (
     dispatch,
     dispatch_order,
     miss_offer,
+    withdraw_offer,
 )
 from routing.engine.presence import (
     TickReport,
@@ -86,4 +87,5 @@ __all__ = [
     "tick_association",
     "tick_live",
     "to_us",
+    "withdraw_offer",
 ]

@@ -36,6 +36,8 @@ class QueuePosition:
     step_index: int
     step_kind: str
     step_reason: str
+    can_answer: int = 0  # listeners who could take it now: on shift, eligible, not paused, speaking it
+    on_calls: int = 0  # of those, how many are engaged (offered, in a call, in wrap-up)
 
 
 @dataclass(frozen=True)
@@ -166,15 +168,40 @@ def queue_position(session: Session, live: LiveState, contact_id: str, now: date
         and _serves_first(c, live_contact)
     ]
     position = len(ahead) + 1
-    roster = load_roster(session, contact.association_id, now)
-    speakers = sum(1 for p in roster.listeners.values() if p.on_shift and p.speaks(contact.language))
+    speakers = _can_answer(session, live, contact.association_id, contact.language, now)
+    engaged = sum(1 for state in speakers if state in ENGAGED)
     handled = records.recent_handle_seconds(session, contact.association_id, contact.language, now)
     expected = None
     if handled and speakers:
-        expected = math.ceil(position / speakers) * statistics.median(handled)
+        expected = math.ceil(position / len(speakers)) * statistics.median(handled)
     return QueuePosition(
-        contact_id, "waiting", position, expected, choice.index, choice.step.kind, choice.reason
+        contact_id,
+        "waiting",
+        position,
+        expected,
+        choice.index,
+        choice.step.kind,
+        choice.reason,
+        len(speakers),
+        engaged,
     )
+
+
+ENGAGED = ("offered", "busy", "wrapup")
+
+
+def _can_answer(
+    session: Session, live: LiveState, association_id: int, language: str, now: datetime
+) -> list[str]:
+    """The live states of the listeners who could answer this language now: an estimate rests on them only
+    (a paused or off-shift speaker answers nobody)."""
+    roster = load_roster(session, association_id, now)
+    states = []
+    for p in roster.listeners.values():
+        if p.on_shift and not p.paused and p.speaks(language) and roster.eligible_pools(p, now):
+            found = live.listener(p.listener_id)
+            states.append(found.state if found is not None else "offline")
+    return [state for state in states if state == "available" or state in ENGAGED]
 
 
 def _serves_first(a: LiveContact, b: LiveContact) -> bool:

@@ -18,6 +18,10 @@ from routing.engine.recovery import with_rebuild
 from routing.engine.selection import QueueLoad, hardest_first
 from routing.engine.snapshot import RoutingConfig, load_config, load_policies
 
+DECLINE_COOLDOWN_SECONDS = 300
+"""A listener who declined a contact is not offered that same contact again for this long (per listener and
+contact; kept in the live state only, so a rebuild forgets it)."""
+
 WHISPER_SECONDS = 12
 """Added to a voice offer's deadline: after ringing for ``ring_seconds`` the listener who answers must still
 hear the whisper (who is calling, in which language) and press 1 before the offer expires."""
@@ -173,18 +177,31 @@ def accept_offer(session: Session, live: LiveState, offer_id: str, now: datetime
 
 
 def decline_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> list[Offer]:
-    """The listener said no: the contact goes back to its place and is offered to the next listener."""
-    return _drop(session, live, offer_id, now, "declined")
+    """The listener said no: the contact goes back to its place and is offered to the next listener, never
+    to this one again before ``DECLINE_COOLDOWN_SECONDS``; like a missed offer, it counts towards the
+    automatic pause (a listener who declines everything is not rung without end)."""
+    cool_until = to_us(now + timedelta(seconds=DECLINE_COOLDOWN_SECONDS))
+    return _drop(session, live, offer_id, now, "declined", cool_until)
+
+
+def withdraw_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> list[Offer]:
+    """Samvaad takes back an offer nobody was told of (the conversation closed, the offer already gone):
+    the contact goes back to its place, and nothing counts against the listener (no cool-down, no miss)."""
+    return _drop(session, live, offer_id, now, "withdrawn")
 
 
 def miss_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> list[Offer]:
-    """The listener did not answer (no-answer, busy, failed): as a decline, but it counts towards the
-    automatic pause (after ``missed_offers_before_pause`` in a row, default 3)."""
+    """The listener did not answer (no-answer, busy, failed): the contact goes back to its place; it counts
+    towards the automatic pause (after ``missed_offers_before_pause`` in a row, default 3)."""
     return _drop(session, live, offer_id, now, "missed")
 
 
-def _drop(session: Session, live: LiveState, offer_id: str, now: datetime, why: str) -> list[Offer]:
-    dropped = with_rebuild(session, live, now, lambda: live.drop_offer(offer_id, to_us(now), why))
+def _drop(
+    session: Session, live: LiveState, offer_id: str, now: datetime, why: str, cool_until_us: int = 0
+) -> list[Offer]:
+    dropped = with_rebuild(
+        session, live, now, lambda: live.drop_offer(offer_id, to_us(now), why, cool_until_us)
+    )
     if dropped is None:
         return []
     record_dropped(session, [dropped], now)
@@ -196,7 +213,9 @@ def record_dropped(session: Session, dropped: list[Dropped], now: datetime) -> N
     for item in dropped:
         records.record_back_in_queue(session, item.contact_id, item.offer_id)
         if item.paused:
-            records.set_pause(session, item.listener_id, True, "missed_offers", now)
+            records.set_pause(session, item.listener_id, True, records.AUTOMATIC_PAUSE, now)
+            by = "routing: offers missed in a row"
+            records.record_presence_change(session, item.listener_id, True, records.AUTOMATIC_PAUSE, by, now)
 
 
 def waited(contact: LiveContact, now: datetime) -> float:

@@ -24,6 +24,7 @@ from routing.engine.snapshot import (
     load_listener,
     load_policies,
     load_roster,
+    paused_before_this_shift,
 )
 from routing.errors import NotFoundError
 
@@ -141,10 +142,25 @@ def set_available(session: Session, live: LiveState, listener_id: int, now: date
     return listener_freed(session, live, listener_id, now, paused=False)
 
 
+def end_pauses_at_shift_start(
+    session: Session, live: LiveState, association_id: int, now: datetime
+) -> list[Offer]:
+    """An automatic pause (offers missed in a row) ends when the listener's next shift starts: audited, so
+    the coordinator sees it, and the listener may be offered the next contact at once."""
+    offers = []
+    for listener_id in paused_before_this_shift(session, association_id, now, records.AUTOMATIC_PAUSE):
+        records.record_presence_change(session, listener_id, False, "", "routing: shift started", now)
+        offer = set_available(session, live, listener_id, now)
+        if offer is not None:
+            offers.append(offer)
+    return offers
+
+
 def sync_roster(session: Session, live: LiveState, association_id: int, now: datetime) -> dict[int, str]:
     """Align the live state with the roster: who is on shift now, eligible (verified, trained), paused, and
     which pools they join. Off-shift listeners get no new offers but finish what they are doing."""
     roster = load_roster(session, association_id, now)
+    live.set_text_blocks_calls(association_id, roster.config.text_blocks_calls)
     return with_rebuild(session, live, now, lambda: _sync(live, roster, association_id, now))
 
 
@@ -196,5 +212,6 @@ def tick_live(session: Session, live: LiveState, now: datetime) -> TickReport:
 def tick_association(session: Session, live: LiveState, association_id: int, now: datetime) -> list[Offer]:
     """One association's part of the tick: apply shift starts and ends, and dispatch. A transaction of its
     own in the worker, so one association that fails does not undo the others."""
+    offers = end_pauses_at_shift_start(session, live, association_id, now)
     sync_roster(session, live, association_id, now)
-    return dispatch(session, live, association_id, now)
+    return offers + dispatch(session, live, association_id, now)

@@ -108,7 +108,8 @@ def _candidates(
         code = pool.split(":", 1)[0]
         for listener_id, live in lives.items():
             listener = roster.listeners.get(listener_id)
-            if listener is None or pool not in live.pools or not _has_room(live, kind):
+            blocks = roster.config.text_blocks_calls
+            if listener is None or pool not in live.pools or not _has_room(live, kind, blocks):
                 continue
             if live.state != "available" or listener_id in found:
                 continue
@@ -119,8 +120,10 @@ def _candidates(
     return sorted(found.values(), key=lambda c: (-c.idle_seconds, c.listener_id))
 
 
-def _has_room(live: LiveListener, kind: str) -> bool:
-    return live.texts == 0 if kind == "voice" else live.texts < live.capacity
+def _has_room(live: LiveListener, kind: str, text_blocks_calls: bool) -> bool:
+    if kind == "voice":
+        return live.texts == 0 or not text_blocks_calls
+    return live.texts < live.capacity
 
 
 def _reason(
@@ -150,7 +153,7 @@ def _reason(
             "offline": "off shift",
         }.get(live.state, live.state)
     if kind == "voice" and live.texts:
-        return "in a text conversation (calls are exclusive)"
+        return "in a text conversation (this association's texts block calls)"
     return "no text capacity left"
 
 

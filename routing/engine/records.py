@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from routing.engine.live.keys import to_us
 from routing.errors import NotFoundError
-from schemas.tables import Contact, ContactStatus, ListenerPresence
+from schemas.tables import AuditEntry, Contact, ContactStatus, Listener, ListenerPresence
 
 ACTIVE = (ContactStatus.waiting, ContactStatus.offered, ContactStatus.connected, ContactStatus.callback)
 
@@ -131,6 +131,30 @@ def record_callback(session: Session, contact_id: str) -> None:
     get_contact(session, contact_id)
     session.exec(update(Contact).where(col(Contact.id) == contact_id).values(callback_requested=True))
     _move(session, contact_id, ContactStatus.callback, {}, since=(ContactStatus.waiting,))
+
+
+AUTOMATIC_PAUSE = "missed_offers"
+
+
+def record_presence_change(
+    session: Session, listener_id: int, paused: bool, reason: str, by: str, at: datetime
+) -> None:
+    """A pause routing made or ended on its own, in the audit log the coordinator reads (the same entry the
+    roster writes for a pause a person makes): who (``by``), the listener, and why."""
+    listener = session.get(Listener, listener_id)
+    if listener is None:
+        return
+    session.add(
+        AuditEntry(
+            association_id=listener.association_id,
+            actor=by,
+            action="update",
+            entity="availability",
+            entity_id=str(listener_id),
+            changes={"paused": [not paused, paused], "reason": reason},
+            at=at,
+        )
+    )
 
 
 def set_pause(session: Session, listener_id: int, paused: bool, reason: str, at: datetime) -> None:

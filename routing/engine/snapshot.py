@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from routing.engine.policy import speaker_pools
 from routing.engine.selection import RosterListener, ineligibility
-from routing.engine.shift_rules import is_on_shift, to_rule, zone
+from routing.engine.shift_rules import is_on_shift, occurrences, to_rule, zone
 from routing.errors import NotFoundError
 from schemas.policy import PolicySteps, default_policy
 from schemas.tables import (
@@ -40,6 +40,7 @@ class RoutingConfig:
     wrapup_factor: float = 0.25
     wrapup_max_seconds: int = 900
     missed_offers_before_pause: int = 3
+    text_blocks_calls: bool = False
 
     def wrapup_seconds(self, call_seconds: float) -> float:
         """A cool-down that grows with the call: base + factor × length, capped."""
@@ -89,6 +90,7 @@ def load_config(session: Session, association_id: int) -> RoutingConfig:
         wrapup_factor=settings.wrapup_factor,
         wrapup_max_seconds=settings.wrapup_max_seconds,
         missed_offers_before_pause=settings.missed_offers_before_pause,
+        text_blocks_calls=settings.text_blocks_calls,
     )
 
 
@@ -140,6 +142,34 @@ def association_ids(session: Session) -> list[int]:
     return [
         i for i in session.exec(select(Association.id).order_by(col(Association.id))).all() if i is not None
     ]
+
+
+def paused_before_this_shift(session: Session, association_id: int, at: datetime, reason: str) -> list[int]:
+    """Listeners paused for ``reason`` before the shift they are on at ``at`` began: a new shift is a fresh
+    start, so yesterday's missed calls do not keep them off today's."""
+    paused = session.exec(
+        select(ListenerPresence)
+        .join(Listener, col(Listener.id) == col(ListenerPresence.listener_id))
+        .where(Listener.association_id == association_id, col(ListenerPresence.paused))
+        .where(ListenerPresence.paused_reason == reason)
+    ).all()
+    found = []
+    for presence in paused:
+        since = presence.paused_since
+        shifts = session.exec(select(Shift).where(Shift.listener_id == presence.listener_id)).all()
+        starts = [
+            o.start
+            for shift in shifts
+            for o in occurrences(to_rule(shift), at, at + timedelta(microseconds=1))
+            if o.covers(at)
+        ]
+        if since is None or any(start > _aware(since) for start in starts):
+            found.append(presence.listener_id)
+    return found
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _on_shift_ids(session: Session, association_id: int, at: datetime) -> set[int]:

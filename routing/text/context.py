@@ -38,6 +38,7 @@ class TextContext:
     now: datetime
     crisis: CrisisNumbers
     default_reply_minutes: int = 15
+    fallback_languages: tuple[str, ...] = ("hi", "en")  # a message to a number of no association
 
 
 def record_inbound(

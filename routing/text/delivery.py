@@ -105,14 +105,14 @@ def introduce_offer(
     accepted yet, so a listener who cannot be reached does not keep the caller (``release_offer``)."""
     conversation = store.find_by_contact(session, contact_id)
     if conversation is None or conversation.status == ConversationStatus.closed:
-        engine.decline_offer(session, live, offer_id, now)
+        engine.withdraw_offer(session, live, offer_id, now)
         return Connection(reason="no open conversation for this contact")
     if conversation.status == ConversationStatus.active:
         return Connection(conversation.id, reason="already connected")
     contact = contact_records.get_contact(session, contact_id)
     deadline = contact.offer_deadline_us or 0
     if contact.offer_id != offer_id or contact.listener_id is None or deadline <= engine.to_us(now):
-        offers = engine.decline_offer(session, live, offer_id, now)  # gone, or going: nobody was told
+        offers = engine.withdraw_offer(session, live, offer_id, now)  # gone, or going: nobody was told
         return Connection(
             conversation.id, offers=_back_to_waiting(session, conversation, offers), reason="offer gone"
         )
@@ -150,12 +150,12 @@ def release_offer(
     session: Session, live: LiveState, offer_id: str, contact_id: str, now: datetime
 ) -> Connection:
     """The introduction could not reach the listener (the provider refused it for good): the offer is
-    declined, which counts nothing against them, and the conversation goes to the next listener, or back
-    to waiting. Offered straight back to the same listener, the offer is missed instead, so that a listener
-    nobody can reach is paused after their missed-offer limit rather than offered the same contact forever."""
+    missed, as an unanswered call is, and the conversation goes to the next listener, or back to waiting.
+    Offered straight back to the same listener, it is missed again, so that a listener nobody can reach is
+    paused after their missed-offer limit rather than offered the same contact forever."""
     conversation = store.find_by_contact(session, contact_id)
     unreachable = contact_records.get_contact(session, contact_id).listener_id
-    offers = engine.decline_offer(session, live, offer_id, now)
+    offers = engine.miss_offer(session, live, offer_id, now)
     for _ in range(MISSES_BEFORE_GIVING_UP):
         again = next((o for o in offers if o.contact_id == contact_id and o.listener_id == unreachable), None)
         if again is None:

@@ -40,8 +40,12 @@ __all__ = ["TextContext", "TextOutcome", "handle_text"]
 def handle_text(ctx: TextContext, message: MessageReceived) -> TextOutcome:
     """Everything a message to one of the helpline's text numbers leads to. Never raises for bad input."""
     helpline = store.find_text_number(ctx.session, message.recipient, message.channel)
-    if helpline is None:
-        return TextOutcome("unknown helpline number")
+    if helpline is None:  # nobody would ever read it: whoever wrote may be in danger, so the crisis line
+        crisis = ctx.crisis.placeholders()
+        return TextOutcome(
+            "unknown helpline number",
+            [" ".join(say(code, messages.TEXT_NOT_A_HELPLINE, **crisis) for code in ctx.fallback_languages)],
+        )
     earlier = records.get_delivery(ctx.session, message.message_sid)
     if earlier is not None:  # a keyword or a menu answer runs once; the sender gets the same answer
         return TextOutcome(

@@ -30,19 +30,25 @@ from schemas.tables import (
     VoiceCall,
 )
 
+AUTO_BUSY = "callback-auto"  # the policy's callback while everyone who could answer is on a call
+AUTO_NOBODY = "callback-nobody"  # ... while they are paused, away or not answering
 SILENT_RESULTS = ("redirected", "redirected-from-bridged", "bridging-in-process")
 
 
-def answer_incoming(session: Session, config: HelplineConfig, caller_hash: str | None) -> decisions.Menu:
-    return menus.greet(config, records.get_language(session, config.association_id, caller_hash))
+def answer_incoming(
+    session: Session, config: HelplineConfig, crisis: CrisisNumbers, caller_hash: str | None
+) -> decisions.Menu:
+    return menus.greet(config, crisis, records.get_language(session, config.association_id, caller_hash))
 
 
-def menu_for(config: HelplineConfig, kind: str, attempt: int, last: str | None) -> decisions.Menu:
+def menu_for(
+    config: HelplineConfig, crisis: CrisisNumbers, kind: str, attempt: int, last: str | None
+) -> decisions.Menu:
     """The menu a choice answers, rebuilt from the action URL's query (the menus are pure)."""
     if kind == "returning" and last and config.language(last) is not None:
-        return menus.returning_menu(config, last, attempt)
+        return menus.returning_menu(config, crisis, last, attempt)
     return menus.language_menu(
-        config, attempt, last_language=last if last and config.language(last) else None
+        config, crisis, attempt, last_language=last if last and config.language(last) else None
     )
 
 
@@ -56,11 +62,12 @@ def take_menu_choice(
     caller_hash: str | None,
     digits: str,
     spoken_choice: str | None,
+    crisis: CrisisNumbers,
     now: datetime,
 ) -> Outcome:
     """A key (or a spoken language) in a menu: the menu again, or the queue of the chosen language. The
     claim, the contact and its call record are one transaction: if any step fails, none of them stays."""
-    choice = menus.choose_language(config, menu, digits, spoken_choice)
+    choice = menus.choose_language(config, crisis, menu, digits, spoken_choice)
     if isinstance(choice, decisions.Menu):
         return Outcome(choice)
     join = menus.join_queue(config, choice)
@@ -105,6 +112,7 @@ def _wait_state(
         waited_seconds=waited,
         crisis=contact.priority == Priority.crisis,
         can_call_back=can_call_back and not contact.callback_requested,
+        all_on_calls=position.can_answer > 0 and position.on_calls == position.can_answer,
     )
 
 
@@ -118,12 +126,14 @@ def hold(
     queue_sid: str,
     caller_number: str | None,
     crisis_max_wait: float,
+    crisis: CrisisNumbers,
     now: datetime,
 ) -> Outcome:
     """A turn of the wait loop: position and expected wait, or out of the queue when the policy says so."""
     call = records.get_call(session, call_sid)
     if call is None or call.contact_id is None:
         return Outcome(decisions.HoldAnnouncement((), 3, options=False))
+    first_turn = bool(queue_sid) and call.queue_sid != queue_sid
     records.remember_queue(session, call, queue_sid)
     if call.exit_reason:
         return Outcome(decisions.LeaveQueue("crisis" if call.exit_reason == "crisis" else "callback"))
@@ -132,9 +142,10 @@ def hold(
     except NotFoundError:
         records.set_exit_reason(session, call, "lost")
         return Outcome(decisions.LeaveQueue("crisis"))
-    decision = waiting.announce_wait(call.language, wait, crisis_max_wait)
+    decision = waiting.announce_wait(call.language, wait, crisis_max_wait, crisis, first_turn)
     if isinstance(decision, decisions.LeaveQueue):
-        return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic=True)
+        automatic = AUTO_BUSY if wait.all_on_calls else AUTO_NOBODY
+        return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic)
     return Outcome(decision)
 
 
@@ -156,7 +167,7 @@ def press_while_waiting(
         return Outcome(decisions.Silence())
     if decision.reason == "callback" and caller_number is None:
         return Outcome(decisions.Silence())  # a withheld number cannot be called back
-    return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic=False)
+    return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic="")
 
 
 def leave_queue(
@@ -168,8 +179,9 @@ def leave_queue(
     decision: decisions.LeaveQueue,
     caller_number: str | None,
     now: datetime,
-    automatic: bool,
+    automatic: str,
 ) -> Outcome:
+    """Out of the queue; ``automatic`` names why the policy chose a callback ("" when the caller did)."""
     if call.exit_reason:
         return Outcome(decision)
     wants_callback = decision.reason == "callback" and caller_number is not None
@@ -179,7 +191,7 @@ def leave_queue(
     records.set_exit_reason(
         session,
         call,
-        ("callback-auto" if automatic else "callback") if decision.reason == "callback" else "crisis",
+        (automatic or "callback") if decision.reason == "callback" else "crisis",
     )
     return Outcome(decision)
 
@@ -209,7 +221,8 @@ def left_queue(
         call.language,
         crisis,
         hours,
-        automatic=reason == "callback-auto",
+        automatic=reason in (AUTO_BUSY, AUTO_NOBODY),
+        all_on_calls=reason == AUTO_BUSY,
     )
     if records.claim_effect(session, call_sid, "queue-exit", result, now):
         return settled(decision, _settle_contact(session, live, call, keep_callback=True, now=now))

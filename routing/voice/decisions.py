@@ -17,7 +17,6 @@ MENU_SECONDS = 6
 WHISPER_SECONDS = 8
 LISTENER_WAITS_FOR_CALLER_SECONDS = 45
 CALLBACK_WAIT_SECONDS = 120  # the caller's phone rings (up to 30 s) and they hear a greeting first
-DANGER_LANGUAGES = 2
 DEGRADED_LANGUAGES = 3
 # Twilio recognises speech well only in these; elsewhere the keypad alone (twilio.md §6).
 SPEECH_LANGUAGES = {"hi": "hi-IN", "en": "en-IN"}
@@ -83,6 +82,7 @@ class HoldAnnouncement:
     lines: tuple[Line, ...]
     hold_seconds: int
     options: bool = True
+    music: bool = True  # a caller in danger hears silence: the pause keeps the crisis limit to the second
 
 
 @dataclass(frozen=True)

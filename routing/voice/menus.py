@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from locales import messages
+from routing.crisis_numbers import CrisisNumbers
 from routing.voice.decisions import (
-    DANGER_LANGUAGES,
     SPEECH_LANGUAGES,
     JoinQueue,
     LanguageChosen,
@@ -20,30 +20,35 @@ from routing.voice.decisions import (
 from routing.voice.helplines import HelplineConfig
 
 
-def danger_lines(config: HelplineConfig, first: str | None = None) -> tuple[Line, ...]:
-    """The brief crisis notice every menu opens with, in the caller's likely languages."""
-    codes = unique([c for c in (first, config.default_language, *config.codes) if c])[:DANGER_LANGUAGES]
-    return tuple(say("danger", messages.DANGER_PRESS_ZERO, code) for code in codes)
+def danger_lines(config: HelplineConfig, crisis: CrisisNumbers, first: str | None = None) -> tuple[Line, ...]:
+    """The brief crisis notice every menu opens with, in every language of the menu (a caller of the last
+    language must hear it too), naming the crisis line."""
+    codes = unique([c for c in (first, config.default_language, *config.codes) if c])
+    return tuple(
+        say("danger", messages.DANGER_PRESS_ZERO, code, crisis_line=crisis.crisis_line) for code in codes
+    )
 
 
-def greet(config: HelplineConfig, last_language: str | None) -> Menu:
+def greet(config: HelplineConfig, crisis: CrisisNumbers, last_language: str | None) -> Menu:
     """A returning caller hears their last language (1 to continue, 2 for others); everyone else the menu."""
     if last_language is None or config.language(last_language) is None:
-        return language_menu(config, attempt=1)
-    return returning_menu(config, last_language, attempt=1)
+        return language_menu(config, crisis, attempt=1)
+    return returning_menu(config, crisis, last_language, attempt=1)
 
 
-def returning_menu(config: HelplineConfig, language: str, attempt: int) -> Menu:
+def returning_menu(config: HelplineConfig, crisis: CrisisNumbers, language: str, attempt: int) -> Menu:
     intro = (say("welcome", messages.WELCOME, language),)
     if attempt > 1:
         intro = (say("not_caught", messages.NOT_CAUGHT, language),)
     welcome_back = say("welcome_back", messages.WELCOME_BACK_LANGUAGE, language, names={"language": language})
-    lines = (*danger_lines(config, language)[:1], welcome_back)
+    lines = (*danger_lines(config, crisis, language)[:1], welcome_back)
     speech, hints = _speech(config, (language,))
     return Menu("returning", attempt, intro, lines, language, speech, hints)
 
 
-def language_menu(config: HelplineConfig, attempt: int, last_language: str | None = None) -> Menu:
+def language_menu(
+    config: HelplineConfig, crisis: CrisisNumbers, attempt: int, last_language: str | None = None
+) -> Menu:
     """Each option in its own language, in the association's order, after the crisis notice."""
     first = config.default_language
     intro = (say("welcome", messages.WELCOME, first),) if attempt == 1 and last_language is None else ()
@@ -57,7 +62,7 @@ def language_menu(config: HelplineConfig, attempt: int, last_language: str | Non
         "languages",
         attempt,
         intro,
-        danger_lines(config) + items,
+        danger_lines(config, crisis) + items,
         last_language,
         *_speech(config, config.codes),
     )
@@ -72,7 +77,7 @@ def _speech(config: HelplineConfig, codes: Iterable[str]) -> tuple[str | None, t
 
 
 def choose_language(
-    config: HelplineConfig, menu: Menu, digits: str, spoken_choice: str | None = None
+    config: HelplineConfig, crisis: CrisisNumbers, menu: Menu, digits: str, spoken_choice: str | None = None
 ) -> Menu | LanguageChosen:
     """The caller's answer to a menu. 0 is always the crisis key. No answer or a wrong key repeats the menu
     once; after that the call goes on in the association's default language (for a returning caller: in
@@ -84,7 +89,7 @@ def choose_language(
         if digits == "1" or spoken_choice == menu.last_language:
             return LanguageChosen(menu.last_language)
         if digits == "2":
-            return language_menu(config, attempt=1, last_language=menu.last_language)
+            return language_menu(config, crisis, attempt=1, last_language=menu.last_language)
     else:
         chosen = config.by_digit(digits) if digits else None
         if chosen is None and spoken_choice is not None:
@@ -93,12 +98,14 @@ def choose_language(
             return LanguageChosen(chosen.code)
     if menu.attempt < 2:
         if menu.kind == "returning" and menu.last_language is not None:
-            return returning_menu(config, menu.last_language, attempt=menu.attempt + 1)
-        return language_menu(config, attempt=menu.attempt + 1, last_language=menu.last_language)
+            return returning_menu(config, crisis, menu.last_language, attempt=menu.attempt + 1)
+        return language_menu(config, crisis, attempt=menu.attempt + 1, last_language=menu.last_language)
     return LanguageChosen(fallback, defaulted=True)
 
 
 def join_queue(config: HelplineConfig, chosen: LanguageChosen) -> JoinQueue:
+    """The queue of the chosen language, joined at once (a listener may be rung while the caller still
+    hears a sentence; a caller in danger hears that help is being called as the wait's first turn)."""
     lines: tuple[Line, ...] = ()
     if chosen.defaulted:
         lines = (

@@ -36,15 +36,22 @@ class WaitState:
     waited_seconds: float
     crisis: bool = False
     can_call_back: bool = True
+    all_on_calls: bool = False  # everyone who could answer is on another call (not paused, not away)
 
 
-def announce_wait(language: str, wait: WaitState, crisis_max_wait: float) -> HoldAnnouncement | LeaveQueue:
+def announce_wait(
+    language: str,
+    wait: WaitState,
+    crisis_max_wait: float,
+    crisis: CrisisNumbers,
+    first_turn: bool = False,
+) -> HoldAnnouncement | LeaveQueue:
     """One turn of the wait loop. An honest estimate or none; the crisis line when the policy (or, for a
     caller in danger, the crisis limit) runs out; a callback when the policy reaches that step."""
+    if wait.crisis:
+        return crisis_wait(language, wait, crisis_max_wait, crisis, first_turn)
     if wait.state != "waiting":
         return HoldAnnouncement((say("stay", messages.PLEASE_STAY, language),), 5, options=False)
-    if wait.crisis and (wait.step_kind in TERMINAL_STEPS or wait.waited_seconds >= crisis_max_wait):
-        return LeaveQueue("crisis")
     if wait.step_kind == "crisis_line" or (wait.step_kind == "callback" and not wait.can_call_back):
         return LeaveQueue("crisis")
     if wait.step_kind == "callback":
@@ -53,6 +60,33 @@ def announce_wait(language: str, wait: WaitState, crisis_max_wait: float) -> Hol
     lines.append(expected_wait_line(language, wait.expected_wait_seconds))
     lines.append(say("hold_options", messages.HOLD_OPTIONS, language))
     return HoldAnnouncement(tuple(lines), HOLD_SECONDS)
+
+
+def crisis_wait(
+    language: str, wait: WaitState, crisis_max_wait: float, crisis: CrisisNumbers, first_turn: bool
+) -> HoldAnnouncement | LeaveQueue:
+    """A caller in danger hears that doctors are being called (first the acknowledgement, naming the crisis
+    line and 112), never the normal loop (no "press 0" again), and leaves for the crisis line when the
+    limit is reached, whether listeners are ringing or not."""
+    left = crisis_max_wait - wait.waited_seconds
+    if wait.state == "connected":
+        return HoldAnnouncement((say("stay", messages.PLEASE_STAY, language),), 5, options=False)
+    if wait.step_kind in TERMINAL_STEPS or left <= 0:
+        return LeaveQueue("crisis")
+    line = say("crisis_calling", messages.CRISIS_STILL_CALLING, language)
+    if first_turn:
+        line = crisis_acknowledgement(language, crisis)
+    return HoldAnnouncement((line,), max(1, min(HOLD_SECONDS, math.ceil(left))), options=False, music=False)
+
+
+def crisis_acknowledgement(language: str, crisis: CrisisNumbers) -> Line:
+    return say(
+        "crisis_acknowledged",
+        messages.CRISIS_ACKNOWLEDGED,
+        language,
+        crisis_line=crisis.crisis_line,
+        emergency_number=crisis.emergency_number,
+    )
 
 
 def expected_wait_line(language: str, seconds: float | None) -> Line:
@@ -88,19 +122,26 @@ def after_queue(
     crisis: CrisisNumbers,
     hours: CallbackHours | None = None,
     automatic: bool = False,
+    all_on_calls: bool = False,
 ) -> Goodbye | Transfer | Silence:
     """The caller left the queue: ``result`` is the network's reason, ``reason`` what Samvaad recorded."""
     if result in ("bridged", "hangup", "redirected", "redirected-from-bridged", "bridging-in-process"):
         return Silence()
     if result == "leave" and reason == "callback":
-        return Goodbye(callback_lines(language, hours, automatic))
+        return Goodbye(callback_lines(language, hours, automatic, all_on_calls))
     if result == "leave" and reason == "crisis":
         return crisis_transfer(language, crisis)
     return degraded(config, crisis)
 
 
-def callback_lines(language: str, hours: CallbackHours | None, automatic: bool) -> tuple[Line, ...]:
-    lines = [say("all_busy", messages.ALL_BUSY_CALLBACK, language)] if automatic else []
+def callback_lines(
+    language: str, hours: CallbackHours | None, automatic: bool, all_on_calls: bool = False
+) -> tuple[Line, ...]:
+    """A callback the policy chose says why: "all busy" only when everyone who could answer is on a call."""
+    lines = []
+    if automatic:
+        busy = say("all_busy", messages.ALL_BUSY_CALLBACK, language)
+        lines.append(busy if all_on_calls else say("nobody_free", messages.NOBODY_FREE_CALLBACK, language))
     lines.append(
         say("callback_confirmed", messages.CALLBACK_CONFIRMED_VOICE, language, names={"language": language})
     )

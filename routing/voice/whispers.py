@@ -29,6 +29,8 @@ def whisper(listener_language: str, caller_language: str, waited_seconds: float,
         line = say(
             "listener_offer_waited", messages.LISTENER_OFFER_WAITED, listener_language, names, minutes=minutes
         )
+    elif minutes == 1:
+        line = say("listener_offer_waited", messages.LISTENER_OFFER_WAITED_A_MINUTE, listener_language, names)
     else:
         line = say("listener_offer", messages.LISTENER_OFFER, listener_language, names)
     return Whisper((line,))

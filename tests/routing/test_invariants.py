@@ -3,8 +3,8 @@
 Random arrivals, claims, frees, accepts, declines, misses, expiries, ends, pauses and shift changes; after
 every step: each listener is in exactly one state and in exactly the pools that state allows; no listener
 holds two live offers or calls; and every offer made was within the contact's current policy step, to an
-eligible listener, not across an exclusion, longest-idle first (claims) or first-come-first-served within a
-priority and language (frees).
+eligible listener, not across an exclusion, never to a listener who declined that contact within the cool-down,
+longest-idle first (claims) or first-come-first-served within a priority and language (frees).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 
 from app.services import Services
 from routing.engine.live import PRIORITIES, ContactRecord, ListenerRecord, LiveState, QueueQuery, pool_key
+from routing.engine.offers import DECLINE_COOLDOWN_SECONDS
 from routing.engine.policy import US, arrival_windows, speaker_pools, step_at
 from routing.engine.presence import score_range
 from routing.engine.snapshot import PolicyBook
@@ -35,6 +36,7 @@ from schemas.tables import Proficiency
 N, F, C = Proficiency.native, Proficiency.fluent, Proficiency.conversational
 ASSOCIATION = 7
 RING = 20 * US
+COOL = DECLINE_COOLDOWN_SECONDS * US
 ROSTER: dict[int, dict[str, Proficiency]] = {
     1: {"ta": N},
     2: {"ta": C, "hi": N},
@@ -90,6 +92,8 @@ class LiveMachine(RuleBasedStateMachine):
         self.contacts: dict[str, Contact] = {}
         self.on_shift = {i: True for i in ROSTER}
         self.paused = {i: False for i in ROSTER}
+        self.text_blocks_calls = False
+        self.cooling: dict[tuple[str, int], int] = {}  # (contact, listener) -> end of the decline's cool-down
         self._sync(list(ROSTER))
         self._ids = 0
 
@@ -112,7 +116,14 @@ class LiveMachine(RuleBasedStateMachine):
         return bool(set(choice.pools) & set(pools_of(listener_id)))
 
     def _eligible(self, contact: Contact, listener_id: int) -> bool:
-        return self._step_admits(contact, listener_id) and listener_id not in contact.skip
+        return (
+            self._step_admits(contact, listener_id)
+            and listener_id not in contact.skip
+            and not self._cooling(contact, listener_id)
+        )
+
+    def _cooling(self, contact: Contact, listener_id: int) -> bool:
+        return self.cooling.get((contact.contact_id, listener_id), 0) > self.now
 
     def _waiting(self) -> list[Contact]:
         return [
@@ -152,7 +163,7 @@ class LiveMachine(RuleBasedStateMachine):
             listener_id: idle
             for suffix in choice.pools
             for listener_id, idle in self.live.pool_members(ASSOCIATION, contact.kind, suffix).items()
-            if listener_id not in contact.skip
+            if listener_id not in contact.skip and not self._cooling(contact, listener_id)
         }
         offer_id = self._new_id("o")
         got = self.live.claim(
@@ -203,10 +214,18 @@ class LiveMachine(RuleBasedStateMachine):
         ]
         assert all(c.arrival > contact.arrival for c in same), "first come, first served within a priority"
 
-    @staticmethod
-    def _has_room(listener: object, kind: str) -> bool:
+    def _has_room(self, listener: object, kind: str) -> bool:
         texts, capacity = listener.texts, listener.capacity  # type: ignore[attr-defined]
-        return texts == 0 if kind == "voice" else texts < capacity
+        if kind == "voice":
+            return texts == 0 or not self.text_blocks_calls  # a text is interruptible by a call, by default
+        return texts < capacity
+
+    @rule(blocks=st.booleans())
+    def text_policy(self, blocks: bool) -> None:
+        """The association changes whether a text conversation blocks calls; the tick's sync applies it."""
+        self.text_blocks_calls = blocks
+        self.live.set_text_blocks_calls(ASSOCIATION, blocks)
+        self._sync(list(ROSTER))
 
     def _offers(self) -> list[str]:
         return [v.decode() for v in self.live.client.zrange("sv:deadlines", 0, -1)]
@@ -218,10 +237,15 @@ class LiveMachine(RuleBasedStateMachine):
         if not offers:
             return
         offer_id = data.draw(st.sampled_from(offers))
+        offer = self.live.offer(offer_id)
         if action == "accept":
             self.live.accept(offer_id, self.now)
+        elif action == "decline":
+            dropped = self.live.drop_offer(offer_id, self.now, "declined", self.now + COOL)
+            if dropped is not None and offer is not None:
+                self.cooling[(offer.contact_id, offer.listener_id)] = self.now + COOL
         else:
-            self.live.drop_offer(offer_id, self.now, "declined" if action == "decline" else "missed")
+            self.live.drop_offer(offer_id, self.now, "missed")
 
     @rule()
     def expire(self) -> None:
@@ -252,6 +276,8 @@ class LiveMachine(RuleBasedStateMachine):
         and must not leave anything the rebuild keeps."""
         contacts, listeners = self._database()
         self.live.client.flushdb()
+        self.cooling.clear()  # cool-downs live in Redis only: a rebuild forgets them
+        self.live.set_text_blocks_calls(ASSOCIATION, self.text_blocks_calls)  # as the next sync does
         if sync_first:
             with suppress(LiveStateLostError):  # refused, or else it must leave nothing the rebuild keeps
                 self._sync(list(ROSTER))
@@ -309,6 +335,7 @@ class LiveMachine(RuleBasedStateMachine):
     def _check_offer(self, offer_id: str, contact: Contact, listener_id: int) -> None:
         assert listener_id not in INELIGIBLE, "offered to an ineligible listener"
         assert listener_id not in contact.skip, "offered across an exclusion"
+        assert not self._cooling(contact, listener_id), "offered again within the decline's cool-down"
         assert self._step_admits(contact, listener_id), "offered outside the current policy step"
         offer = self.live.offer(offer_id)
         assert offer is not None and (offer.contact_id, offer.listener_id) == (

@@ -106,7 +106,20 @@ def test_shift_end_stops_new_offers_but_the_call_finishes(helpline: Helpline) ->
     assert report.offers == () and helpline.state(listener) == "offline"
 
 
-def test_text_conversations_share_capacity_while_a_call_stays_exclusive(helpline: Helpline) -> None:
+def test_a_listener_in_a_text_conversation_is_offered_a_call_by_default(helpline: Helpline) -> None:
+    listener = helpline.listener("Anbu", {"ta": N}, capacity=2)
+    helpline.sync()
+    text = helpline.call("ta", channel=Channel.sms)
+    [offer] = helpline.dispatch()
+    assert engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+    call = helpline.call("ta")
+    [offer] = helpline.dispatch()
+    assert (offer.contact_id, offer.listener_id, offer.kind) == (call, listener, "voice")  # the text waits
+    assert helpline.live.contact(text).state == "connected"
+
+
+def test_text_conversations_share_capacity_while_texts_block_calls(helpline: Helpline) -> None:
+    helpline.settings(text_blocks_calls=True)
     listener = helpline.listener("Anbu", {"ta": N}, capacity=2)
     helpline.sync()
     texts = []

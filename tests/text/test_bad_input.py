@@ -115,11 +115,20 @@ def test_a_1600_character_message_is_relayed_whole_in_parts_that_fit(helpline: T
     assert [m.relay_parts for m in helpline.rows(TextMessage)] == [1, 2]
 
 
-def test_an_unknown_helpline_number_gets_no_reply(helpline: TextHelpline) -> None:
+def _only_the_crisis_line(replies: list[str]) -> None:
+    """Nobody reads a text to a number no helpline uses: whoever wrote may be in danger."""
+    crisis = {"crisis_line": "14416", "emergency_number": "112"}
+    assert replies == [" ".join(say(code, messages.TEXT_NOT_A_HELPLINE, **crisis) for code in ("hi", "en"))]
+    assert "14416" in replies[0] and "112" in replies[0]
+
+
+def test_a_number_of_no_association_gets_only_the_crisis_line(helpline: TextHelpline) -> None:
     helpline.sim.add_number("+14155550199", sms_url=PATH)
     caller = helpline.caller()
 
-    assert caller.send_message("+14155550199", "hello") == []
+    _only_the_crisis_line(
+        [m.body for m in caller.send_message("+14155550199", "kya koi hai? baat karni hai")]
+    )
     assert helpline.rows(Conversation) == []
 
 
@@ -196,7 +205,9 @@ def test_a_number_that_takes_calls_too_answers_texts(helpline: TextHelpline) -> 
     assert conversation.channel == Channel.sms
 
 
-def test_a_number_registered_for_calls_only_gets_no_reply_to_a_text(helpline: TextHelpline) -> None:
+def test_a_number_registered_for_calls_only_answers_a_text_with_the_crisis_line(
+    helpline: TextHelpline,
+) -> None:
     with helpline.session() as session:
         session.add(
             HelplineNumber(
@@ -206,7 +217,7 @@ def test_a_number_registered_for_calls_only_gets_no_reply_to_a_text(helpline: Te
         session.commit()
     helpline.sim.add_number(VOICE_AND_SMS, sms_url=PATH)
 
-    assert helpline.caller().send_message(VOICE_AND_SMS, "எனக்கு பேச வேண்டும்") == []
+    _only_the_crisis_line([m.body for m in helpline.caller().send_message(VOICE_AND_SMS, "எனக்கு பேச வேண்டும்")])
     assert helpline.rows(Conversation) == []
 
 

@@ -93,3 +93,33 @@ def test_a_wrong_key_repeats_the_menu(voice: VoiceHelpline) -> None:
 
     assert call.queue is not None and call.queue.name.endswith("-en")
     assert caller.has_heard(words(messages.NOT_CAUGHT, "hi"))
+
+
+def test_the_danger_notice_is_said_in_every_menu_language_and_names_the_crisis_line(
+    voice: VoiceHelpline,
+) -> None:
+    caller = voice.caller("caller", "+919800000004")
+    call = caller.call(HELPLINE)
+    voice.sim.run_until(lambda: call.is_in_queue)
+
+    heard = {(h.text, h.language) for h in caller.spoken()}
+    for code in ("hi", "en", "ta", "bn"):
+        notice = words(messages.DANGER_PRESS_ZERO, code, crisis_line="14416")
+        assert "14416" in notice
+        assert any(text == notice for text, _ in heard), code
+    assert any(language == "ta-IN" and "14416" in text for text, language in heard)  # the third language too
+
+
+def test_the_caller_moved_to_the_offers_queue_hears_no_provider_hold_music(voice: VoiceHelpline) -> None:
+    asha = voice.listener("Asha", HI, prompt_language="hi", answer_after=8.0)  # the caller waits for her leg
+    asha.respond(".", press="1")
+    caller = voice.caller("caller", "+919800000005")
+    caller.respond("ओड़िया", press="1")
+    caller.call(HELPLINE)
+
+    voice.sim.run_until(lambda: caller.is_bridged)
+
+    assert not [h for h in caller.transcript if h.kind == "play"]
+    assert voice.sim.requests_to("/twilio/voice/bridge")
+    assert 'waitUrl="' in voice.sim.requests_to("/twilio/voice/bridge")[-1].body
+    voice.sim.assert_no_errors()

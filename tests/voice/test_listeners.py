@@ -73,3 +73,17 @@ def test_a_ring_twilio_refuses_is_retried_and_the_caller_still_reaches_the_liste
     [rang] = [h.at for h in asha.transcript if h.kind == "ring"]
     assert 0 <= rang - queued_at <= 5  # within seconds, not once the offer expired
     sim.assert_no_errors()
+
+
+def test_listeners_who_decline_are_not_rung_again_for_the_same_caller_at_once(voice: VoiceHelpline) -> None:
+    sim = voice.sim
+    phones = [voice.listener(name, HI, prompt_language="hi") for name in ("Asha", "Chitra")]
+    for phone in phones:
+        phone.respond(".", press="2", once=False)  # "no", every time
+    _call_in_hindi(voice)
+
+    sim.advance(240)
+
+    rings = [h for phone in phones for h in phone.transcript if h.kind == "ring"]
+    assert len(rings) == 2  # each once; the emulator counted about 120 rings in these four minutes
+    sim.assert_no_errors()

@@ -14,7 +14,7 @@ def test_a_caller_in_danger_hears_and_is_dialled_to_the_associations_own_crisis_
     voice.services.settings = voice.services.settings.model_copy(update={"crisis_line": OWN_LINE})
     sim = voice.sim
     danger = voice.caller("in danger", "+919800000012")
-    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi"), press="0")
+    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi", crisis_line=OWN_LINE), press="0")
     danger.call(HELPLINE)
 
     crisis = words(messages.CRISIS_TRANSFER, "hi", crisis_line=OWN_LINE, emergency_number="112")

@@ -19,10 +19,13 @@ def test_a_caller_in_danger_goes_to_the_front_then_to_the_crisis_line(voice: Voi
     sim.run_until(lambda: first_call.is_in_queue)
 
     danger = voice.caller("in danger", "+919800000012")
-    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi"), press="0")
+    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi", crisis_line="14416"), press="0")
     danger.call(HELPLINE)
-    sim.run_until(lambda: danger.has_heard(words(messages.QUEUE_POSITION, "hi", position=1)))
-    assert words(messages.DANGER_PRESS_ZERO, "hi") == danger.spoken()[1].text  # the menu opens with it
+    sim.run_until(lambda: danger.has_heard(words(messages.CRISIS_STILL_CALLING, "hi")))
+    assert (
+        words(messages.DANGER_PRESS_ZERO, "hi", crisis_line="14416") == danger.spoken()[1].text
+    )  # the menu opens with it
+    assert not danger.has_heard(words(messages.QUEUE_POSITION, "hi", position=1))  # no normal loop
 
     sim.run_until(
         lambda: danger.has_heard(
@@ -51,7 +54,7 @@ def test_a_crisis_caller_is_offered_before_an_earlier_caller(voice: VoiceHelplin
     early_call = early.call(HELPLINE)
     sim.run_until(lambda: early_call.is_in_queue)
     danger = voice.caller("in danger", "+919800000014")
-    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi"), press="0")
+    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi", crisis_line="14416"), press="0")
     danger_call = danger.call(HELPLINE)
     sim.run_until(lambda: danger_call.is_in_queue)
 

@@ -25,6 +25,7 @@ from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
 from routing.language_detection import LANGUAGES
 from routing.language_detection.choice import explicit_choice
+from routing.voice import decisions
 from routing.voice.helplines import HelplineConfig
 from telephony import twilio_adapter as adapter
 from telephony import voice_twiml as twiml
@@ -32,6 +33,8 @@ from telephony import voice_twiml as twiml
 logger = logging.getLogger(__name__)
 router = APIRouter(route_class=CallerRoute)
 status_router = APIRouter(route_class=StatusRoute)
+
+OFFER_WAIT_SECONDS = 5
 
 
 @router.post("/incoming")
@@ -42,7 +45,12 @@ async def incoming_call(hook: SignedHook) -> Response:
         return render(
             hook,
             config,
-            voice.answer_incoming(session, config, caller_hash(hook, config.association_id)),
+            voice.answer_incoming(
+                session,
+                config,
+                CrisisNumbers.from_settings(hook.services.settings),
+                caller_hash(hook, config.association_id),
+            ),
         )
 
     return await caller_answer(hook, work)
@@ -55,6 +63,7 @@ async def menu_choice(hook: SignedHook) -> Response:
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
         menu = voice.menu_for(
             config,
+            CrisisNumbers.from_settings(hook.services.settings),
             hook.query.get("kind", "languages"),
             _int(hook.query.get("attempt"), 1),
             hook.query.get("last"),
@@ -74,6 +83,7 @@ async def menu_choice(hook: SignedHook) -> Response:
             caller_hash=caller_hash(hook, config.association_id),
             digits=digits,
             spoken_choice=spoken if spoken in LANGUAGES or spoken in config.codes else None,
+            crisis=CrisisNumbers.from_settings(hook.services.settings),
             now=hook.services.clock.now(),
         )
         follow_up(session, hook.services, outcome)
@@ -97,6 +107,7 @@ async def wait_loop(hook: SignedHook) -> Response:
             queue_sid=tick.queue_sid,
             caller_number=caller_number(hook),
             crisis_max_wait=hook.services.settings.crisis_max_wait_seconds,
+            crisis=CrisisNumbers.from_settings(hook.services.settings),
             now=hook.services.clock.now(),
         )
         return render(hook, config, outcome.decision)
@@ -166,9 +177,19 @@ async def bridge(hook: SignedHook) -> Response:
             session, call_sid=hook.param("CallSid"), offer_id=hook.query.get("offer", "")
         )
         speaker = twiml.Speaker(config)
-        return twiml.render_join_queue(join, speaker, None, urls(hook).to("/twilio/voice/queue-exit"))
+        wait = urls(hook).to("/twilio/voice/offer-wait")
+        return twiml.render_join_queue(join, speaker, wait, urls(hook).to("/twilio/voice/queue-exit"))
 
     return await caller_answer(hook, work)
+
+
+@router.post("/offer-wait")
+async def offer_wait(hook: SignedHook) -> Response:
+    """The waitUrl of an offer's private queue: a moment of the helpline's own hold (silence by default),
+    never the provider's default music, while the listener's leg bridges."""
+    hold = decisions.HoldAnnouncement((), OFFER_WAIT_SECONDS, options=False)
+    music = hook.services.settings.hold_music_url
+    return xml(twiml.render_hold(hold, twiml.Speaker(None), "", music))
 
 
 # ---- Twilio's Fallback URL ----

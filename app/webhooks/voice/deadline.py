@@ -27,6 +27,7 @@ from app.webhooks.twilio_auth import TwilioHook
 from app.webhooks.voice.answers import NO_CONTENT, degraded_answer, helpline, xml
 from routing import transaction, voice
 from routing.engine.live import LiveState
+from routing.voice import records as voice_records
 from routing.voice.helplines import HelplineConfig
 from telephony import voice_twiml as twiml
 from workers import routing_jobs, voice_jobs
@@ -94,14 +95,19 @@ async def within_deadline(hook: TwilioHook, work: Callable[[Session], T], on_fai
 async def caller_answer(
     hook: TwilioHook, work: Callable[[Session, LiveState, HelplineConfig], str]
 ) -> Response:
-    """A webhook on the caller's leg (``To`` is the helpline): TwiML, or the degraded TwiML."""
+    """A webhook on the caller's leg: TwiML, or the degraded TwiML. The helpline is ``To`` on a call the
+    caller made; on a leg Samvaad placed (a callback) ``To`` is the caller, so the leg's record names it."""
     services = hook.services
     number = hook.param("To")
+    placed = hook.param("Direction").startswith("outbound")
 
     def step(session: Session) -> str:
-        return work(session, LiveState(services.fast_redis), helpline(services, number))
+        leg = voice_records.get_call(session, hook.param("CallSid")) if placed else None
+        config = helpline(services, leg.helpline if leg is not None else number)
+        return work(session, LiveState(services.fast_redis), config)
 
-    return xml(await within_deadline(hook, step, lambda: degraded_answer(services, number)))
+    fallback_number = hook.param("From") if placed else number
+    return xml(await within_deadline(hook, step, lambda: degraded_answer(services, fallback_number)))
 
 
 async def listener_answer(hook: TwilioHook, work: Callable[[Session, LiveState], str]) -> Response:

@@ -133,7 +133,10 @@ async def callback_answer(hook: SignedHook) -> Response:
         config = hook.services.helplines.peek(hook.param("From"))
         if isinstance(outcome.decision, decisions.JoinQueue):
             return twiml.render_join_queue(
-                outcome.decision, twiml.Speaker(config), None, urls(hook).to("/twilio/voice/queue-exit")
+                outcome.decision,
+                twiml.Speaker(config),
+                urls(hook).to("/twilio/voice/offer-wait"),
+                urls(hook).to("/twilio/voice/queue-exit"),
             )
         return twiml.render_hangup()
 

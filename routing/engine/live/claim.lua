@@ -28,7 +28,6 @@ local function pick()
       local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
       if #head > 0 then consider(head[1], tonumber(head[2]), key) end
     else
-      local skip = ckey(cid) .. ':skip'
       local offset, done = 0, false
       while not done do
         local page = redis.call('ZRANGE', key, offset, offset + 7, 'WITHSCORES')
@@ -36,7 +35,7 @@ local function pick()
         for j = 1, #page, 2 do
           local lid, score = page[j], tonumber(page[j + 1])
           if best_score and score > best_score then done = true break end
-          if redis.call('SISMEMBER', skip, lid) == 0 then
+          if not is_blocked(cid, lid, now) then
             consider(lid, score, key)
             done = true
             break

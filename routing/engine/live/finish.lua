@@ -5,7 +5,7 @@ if redis.call('EXISTS', BUILT) == 0 then return {'rebuild'} end
 local cid, now, wrap = ARGV[1], ARGV[2], ARGV[3]
 local c = load(ckey(cid))
 if not c then return {'unknown'} end
-redis.call('DEL', ckey(cid), ckey(cid) .. ':skip')
+redis.call('DEL', ckey(cid), ckey(cid) .. ':skip', ckey(cid) .. ':cool')
 if c.st == 'waiting' then
   redis.call('ZREM', wait_key(c.a, c.kind, c.lang, c.prio), cid)
   return {'removed'}

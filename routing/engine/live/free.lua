@@ -37,12 +37,12 @@ for _ = 1, tonumber(ARGV[9]) do
     windows[#windows + 1] = {ARGV[i + 3 + 3 * w], ARGV[i + 4 + 3 * w], ARGV[i + 5 + 3 * w]}
   end
   i = i + 3 + 3 * nw
-  if (kind == 'voice' and texts == 0) or (kind == 'text' and texts < cap) then
+  if (kind == 'voice' and takes_calls(l, texts)) or (kind == 'text' and texts < cap) then
     for rank, prio in ipairs({'crisis', 'normal'}) do
       local key = wait_key(l.a, kind, lang, prio)
       local cand = nil
       for _, win in ipairs(windows) do
-        local cid, arr = first_eligible(key, win[1], win[2], lid)
+        local cid, arr = first_eligible(key, win[1], win[2], lid, now)
         if cid and (not cand or arr < cand.arr) then cand = {cid = cid, arr = arr, step = win[3]} end
       end
       if cand then

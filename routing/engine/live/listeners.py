@@ -6,13 +6,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from routing.engine.live.keys import WRAPUPS, text_of
+from routing.engine.live.keys import PREFIX, WRAPUPS, text_of
 from routing.engine.live.records import Freed, ListenerRecord, QueueQuery
 from routing.engine.live.scripts import ScriptRunner
 from routing.errors import LiveStateLostError
 
 
 class ListenerMoves(ScriptRunner):
+    def set_text_blocks_calls(self, association_id: int, blocks: bool) -> None:
+        """The association's policy for listeners in a text conversation: ``blocks`` keeps them out of the
+        voice pools; otherwise a text is interruptible by a call (the default). Applied at the next free."""
+        key = f"{PREFIX}a:{association_id}:tbc"
+        if blocks:
+            self.client.set(key, "1")
+        else:
+            self.client.delete(key)
+
     def free_listener(
         self,
         listener_id: int,

@@ -39,9 +39,10 @@ class OfferMoves(ScriptRunner):
             dropped = Dropped(offer_id, int(answer[2]), answer[3], answer[4] == "1")
         return Accepted(False, answer[1], dropped=dropped)
 
-    def drop_offer(self, offer_id: str, now_us: int, why: str) -> Dropped | None:
-        """``why`` is ``declined`` or ``missed`` (counted towards the automatic pause). None if already gone."""
-        answer = [text_of(v) for v in self._run("drop", [offer_id, now_us, why])]
+    def drop_offer(self, offer_id: str, now_us: int, why: str, cool_until_us: int = 0) -> Dropped | None:
+        """``why`` is ``declined`` or ``missed`` (both counted towards the automatic pause); until
+        ``cool_until_us`` the listener is not offered this contact again. None if already gone."""
+        answer = [text_of(v) for v in self._run("drop", [offer_id, now_us, why, cool_until_us])]
         self._check(answer[0])
         if answer[0] != "ok":
             return None

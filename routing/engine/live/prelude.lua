@@ -14,9 +14,14 @@
 --                                ("ta:native ta:fluent ta:conversational"), the routing policy's view.
 --   sv:a:<a>:w:<kind>:<lang>:<priority>   waiting contacts, scored by arrival (microseconds)
 --   sv:a:<a>:listeners           set of listener ids known live
+--   sv:a:<a>:tbc                 '1' when the association's text conversations block calls (policy
+--                                ``text_blocks_calls``); absent: a listener in a text conversation still
+--                                takes calls (a text is interruptible by a call)
 --   sv:c:<contact>               hash: a, kind (voice|text), lang, prio, arr, st (waiting|offered|connected),
 --                                cb (callback requested), offer, l (listener), skip (1 if it has exclusions)
 --   sv:c:<contact>:skip          set of listener ids this contact must never be offered to
+--   sv:c:<contact>:cool          listeners who declined this contact, scored by the end of their cool-down
+--                                (µs): not offered it again before then (``skip`` is set to 1 with it)
 --   sv:o:<offer>                 hash: c, l, a, kind, dl (deadline), step, at; or a tombstone {gone = why}
 --   sv:deadlines                 offers by deadline, so expiry is O(log n)
 --   sv:wrapups                   listeners in wrap-up, by the time it ends
@@ -116,9 +121,15 @@ local function free_state(l)
   return 'available'
 end
 
+-- Whether a listener holding `texts` text conversations may be offered a call: always, unless their
+-- association decided that a text conversation blocks calls.
+local function takes_calls(l, texts)
+  return texts == 0 or redis.call('GET', akey(l.a) .. ':tbc') ~= '1'
+end
+
 -- The listener holds no offer, call or wrap-up: they become paused, offline or available. Only an
--- available listener joins pools: voice pools while they hold no text conversation (a call is
--- exclusive), text pools while they have text capacity left.
+-- available listener joins pools: voice pools while they may take a call (``takes_calls``), text pools
+-- while they have text capacity left.
 local function settle_free(lid, l, idle)
   leave_pools(lid, l)
   local state = free_state(l)
@@ -127,8 +138,9 @@ local function settle_free(lid, l, idle)
   local joined = {}
   if state == 'available' then
     local texts, cap = tonumber(l.texts or '0'), tonumber(l.cap or '0')
+    local calls = takes_calls(l, texts)
     for _, suffix in ipairs(own_suffixes(l.pools)) do
-      if texts == 0 then joined[#joined + 1] = pool_key(l.a, 'voice', suffix) end
+      if calls then joined[#joined + 1] = pool_key(l.a, 'voice', suffix) end
       if texts < cap then joined[#joined + 1] = pool_key(l.a, 'text', suffix) end
     end
     for _, key in ipairs(joined) do redis.call('ZADD', key, idle, lid) end
@@ -156,11 +168,19 @@ local function bury_offer(oid, why)
   redis.call('EXPIRE', okey(oid), TOMBSTONE_SECONDS)
 end
 
+-- Whether listener `lid` may not be offered contact `cid` now: an exclusion, or a decline still cooling.
+local function is_blocked(cid, lid, now)
+  if redis.call('SISMEMBER', ckey(cid) .. ':skip', lid) == 1 then return true end
+  local until_us = redis.call('ZSCORE', ckey(cid) .. ':cool', lid)
+  return until_us and tonumber(until_us) > tonumber(now)
+end
+
 -- The offer ends unanswered: the contact goes back to its original place, the listener is freed.
--- A missed offer counts towards the automatic pause; a cancelled one gives the listener back their
--- place in the idle order; a declined one sends them to the back.
+-- A missed or declined offer counts towards the automatic pause; a cancelled one gives the listener
+-- back their place in the idle order; a declined one sends them to the back, and (with `cool_until`)
+-- keeps them from being offered this contact again before then.
 -- Returns whether the listener was paused automatically.
-local function drop_offer(oid, o, now, why)
+local function drop_offer(oid, o, now, why, cool_until)
   local lid, cid = o.l, o.c
   bury_offer(oid, why)
   local c = load(ckey(cid))
@@ -168,11 +188,15 @@ local function drop_offer(oid, o, now, why)
     redis.call('HSET', ckey(cid), 'st', 'waiting', 'offer', '', 'l', '')
     redis.call('ZADD', wait_key(c.a, c.kind, c.lang, c.prio), c.arr, cid)
   end
+  if c and cool_until and tonumber(cool_until) > tonumber(now) then
+    redis.call('ZADD', ckey(cid) .. ':cool', cool_until, lid)
+    redis.call('HSET', ckey(cid), 'skip', '1')
+  end
   local l = load(lkey(lid))
   local paused = false
   if l and l.st == 'offered' and l.offer == oid then
     local idle = now
-    if why == 'missed' then
+    if why == 'missed' or why == 'declined' then
       local misses = redis.call('HINCRBY', lkey(lid), 'miss', 1)
       if misses >= tonumber(l.maxmiss or '3') then
         l.paused = '1'
@@ -188,14 +212,14 @@ local function drop_offer(oid, o, now, why)
 end
 
 -- The waiting contact in `key` with arrival in [lo, hi] (Redis score ranges) that arrived first and
--- may be offered to listener `lid` (not in its exclusions).
-local function first_eligible(key, lo, hi, lid)
+-- may be offered to listener `lid` (not in its exclusions, no decline of it cooling).
+local function first_eligible(key, lo, hi, lid, now)
   local offset = 0
   while true do
     local page = redis.call('ZRANGEBYSCORE', key, lo, hi, 'WITHSCORES', 'LIMIT', offset, 8)
     if #page == 0 then return nil end
     for j = 1, #page, 2 do
-      if redis.call('SISMEMBER', ckey(page[j]) .. ':skip', lid) == 0 then
+      if not is_blocked(page[j], lid, now) then
         return page[j], tonumber(page[j + 1])
       end
     end

@@ -1,0 +1,91 @@
+"""A caller who pressed 0 is told they are being helped, and reaches the crisis line within the limit when no
+listener takes the call: whether the listeners decline, are busy, or do not answer."""
+
+from __future__ import annotations
+
+from locales import messages
+from schemas.tables import Proficiency
+from telephony.simulator import Phone
+from tests.voice.conftest import HELPLINE, VoiceHelpline, words
+
+HI = {"hi": Proficiency.native}
+LIMIT = 120  # SAMVAAD_CRISIS_MAX_WAIT_SECONDS by default
+
+
+def _crisis_transfer(voice: VoiceHelpline) -> str:
+    settings = voice.services.settings
+    return words(
+        messages.CRISIS_TRANSFER,
+        "hi",
+        crisis_line=settings.crisis_line,
+        emergency_number=settings.emergency_number,
+    )
+
+
+def _call_in_danger(voice: VoiceHelpline) -> Phone:
+    voice.sim.phone(voice.services.settings.crisis_line, "Tele-MANAS")
+    danger = voice.caller("in danger", "+919800000031")
+    danger.respond(words(messages.DANGER_PRESS_ZERO, "hi", crisis_line="14416"), press="0")
+    danger.call(HELPLINE)
+    return danger
+
+
+def _pressed_zero_at(voice: VoiceHelpline) -> float:
+    return next(r.at for r in voice.sim.requests_to("/twilio/voice/menu") if r.param("Digits") == "0")
+
+
+def _assert_helped_then_transferred(voice: VoiceHelpline, danger: Phone) -> None:
+    """Acknowledged in Hindi, never the normal loop nor the danger notice again, and at the crisis line
+    within the limit (one turn of the wait loop, 15 s, of slack)."""
+    transfer = _crisis_transfer(voice)
+    assert danger.has_heard(transfer), danger.speech()
+    settings = voice.services.settings
+    ack = words(
+        messages.CRISIS_ACKNOWLEDGED,
+        "hi",
+        crisis_line=settings.crisis_line,
+        emergency_number=settings.emergency_number,
+    )
+    heard = danger.speech()
+    assert ack in heard
+    after_menu = heard[heard.index(ack) :]
+    assert words(messages.DANGER_PRESS_ZERO, "hi", crisis_line="14416") not in after_menu  # the menu's only
+    assert words(messages.HOLD_OPTIONS, "hi") not in heard
+    assert words(messages.PLEASE_STAY, "hi") not in heard
+    assert ack == heard[heard.index(ack)]  # said on joining, in Hindi
+    transferred_at = next(h.at for h in danger.spoken() if h.text == transfer)
+    assert transferred_at - _pressed_zero_at(voice) <= LIMIT + 15
+    answer = voice.sim.requests_to("/twilio/voice/queue-exit")[-1].body
+    assert f">{settings.crisis_line}</Dial>" in answer
+    assert danger.bridged_with[-1] is voice.sim.phonebook.get(settings.crisis_line)
+
+
+def test_a_caller_in_danger_whom_every_listener_declines_reaches_the_crisis_line_in_time(
+    voice: VoiceHelpline,
+) -> None:
+    for name in ("Asha", "Chitra"):
+        voice.listener(name, HI, prompt_language="hi").respond(".", press="2", once=False)
+    danger = _call_in_danger(voice)
+
+    voice.sim.advance(LIMIT + 60)
+
+    _assert_helped_then_transferred(voice, danger)
+    voice.sim.assert_no_errors()
+
+
+def test_a_caller_in_danger_while_every_listener_is_on_a_call_hears_no_normal_loop(
+    voice: VoiceHelpline,
+) -> None:
+    sim = voice.sim
+    asha = voice.listener("Asha", HI, prompt_language="hi")
+    asha.respond(".", press="1")
+    first = voice.caller("first", "+919800000032")
+    first.respond("ओड़िया", press="1")
+    first.call(HELPLINE)
+    sim.run_until(lambda: asha.is_bridged)
+
+    danger = _call_in_danger(voice)
+    sim.advance(LIMIT + 60)
+
+    _assert_helped_then_transferred(voice, danger)
+    assert asha.bridged_with == [first]
