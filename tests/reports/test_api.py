@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from app.services import Services
 from routing import engine
 from routing.engine.live import LiveState
+from routing.transaction import unit_of_work
 from schemas.tables import Channel
 from tests.api.conftest import admin_headers, create_association
 
@@ -24,7 +24,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 def calls(services: Services, association_id: int, waits: list[float]) -> None:
     """Callers who hang up after waiting ``waits`` seconds, one a day from START."""
     live = LiveState(services.redis)
-    with Session(services.engine) as session:
+    with unit_of_work(services.engine) as session:
         for day, waited in enumerate(waits):
             at = START + timedelta(days=day, hours=6)
             contact_id = engine.enqueue_contact(

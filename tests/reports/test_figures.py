@@ -108,6 +108,7 @@ def test_periods_follow_a_clock_change(helpline: Helpline) -> None:
 
 def test_another_associations_contacts_stay_out(helpline: Helpline) -> None:
     abandon(helpline, waited=15)
+    helpline.session.commit()
     with Session(helpline.services.engine) as session:
         other = Association(name="Other", created_at=NOW)
         session.add(other)
