@@ -145,6 +145,12 @@ class AssociationFields(Request):
     message_retention_days: int = Field(default=30, ge=0, le=3650)
     conversation_idle_minutes: int = Field(default=60, ge=5, le=1440)
     backup_numbers: list[PhoneText] = Field(default_factory=list, max_length=5)
+    calls_per_hour: int | None = Field(
+        default=None, ge=1, le=1000, description="None: SAMVAAD_CALLS_PER_HOUR"
+    )
+    texts_per_minute: int | None = Field(
+        default=None, ge=1, le=1000, description="None: SAMVAAD_TEXTS_PER_MINUTE"
+    )
 
 
 class AssociationCreate(AssociationFields):
@@ -152,6 +158,8 @@ class AssociationCreate(AssociationFields):
 
 
 class AssociationUpdate(Patch):
+    nullable = frozenset({"calls_per_hour", "texts_per_minute"})
+
     name: Name | None = None
     default_language: LanguageCode | None = None
     timezone: TimeZoneName | None = None
@@ -164,6 +172,8 @@ class AssociationUpdate(Patch):
     message_retention_days: int | None = Field(default=None, ge=0, le=3650)
     conversation_idle_minutes: int | None = Field(default=None, ge=5, le=1440)
     backup_numbers: list[PhoneText] | None = Field(default=None, max_length=5)
+    calls_per_hour: int | None = Field(default=None, ge=1, le=1000)
+    texts_per_minute: int | None = Field(default=None, ge=1, le=1000)
 
 
 class AssociationRead(Read):
@@ -180,6 +190,8 @@ class AssociationRead(Read):
     message_retention_days: int
     conversation_idle_minutes: int
     backup_numbers: list[str]
+    calls_per_hour: int | None
+    texts_per_minute: int | None
     created_at: UtcTime
 
 

@@ -68,6 +68,18 @@ class Settings(BaseSettings):
     crisis_max_wait_seconds: int = Field(
         120, ge=10, description="A caller who pressed 0 goes to the crisis line after this wait at most"
     )
+    calls_per_hour: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        description="Calls one caller may make to an association in an hour (then: the crisis line)",
+    )
+    texts_per_minute: int = Field(
+        12,
+        ge=1,
+        le=1000,
+        description="Texts one caller may send to an association in a minute (then: one notice)",
+    )
 
     @property
     def is_production(self) -> bool:

@@ -15,6 +15,7 @@ from app.api import (
     policies,
     roster,
     routing,
+    safety,
     shifts,
 )
 from schemas.api import ErrorMessage
@@ -39,5 +40,6 @@ for module in (
     routing,
     api_keys,
     audit,
+    safety,
 ):
     api_router.include_router(module.router, responses=ERRORS)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from app.webhooks.twilio_auth import SignedHook
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
 from routing.phones import mask
+from routing.safety import Limits
 from routing.text import InboundText, TextContext, TextOutcome, handle_text
 from schemas.tables import Channel
 from telephony import twiml
@@ -72,6 +73,7 @@ def incoming_message(
         clock.now(),
         CrisisNumbers.from_settings(settings),
         settings.text_reply_minutes,
+        Limits.of(settings),
     )
     try:
         outcome = handle_text(ctx, message)

@@ -26,6 +26,7 @@ from routing.engine.live import LiveState
 from routing.language_detection import LANGUAGES
 from routing.language_detection.choice import explicit_choice
 from routing.phones import mask
+from routing.safety import Limits
 from routing.voice import callbacks, decisions, waiting, whispers
 from routing.voice import records as call_records
 from routing.voice.helplines import HelplineConfig, load_helpline
@@ -194,11 +195,17 @@ async def incoming_call(hook: SignedHook) -> Response:
     """A call reached a helpline number: the crisis notice and the language menu (or the shortcut)."""
 
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
-        return render(
-            hook,
+        settings = hook.services.settings
+        answer = voice.answer_incoming(
+            session,
+            live,
             config,
-            voice.answer_incoming(session, config, caller_hash(hook, config.association_id)),
+            caller_hash(hook, config.association_id),
+            limits=Limits.of(settings, calls_per_hour=config.calls_per_hour),
+            crisis=CrisisNumbers.from_settings(settings),
+            now=hook.services.clock.now(),
         )
+        return render(hook, config, answer)
 
     return await caller_answer(hook, work)
 

@@ -12,8 +12,10 @@ from routing.crisis_numbers import CrisisNumbers
 from routing.engine import Offer
 from routing.engine.live import LiveState
 from routing.phones import PhoneVault
+from routing.safety import Limits
 from routing.text import records
 from routing.text.relay import count_segments
+from schemas.settings import Settings
 from schemas.tables import Channel, Conversation, MessageDirection
 
 
@@ -42,6 +44,11 @@ class TextOutcome:
     association_id: int | None = None
 
 
+DEFAULT_LIMITS = Limits(
+    Settings.model_fields["calls_per_hour"].default, Settings.model_fields["texts_per_minute"].default
+)
+
+
 @dataclass(frozen=True)
 class TextContext:
     session: Session
@@ -50,6 +57,7 @@ class TextContext:
     now: datetime
     crisis: CrisisNumbers
     default_reply_minutes: int = 15
+    limits: Limits = DEFAULT_LIMITS  # the settings'; an association's own override them
 
 
 def record_inbound(

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from routing import engine
+from routing import engine, safety
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine import records as contacts
 from routing.engine.live import LiveState
@@ -33,8 +33,30 @@ from schemas.tables import (
 SILENT_RESULTS = ("redirected", "redirected-from-bridged", "bridging-in-process")
 
 
-def answer_incoming(session: Session, config: HelplineConfig, caller_hash: str | None) -> decisions.Menu:
-    return menus.greet(config, callers.get_language(session, config.association_id, caller_hash))
+def answer_incoming(
+    session: Session,
+    live: LiveState,
+    config: HelplineConfig,
+    caller_hash: str | None,
+    *,
+    limits: safety.Limits,
+    crisis: CrisisNumbers,
+    now: datetime,
+) -> decisions.Menu | decisions.Transfer:
+    """The menu; or, for a blocked caller or one over the association's limit, the crisis line."""
+    language = callers.get_language(session, config.association_id, caller_hash)
+    screening = safety.screen(
+        session,
+        live.client,
+        limits,
+        association_id=config.association_id,
+        kind="call",
+        caller_hash=caller_hash,
+        now=now,
+    )
+    if not screening.admitted:
+        return waiting.refused(config, language, screening.verdict, crisis)
+    return menus.greet(config, language)
 
 
 def menu_for(config: HelplineConfig, kind: str, attempt: int, last: str | None) -> decisions.Menu:

@@ -51,6 +51,7 @@ class HelplineConfig:
     callback_end: time = time(22, 0)
     callback_attempts: int = 3
     ring_seconds: int = 20
+    calls_per_hour: int | None = None  # the association's own limit; None: the settings'
 
     def language(self, code: str) -> MenuLanguage | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -95,6 +96,7 @@ def load_helpline(session: Session, number: str) -> HelplineConfig | None:
         callback_end=association.callback_end,
         callback_attempts=association.callback_attempts,
         ring_seconds=association.ring_seconds,
+        calls_per_hour=association.calls_per_hour,
     )
 
 

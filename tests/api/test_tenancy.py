@@ -4,13 +4,17 @@ something that does not exist, and the other association's data stays as it was.
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app.main import create_app
 from app.services import Services
+from schemas.tables import Contact
 from tests.api.conftest import admin_headers, bearer, create_association
 
 API = "/api/v1"
@@ -31,7 +35,23 @@ BODIES: dict[str, dict[str, Any]] = {
         "steps": [{"kind": "listeners", "languages": ["hi"], "seconds": 30}, {"kind": "crisis_line"}],
     },
     "/associations/{association_id}/api-keys": {"name": "backdoor", "role": "admin"},
+    "/associations/{association_id}/contacts/{contact_id}/block": {"reason": "taken over"},
+    "/associations/{association_id}/contacts/{contact_id}/flags": {"reason": "taken over"},
+    "/associations/{association_id}/flags/{flag_id}/decision": {"decision": "dismissed"},
 }  # fmt: skip
+
+
+def add_contact(client: TestClient, association_id: int) -> str:
+    """Contacts come from calls and texts, not from the API: one straight into the database."""
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    with Session(services.engine) as session:
+        contact = Contact(
+            id=str(uuid.uuid4()), association_id=association_id, language="hi", caller_hash="c" * 64,
+            arrival_us=0, created_at=datetime(2030, 1, 1, tzinfo=UTC),
+        )  # fmt: skip
+        session.add(contact)
+        session.commit()
+        return contact.id
 
 
 def build_association(client: TestClient, platform: dict[str, str], name: str, phone: str) -> dict[str, Any]:
@@ -58,11 +78,19 @@ def build_association(client: TestClient, platform: dict[str, str], name: str, p
         headers=admin,
     )
     keys = client.get(f"{base}/api-keys", headers=admin).json()
+    contact_id = add_contact(client, association["id"])
+    flag = client.post(
+        f"{base}/contacts/{contact_id}/flags", json={"reason": "abusive"}, headers=admin
+    ).json()
+    block = client.post(
+        f"{base}/contacts/{contact_id}/block", json={"reason": "abusive"}, headers=admin
+    ).json()
     return {
         "admin": admin,
         "ids": {
             "association_id": association["id"], "number_id": number["id"], "code": "hi",
             "listener_id": listener["id"], "shift_id": shift["id"], "language": "hi", "key_id": keys[0]["id"],
+            "contact_id": contact_id, "flag_id": flag["id"], "block_id": block["id"],
         },
     }  # fmt: skip
 
@@ -79,7 +107,17 @@ def association_routes(services: Services) -> list[tuple[str, str]]:
 
 def snapshot(client: TestClient, world: dict[str, Any]) -> list[Any]:
     base = f"{API}/associations/{world['ids']['association_id']}"
-    tails = ["", "/numbers", "/languages", "/listeners", "/shifts", "/policies", "/api-keys"]
+    tails = [
+        "",
+        "/numbers",
+        "/languages",
+        "/listeners",
+        "/shifts",
+        "/policies",
+        "/api-keys",
+        "/blocks",
+        "/flags",
+    ]
     return [client.get(base + tail, headers=world["admin"]).json() for tail in tails]
 
 
