@@ -87,7 +87,7 @@ def run(calls: int, seconds: float, servers: bool) -> bool:
     with tempfile.TemporaryDirectory() as data_dir:
         overrides: dict[str, object] = {"data_dir": Path(data_dir), "public_base_url": PUBLIC_BASE_URL}
         if servers:
-            overrides |= _own_server_databases()
+            overrides |= own_server_databases()
         settings = load_settings(twilio_auth_token=AUTH_TOKEN, voice_deadline_ms=5000, **overrides)
         upgrade_database(settings.resolved_database_url)
         clock = SteppedClock(START)
@@ -95,7 +95,7 @@ def run(calls: int, seconds: float, servers: bool) -> bool:
         try:
             return _flood(services, clock, calls, seconds)
         finally:
-            _close(services, settings.database_url, settings.redis_url)
+            close_services(services, settings.database_url, settings.redis_url)
 
 
 def _flood(services: Services, clock: SteppedClock, calls: int, seconds: float) -> bool:
@@ -125,7 +125,7 @@ def _flood(services: Services, clock: SteppedClock, calls: int, seconds: float) 
     return created <= limit and valid and verdicts["crisis line"] == calls - created
 
 
-def _own_server_databases() -> dict[str, object]:
+def own_server_databases() -> dict[str, object]:
     """A PostgreSQL database of this run's own, and a Redis index leased as the test suite leases them."""
     import psycopg
     import redis
@@ -141,7 +141,7 @@ def _own_server_databases() -> dict[str, object]:
     return {"database_url": f"{base}/{name}", "redis_url": f"{REDIS}/{index}"}
 
 
-def _close(services: Services, database_url: str | None, redis_url: str | None) -> None:
+def close_services(services: Services, database_url: str | None, redis_url: str | None) -> None:
     """Leave nothing behind: on the servers, this run's database, keys and lease (the embedded Redis stops
     with its client)."""
     services.engine.dispose()

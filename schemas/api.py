@@ -151,6 +151,10 @@ class AssociationFields(Request):
     texts_per_minute: int | None = Field(
         default=None, ge=1, le=1000, description="None: SAMVAAD_TEXTS_PER_MINUTE"
     )
+    contact_retention_days: int = Field(
+        default=90, ge=1, le=3650, description="Days callers' records are kept"
+    )
+    audit_retention_days: int = Field(default=365, ge=30, le=3650, description="Days audit entries are kept")
 
 
 class AssociationCreate(AssociationFields):
@@ -174,6 +178,8 @@ class AssociationUpdate(Patch):
     backup_numbers: list[PhoneText] | None = Field(default=None, max_length=5)
     calls_per_hour: int | None = Field(default=None, ge=1, le=1000)
     texts_per_minute: int | None = Field(default=None, ge=1, le=1000)
+    contact_retention_days: int | None = Field(default=None, ge=1, le=3650)
+    audit_retention_days: int | None = Field(default=None, ge=30, le=3650)
 
 
 class AssociationRead(Read):
@@ -192,6 +198,8 @@ class AssociationRead(Read):
     backup_numbers: list[str]
     calls_per_hour: int | None
     texts_per_minute: int | None
+    contact_retention_days: int
+    audit_retention_days: int
     created_at: UtcTime
 
 

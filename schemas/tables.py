@@ -59,6 +59,10 @@ class Association(SQLModel, table=True):
     # Abuse limits of this association; None: the settings' (SAMVAAD_CALLS_PER_HOUR, SAMVAAD_TEXTS_PER_MINUTE).
     calls_per_hour: int | None = None
     texts_per_minute: int | None = None
+    # How long what Samvaad knows of callers (contacts, calls, conversations, profiles) and the audit log are
+    # kept; a cron job purges what is older (docs/data-protection.md).
+    contact_retention_days: int = Field(default=90)
+    audit_retention_days: int = Field(default=365)
     created_at: datetime = utc_column()
 
 

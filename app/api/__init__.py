@@ -13,6 +13,7 @@ from app.api import (
     listeners,
     numbers,
     policies,
+    privacy,
     roster,
     routing,
     safety,
@@ -41,5 +42,6 @@ for module in (
     api_keys,
     audit,
     safety,
+    privacy,
 ):
     api_router.include_router(module.router, responses=ERRORS)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Response
 from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
 from app.deps import ClockDep, RedisDep, SessionDep, commit
 from routing import safety
-from routing.configuration.audit import Subject, record_change
+from routing.configuration import Subject, record_view
 from routing.safety.blocklist import contact_of
 from schemas.safety import (
     BlockCreate,
@@ -36,7 +36,7 @@ def read_contact(
     """A contact's record (never the caller's number or hash). Each reading is written to the audit log."""
     contact = contact_of(session, id_of(association), contact_id)
     blocked = safety.active_block(session, id_of(association), contact.caller_hash, actor.at) is not None
-    record_change(session, actor, "view", Subject("contact", contact_id, id_of(association)), {})
+    record_view(session, actor, Subject("contact", contact_id, id_of(association)))
     commit(session)
     return ContactRead.model_validate({**contact.model_dump(), "blocked": blocked})
 
