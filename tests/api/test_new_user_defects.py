@@ -1,0 +1,44 @@
+"""Defects a new user met (issue 11, part 4), each pinned by a test that failed before its fix."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from routing.engine.shift_rules import ShiftRule, occurrences
+
+
+def daily_until(until: str) -> ShiftRule:
+    return ShiftRule(
+        1, datetime(2026, 12, 28, 9, 0), timedelta(hours=2), "Asia/Kolkata", f"FREQ=DAILY;UNTIL={until}"
+    )
+
+
+def test_until_in_utc_the_rfc_5545_form_for_zoned_starts_ends_at_that_instant() -> None:
+    window = (datetime(2026, 12, 27, tzinfo=UTC), datetime(2027, 1, 5, tzinfo=UTC))
+    at_nine_ist = occurrences(daily_until("20261230T033000Z"), *window)  # 09:00 in India on the 30th
+    a_second_before = occurrences(daily_until("20261230T032959Z"), *window)
+    local_form = occurrences(daily_until("20261230T090000"), *window)
+
+    assert [o.start.day for o in at_nine_ist] == [28, 29, 30]
+    assert [o.start.day for o in a_second_before] == [28, 29]
+    assert [o.start.day for o in local_form] == [28, 29, 30]
+
+
+def test_a_weekly_shift_with_until_in_utc_is_accepted_by_the_api(
+    client: TestClient, association: dict[str, Any], admin: dict[str, str]
+) -> None:
+    base = f"/api/v1/associations/{association['id']}"
+    listener = client.post(
+        f"{base}/listeners", json={"name": "Dr. Asha", "phone": "+919845012345", "languages": [{"code": "en"}]},
+        headers=admin,
+    ).json()  # fmt: skip
+    shift = {"listener_id": listener["id"], "starts_at": "2026-11-02T09:00:00", "duration_minutes": 240}
+
+    answer = client.post(
+        f"{base}/shifts", json={**shift, "rrule": "FREQ=WEEKLY;UNTIL=20261231T000000Z"}, headers=admin
+    )
+
+    assert answer.status_code == 201, answer.text
