@@ -42,3 +42,17 @@ def test_a_weekly_shift_with_until_in_utc_is_accepted_by_the_api(
     )
 
     assert answer.status_code == 201, answer.text
+
+
+def test_a_preview_for_an_unknown_language_is_refused_with_422(
+    client: TestClient, association: dict[str, Any], admin: dict[str, str]
+) -> None:
+    base = f"/api/v1/associations/{association['id']}/routing/preview"
+
+    unknown = client.get(base, params={"language": "xx"}, headers=admin)
+    known = client.get(base, params={"language": "MR"}, headers=admin)
+
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"] == ["query", "language"]
+    assert "unknown language code 'xx'" in unknown.json()["detail"][0]["msg"]
+    assert known.status_code == 200 and known.json()["language"] == "mr"
