@@ -83,7 +83,7 @@ def load_helpline(session: Session, number: str) -> HelplineConfig | None:
         association_id=association.id,
         number=row.number,
         name=association.name,
-        default_language=association.default_language,
+        default_language=_on_the_menu(association.default_language, [lang.code for lang in languages]),
         languages=tuple(
             MenuLanguage(
                 lang.code, lang.digit, lang.tts_voice, tuple(sorted((lang.prompt_urls or {}).items()))
@@ -98,6 +98,12 @@ def load_helpline(session: Session, number: str) -> HelplineConfig | None:
         ring_seconds=association.ring_seconds,
         calls_per_hour=association.calls_per_hour,
     )
+
+
+def _on_the_menu(default: str, menu: list[str]) -> str:
+    """Callers hear the default first: one they cannot choose (configured before that was refused) gives way
+    to the menu's first language."""
+    return default if default in menu or not menu else menu[0]
 
 
 def voice_numbers(session: Session) -> list[str]:

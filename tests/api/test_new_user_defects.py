@@ -56,3 +56,27 @@ def test_a_preview_for_an_unknown_language_is_refused_with_422(
     assert unknown.json()["detail"][0]["loc"] == ["query", "language"]
     assert "unknown language code 'xx'" in unknown.json()["detail"][0]["msg"]
     assert known.status_code == 200 and known.json()["language"] == "mr"
+
+
+def test_the_default_language_is_always_on_the_menu_mended_or_refused(
+    client: TestClient, association: dict[str, Any], admin: dict[str, str]
+) -> None:
+    base = f"/api/v1/associations/{association['id']}"
+    assert association["default_language"] == "en"  # no menu yet: nothing to choose from
+
+    client.post(f"{base}/languages", json={"code": "ta", "digit": 1}, headers=admin)
+    mended = client.get(base, headers=admin).json()["default_language"]
+    refused = client.patch(base, json={"default_language": "hi"}, headers=admin)
+    client.post(f"{base}/languages", json={"code": "hi", "digit": 2}, headers=admin)
+    chosen = client.patch(base, json={"default_language": "hi"}, headers=admin)
+    client.patch(f"{base}/languages/hi", json={"enabled": False}, headers=admin)
+    after_disabling = client.get(base, headers=admin).json()["default_language"]
+
+    assert mended == "ta"
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "default_language"]
+    assert "not on the association's menu (ta)" in refused.json()["detail"][0]["msg"]
+    assert chosen.status_code == 200 and chosen.json()["default_language"] == "hi"
+    assert after_disabling == "ta"
+    audit = client.get(f"{base}/audit", headers=admin).json()["items"]
+    assert {"default_language": ["en", "ta"]} in [e["changes"] for e in audit]
