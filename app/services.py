@@ -11,7 +11,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy.engine import Engine
 
-from app.connections import open_redis
+from app.connections import close_redis, open_redis
 from routing.clock import Clock, SystemClock
 from routing.phones import PhoneVault
 from routing.voice.helplines import HelplineCache
@@ -48,6 +48,17 @@ class Services:
     def fast_engine(self) -> Engine:
         """The request path's database engine: short connect and statement timeouts on PostgreSQL."""
         return self.request_engine or self.engine
+
+    def close(self) -> None:
+        """Release what the process holds: the request threads, the database pools, the Redis clients and
+        the embedded Redis server, if this process started it (the last client shuts it down)."""
+        self.request_pool.shutdown(wait=False, cancel_futures=True)
+        if self.request_engine is not None and self.request_engine is not self.engine:
+            self.request_engine.dispose()
+        self.engine.dispose()
+        if self.request_redis is not None and self.request_redis is not self.redis:
+            self.request_redis.close()
+        close_redis(self.redis)
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

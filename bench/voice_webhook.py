@@ -89,7 +89,7 @@ def serve(port: int, data_dir: str, redis_url: str | None, database_url: str | N
 
 
 def seed(data_dir: Path, database_url: str | None, redis_url: str | None) -> None:
-    from app.demo_call import seed as seed_demo
+    from app.demo.calls import seed as seed_demo
     from app.services import build_services
     from schemas.migrate import upgrade_database
     from schemas.settings import load_settings

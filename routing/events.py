@@ -8,9 +8,8 @@ caller ID is None. Durations and waits are whole seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Channel = Literal["sms", "whatsapp"]
+from schemas.tables import Channel
 
 CALL_STATUSES = (
     "queued",
@@ -110,12 +109,16 @@ class CallEnded:
 
 @dataclass(frozen=True)
 class MessageReceived:
+    """A text message as it arrived (SMS or WhatsApp). The numbers are in clear here, in memory only, for
+    this request. ``num_segments`` is what the provider billed, when it said."""
+
     message_sid: str
     sender: str
     recipient: str
     body: str
     channel: Channel
-    num_media: int
+    num_media: int = 0
+    num_segments: int | None = None
 
 
 @dataclass(frozen=True)

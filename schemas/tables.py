@@ -341,6 +341,19 @@ class TextMessage(SQLModel, table=True):
     purge_after: datetime | None = utc_column(nullable=True)
 
 
+class TextDelivery(SQLModel, table=True):
+    """A text webhook already handled, by the provider's message id, with the replies it got: Twilio may
+    deliver a message again, and a keyword or menu answer (which leaves no ``TextMessage``) must not act
+    twice. No number and no body: only what Samvaad answered."""
+
+    __tablename__ = "text_deliveries"
+
+    message_sid: str = Field(primary_key=True, max_length=64)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    replies: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    at: datetime = utc_column()
+
+
 class VoiceCall(SQLModel, table=True):
     """One call leg Samvaad handles, keyed by the provider's call id (never a phone number): which
     association and language, the contact it carries, and why it left the queue. Webhooks look their

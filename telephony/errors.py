@@ -20,6 +20,13 @@ class TelephonyError(Exception):
         self.message = message
         super().__init__(f"telephony request failed: status={status} code={code} {message}".rstrip())
 
+    @property
+    def is_refused_for_good(self) -> bool:
+        """The provider's 4xx (an invalid or unreachable number, an opted-out recipient, a destination the
+        account may not call) will not change on retry; 429 (too many requests) will, and so will a 5xx or a
+        network failure."""
+        return 400 <= self.status < 500 and self.status != 429
+
 
 class WebhookFormError(ValueError):
     """A webhook lacked a parameter it must carry (named in the message). Answer it with TwiML anyway."""

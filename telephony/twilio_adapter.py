@@ -59,8 +59,8 @@ def _caller(raw: str | None) -> str | None:
 
 def _split_channel(address: str) -> tuple[Channel, str]:
     if address.lower().startswith(WHATSAPP_PREFIX):
-        return "whatsapp", address[len(WHATSAPP_PREFIX) :]
-    return "sms", address
+        return Channel.whatsapp, address[len(WHATSAPP_PREFIX) :]
+    return Channel.sms, address
 
 
 def parse_call_started(form: Form) -> CallStarted:
@@ -141,7 +141,13 @@ def parse_message(form: Form) -> MessageReceived:
         body=str(form.get("Body") or ""),
         channel=channel,
         num_media=_optional_int(form, "NumMedia") or 0,
+        num_segments=_count(form.get("NumSegments")),
     )
+
+
+def _count(value: object) -> int | None:
+    """A count the provider may leave out or garble; only informative, so never a reason to refuse."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def parse_message_status(form: Form) -> MessageStatusChanged:

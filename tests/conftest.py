@@ -91,7 +91,7 @@ def _process_services(settings: Settings) -> Iterator[Services]:
     services = build_services(settings)
     services.redis.flushdb()
     yield services
-    services.engine.dispose()
+    services.close()
 
 
 @pytest.fixture

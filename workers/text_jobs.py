@@ -88,7 +88,7 @@ def connect_text_offer(offer_id: str, contact_id: str) -> None:
             try:
                 _send(scope.settings, connection.outgoing)
             except TelephonyError as exc:
-                if not is_refused_for_good(exc):
+                if not exc.is_refused_for_good:
                     raise
                 logger.warning("text introduction refused offer_id=%s code=%s", offer_id, exc.code)
                 connection = text.release_offer(scope.session, live, offer_id, contact_id, now())
@@ -99,12 +99,6 @@ def connect_text_offer(offer_id: str, contact_id: str) -> None:
         deliver_offers(queue, connection.offers)
         _send_quietly(scope.settings, connection.outgoing)
     logger.info("text offer handled offer_id=%s outcome=%s", offer_id, connection.reason)
-
-
-def is_refused_for_good(exc: TelephonyError) -> bool:
-    """Twilio's 4xx (an invalid or unreachable number, an opted-out recipient) will not change on retry;
-    429 (too many requests) will."""
-    return 400 <= exc.status < 500 and exc.status != 429
 
 
 def relay_text_message(message_id: int) -> None:

@@ -216,8 +216,11 @@ def run_callback(callback_id: str, offer_id: str) -> None:
                 timeout=CALLBACK_RING_SECONDS,
                 machine_detection="Enable",
             )
-        except TelephonyError:
-            callback.attempts -= 1
+        except TelephonyError as exc:
+            if exc.is_refused_for_good:
+                _callback_refused(scope, rest, callback_id, offer_id, exc)
+                return
+            callback.attempts -= 1  # a passing failure: RQ retries this job, which counts it again
             callback.status = CallbackStatus.scheduled
             scope.session.add(callback)
             scope.session.commit()
@@ -242,13 +245,35 @@ def callback_not_reached(callback_id: str, offer_id: str, outcome: str) -> None:
         if not records.claim_effect(scope.session, offer_id, "callback-missed", "", now):
             return
         callbacks.attempt_failed(scope.session, callback, outcome, now)
-        live = LiveState(scope.redis)
-        contact = scope.session.get(Contact, offer.contact_id)
-        if contact is not None and contact.status in ACTIVE_CONTACT:
-            schedule_wrapup_end(_queue(scope), engine.end_contact(scope.session, live, contact.id, now))
         rest = rest_client(scope)
-        _release_listener(scope, rest, offer_id)
+        _end_callback_contact(scope, rest, offer_id, offer.contact_id, now)
         rest.close()
+
+
+def _callback_refused(
+    scope: JobScope, rest: RestClient, callback_id: str, offer_id: str, exc: TelephonyError
+) -> None:
+    """The provider refused the caller's number for good: the attempt is spent and no other would fare
+    better, so the callback is closed (its number erased) and the listener waiting for it released."""
+    now = scope.clock.now()
+    callback = callbacks.get_callback(scope.session, callback_id)
+    offer = records.get_offer(scope.session, offer_id)
+    if callback is None or offer is None:
+        return
+    callbacks.finish(scope.session, callback, CallbackStatus.failed, f"refused {exc.code}", now)
+    logger.warning("callback refused for good callback=%s code=%s", callback_id, exc.code)
+    _end_callback_contact(scope, rest, offer_id, offer.contact_id, now)
+
+
+def _end_callback_contact(
+    scope: JobScope, rest: RestClient, offer_id: str, contact_id: str, now: datetime
+) -> None:
+    """This attempt is over: end its contact (the listener's wrap-up follows) and tell the listener."""
+    contact = scope.session.get(Contact, contact_id)
+    if contact is not None and contact.status in ACTIVE_CONTACT:
+        live = LiveState(scope.redis)
+        schedule_wrapup_end(_queue(scope), engine.end_contact(scope.session, live, contact.id, now))
+    _release_listener(scope, rest, offer_id)
 
 
 def _callback_hours_open(scope: JobScope, helpline: str, now: datetime) -> bool:

@@ -1,7 +1,7 @@
 """The messaging webhook: SMS and WhatsApp messages to the helpline's text numbers, answered with TwiML.
 
-Thin: the signature is checked, Twilio's parameters become an ``InboundText``, the text channel decides
-(``routing.text_inbound``), replies to the sender go back in the MessagingResponse, and anything for someone
+Thin: the signature is checked, Twilio's parameters become a ``routing.events.MessageReceived``, the text
+channel decides (``routing.text.inbound.handle_text``), replies to the sender go back in the MessagingResponse, and anything for someone
 else (relays, offers, closing notices) goes to jobs. Whatever arrives, the answer is valid TwiML: if Redis
 fails at the hand-off, what was decided is committed already, and the text sweeps (``workers/schedules.py``)
 hand the work over again.
@@ -19,8 +19,7 @@ from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
 from routing.phones import mask
 from routing.safety import Limits
-from routing.text import InboundText, TextContext, TextOutcome, handle_text
-from schemas.tables import Channel
+from routing.text import TextContext, TextOutcome, handle_text
 from telephony import twiml
 from telephony.errors import WebhookFormError
 from telephony.twilio_adapter import parse_message
@@ -37,21 +36,6 @@ def _xml(body: str) -> Response:
     return Response(body, media_type=twiml.TWIML_MEDIA_TYPE)
 
 
-def to_inbound(params: dict[str, str]) -> InboundText:
-    """Twilio's names become ours; ``whatsapp:`` prefixes go, the channel stays."""
-    event = parse_message(params)
-    segments = params.get("NumSegments")
-    return InboundText(
-        message_sid=event.message_sid,
-        sender=event.sender,
-        recipient=event.recipient,
-        body=event.body,
-        channel=Channel(event.channel),
-        num_media=event.num_media,
-        num_segments=int(segments) if segments is not None and segments.isdigit() else None,
-    )
-
-
 @router.post("/incoming")
 def incoming_message(
     hook: SignedHook,
@@ -62,7 +46,7 @@ def incoming_message(
     settings: SettingsDep,
 ) -> Response:
     try:
-        message = to_inbound(hook.params)
+        message = parse_message(hook.params)
     except (WebhookFormError, ValueError):
         logger.warning("message webhook without the parameters it must carry")
         return _xml(twiml.render_messages())

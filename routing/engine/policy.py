@@ -128,9 +128,12 @@ class CallbackHours(Protocol):
     time zone. ``callback_start`` after ``callback_end`` is a window across midnight (20:00 to 02:00); equal
     times mean no restriction."""
 
-    timezone: str
-    callback_start: time
-    callback_end: time
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def callback_start(self) -> time: ...
+    @property
+    def callback_end(self) -> time: ...
 
 
 def is_within_callback_hours(association: CallbackHours, at: datetime) -> bool:

@@ -14,7 +14,7 @@ from routing.text.closing import (
     confirm_notices_sent,
     purge_kept_bodies,
 )
-from routing.text.context import InboundText, TextContext, TextOutcome
+from routing.text.context import TextContext, TextOutcome
 from routing.text.conversations import offers_not_taken
 from routing.text.delivery import (
     Outgoing,
@@ -29,7 +29,6 @@ from routing.text.records import messages_to_relay
 from routing.text.waiting import confirm_waiting_notice, waiting_notices
 
 __all__ = [
-    "InboundText",
     "Outgoing",
     "TextContext",
     "TextOutcome",

@@ -107,5 +107,6 @@ def close_idle(session: Session, live: LiveState, now: datetime) -> IdleSweep:
 
 def purge_kept_bodies(session: Session, now: datetime) -> int:
     purged = records.purge_bodies(session, now)
+    records.forget_deliveries(session, now)
     session.commit()
     return purged

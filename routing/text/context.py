@@ -1,4 +1,4 @@
-"""What the text channel's services share: a received message, the context they run in, and the outcome
+"""What the text channel's services share: the context they run in, and the outcome
 they return (replies for the sender, work for jobs), plus recording a message's metadata."""
 
 from __future__ import annotations
@@ -11,25 +11,13 @@ from sqlmodel import Session
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine import Offer
 from routing.engine.live import LiveState
+from routing.events import MessageReceived
 from routing.phones import PhoneVault
 from routing.safety import Limits
 from routing.text import records
 from routing.text.relay import count_segments
 from schemas.settings import Settings
-from schemas.tables import Channel, Conversation, MessageDirection
-
-
-@dataclass(frozen=True)
-class InboundText:
-    """A message as it arrived. The numbers are in clear here, in memory only, for this request."""
-
-    message_sid: str
-    sender: str
-    recipient: str
-    body: str
-    channel: Channel
-    num_media: int = 0
-    num_segments: int | None = None
+from schemas.tables import Conversation, MessageDirection
 
 
 @dataclass
@@ -63,7 +51,7 @@ class TextContext:
 def record_inbound(
     ctx: TextContext,
     conversation: Conversation,
-    message: InboundText,
+    message: MessageReceived,
     direction: MessageDirection,
     body: str | None = None,
 ) -> int:

@@ -18,11 +18,12 @@ from locales import messages
 from locales.crisis import is_crisis_message
 from locales.keywords import match_keyword
 from routing import engine, safety
+from routing.events import MessageReceived
 from routing.language_detection import detect_language
 from routing.text import conversations as store
 from routing.text import records
 from routing.text.callbacks import call_back_by_voice
-from routing.text.context import InboundText, TextContext, TextOutcome, record_inbound
+from routing.text.context import TextContext, TextOutcome, record_inbound
 from routing.text.language import LATIN, choose_language, language_label, language_menu, reply_locale, say
 from routing.text.listeners import handle_listener_text
 from routing.text.queueing import (
@@ -40,14 +41,19 @@ from schemas.tables import (
     MessageDirection,
 )
 
-__all__ = ["InboundText", "TextContext", "TextOutcome", "handle_text"]
+__all__ = ["TextContext", "TextOutcome", "handle_text"]
 
 
-def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
+def handle_text(ctx: TextContext, message: MessageReceived) -> TextOutcome:
     """Everything a message to one of the helpline's text numbers leads to. Never raises for bad input."""
     helpline = store.find_text_number(ctx.session, message.recipient, message.channel)
     if helpline is None:
         return TextOutcome("unknown helpline number")
+    earlier = records.get_delivery(ctx.session, message.message_sid)
+    if earlier is not None:  # a keyword or a menu answer runs once; the sender gets the same answer
+        return TextOutcome(
+            "duplicate delivery", list(earlier.replies), association_id=helpline.association_id
+        )
     if records.is_recorded(ctx.session, message.message_sid):
         return TextOutcome("duplicate delivery", association_id=helpline.association_id)
     listener_hash = ctx.vault.listener_key(helpline.association_id, message.sender)
@@ -57,6 +63,9 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
     else:
         outcome = handle_caller_text(ctx, helpline, message)
     outcome.association_id = helpline.association_id
+    records.record_delivery(
+        ctx.session, message.message_sid, helpline.association_id, outcome.replies, ctx.now
+    )
     ctx.session.commit()
     return outcome
 
@@ -64,7 +73,7 @@ def handle_text(ctx: TextContext, message: InboundText) -> TextOutcome:
 # ---- callers ----
 
 
-def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: InboundText) -> TextOutcome:
+def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: MessageReceived) -> TextOutcome:
     session, association_id = ctx.session, helpline.association_id
     caller_hash = ctx.vault.caller_key(association_id, message.sender)
     profile = store.get_profile(session, association_id, caller_hash)
@@ -143,7 +152,7 @@ def _caller_locale(
 
 
 def _first_message(
-    ctx: TextContext, helpline: HelplineNumber, message: InboundText, caller_hash: str
+    ctx: TextContext, helpline: HelplineNumber, message: MessageReceived, caller_hash: str
 ) -> TextOutcome:
     session, association_id = ctx.session, helpline.association_id
     served = store.served_languages(session, association_id)
@@ -180,7 +189,7 @@ def _first_message(
 def _open(
     ctx: TextContext,
     helpline: HelplineNumber,
-    message: InboundText,
+    message: MessageReceived,
     caller_hash: str,
     language: str,
     script: str | None,
@@ -200,7 +209,7 @@ def _open(
     )
 
 
-def _menu_answer(ctx: TextContext, conversation: Conversation, message: InboundText) -> TextOutcome:
+def _menu_answer(ctx: TextContext, conversation: Conversation, message: MessageReceived) -> TextOutcome:
     """The caller was asked which language: a number or a name picks one; a message in a language we
     serve counts too. Otherwise ask again (a caller in danger is queued at once in the likeliest one)."""
     text = message.body.strip()
@@ -233,7 +242,7 @@ def _menu_answer(ctx: TextContext, conversation: Conversation, message: InboundT
     return outcome
 
 
-def _next_message(ctx: TextContext, conversation: Conversation, message: InboundText) -> TextOutcome:
+def _next_message(ctx: TextContext, conversation: Conversation, message: MessageReceived) -> TextOutcome:
     text = message.body.strip()
     switched = _language_switch(ctx, conversation, text)
     if switched is not None:
@@ -303,7 +312,7 @@ def _escalate(ctx: TextContext, conversation: Conversation, outcome: TextOutcome
 def _callback(
     ctx: TextContext,
     helpline: HelplineNumber,
-    message: InboundText,
+    message: MessageReceived,
     conversation: Conversation | None,
     caller_hash: str,
 ) -> TextOutcome:
@@ -346,6 +355,6 @@ def _welcome(ctx: TextContext, conversation: Conversation) -> str:
     )
 
 
-def _keep_for_listener(ctx: TextContext, conversation: Conversation, message: InboundText) -> int:
+def _keep_for_listener(ctx: TextContext, conversation: Conversation, message: MessageReceived) -> int:
     """Record the message's metadata; its body waits, encrypted, until relayed."""
     return record_inbound(ctx, conversation, message, MessageDirection.from_caller)

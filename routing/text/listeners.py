@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from locales import messages
 from locales.keywords import match_keyword
+from routing.events import MessageReceived
 from routing.text import conversations as store
-from routing.text.context import InboundText, TextContext, TextOutcome, record_inbound
+from routing.text.context import TextContext, TextOutcome, record_inbound
 from routing.text.language import say
 from routing.text.queueing import close_conversation
 from routing.text.relay import split_tag
 from schemas.tables import ConversationStatus, Listener, MessageDirection
 
 
-def handle_listener_text(ctx: TextContext, listener: Listener, message: InboundText) -> TextOutcome:
+def handle_listener_text(ctx: TextContext, listener: Listener, message: MessageReceived) -> TextOutcome:
     """A listener's reply: to the conversation its tag names, else their only open one. With several open
     and no tag, the listener is asked to tag it (in their language, listing the tags) and nothing is relayed."""
     assert listener.id is not None

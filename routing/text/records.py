@@ -9,13 +9,37 @@ from sqlmodel import Session, col, select
 
 from routing.errors import NotFoundError
 from routing.text.relay import count_segments
-from schemas.tables import Conversation, ConversationStatus, MessageDirection, TextMessage
+from schemas.tables import Conversation, ConversationStatus, MessageDirection, TextDelivery, TextMessage
 
 
 def is_recorded(session: Session, message_sid: str) -> bool:
     return (
         session.exec(select(TextMessage.id).where(TextMessage.message_sid == message_sid)).first() is not None
     )
+
+
+DELIVERIES_KEPT = timedelta(days=1)  # Twilio redelivers within seconds; a day is ample
+
+
+def get_delivery(session: Session, message_sid: str) -> TextDelivery | None:
+    """The earlier handling of this message, when the provider delivers it again."""
+    return session.get(TextDelivery, message_sid)
+
+
+def record_delivery(
+    session: Session, message_sid: str, association_id: int, replies: list[str], now: datetime
+) -> None:
+    """Remember that this message was handled and what it was answered: the claim on its MessageSid (a
+    concurrent redelivery fails on the key and changes nothing)."""
+    session.add(TextDelivery(message_sid=message_sid, association_id=association_id, replies=replies, at=now))
+
+
+def forget_deliveries(session: Session, now: datetime) -> int:
+    """Drop the record of deliveries older than any redelivery."""
+    old = session.exec(select(TextDelivery).where(col(TextDelivery.at) < now - DELIVERIES_KEPT)).all()
+    for delivery in old:
+        session.delete(delivery)
+    return len(old)
 
 
 def record_message(

@@ -15,10 +15,12 @@ TAG_LETTERS = "ACDEFHJKMNPRTUVWXY"
 TAG_DIGITS = "234679"
 MAX_BODY = 1600  # Twilio's limit for one message, SMS or WhatsApp
 _TAG_AT_START = re.compile(r"^\s*#\s*([A-Za-z0-9]{2,4})\b[\s:,.\-]*", re.UNICODE)
-_GSM7 = set(
+_GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
-    "¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
+GSM7_ESCAPED = frozenset("^{}\\[~]|€\f")  # the extension table: an escape septet, then the character
+GSM7 = frozenset(_GSM7_BASIC) | GSM7_ESCAPED
 
 
 def new_tag(taken: Collection[str], rng: random.Random | None = None) -> str:
@@ -61,12 +63,23 @@ def split_body(body: str, prefix: str = "", limit: int = MAX_BODY) -> list[str]:
 
 
 def count_segments(body: str) -> int:
-    """SMS segments the body costs: 160/153 GSM-7 characters, or 70/67 UCS-2 ones (any Indic letter)."""
-    if not body:
+    """SMS segments the body costs, as the network bills it: GSM-7 when every character is in its tables
+    (160 septets alone, 153 a part; the extension characters cost two), else UCS-2 (70 UTF-16 units alone,
+    67 a part; an emoji costs two). A part never ends between the halves of a character."""
+    costs = _unit_costs(body)
+    single, multi = (160, 153) if set(body) <= GSM7 else (70, 67)
+    if sum(costs) <= single:
         return 1
-    if set(body) <= _GSM7:
-        single, multi = 160, 153
-    else:
-        single, multi = 70, 67
-    units = len(body)
-    return 1 if units <= single else -(-units // multi)
+    segments, room = 1, multi
+    for cost in costs:
+        if cost > room:
+            segments, room = segments + 1, multi
+        room -= cost
+    return segments
+
+
+def _unit_costs(body: str) -> list[int]:
+    """Each character's cost in septets (GSM-7) or UTF-16 code units (UCS-2)."""
+    if set(body) <= GSM7:
+        return [2 if char in GSM7_ESCAPED else 1 for char in body]
+    return [2 if ord(char) > 0xFFFF else 1 for char in body]

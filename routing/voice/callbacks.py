@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from routing import engine
 from routing.engine.live import LiveState
+from routing.engine.policy import is_within_callback_hours, next_callback_time
 from routing.engine.records import ACTIVE
 from routing.phones import PhoneVault
 from routing.voice import decisions, records, whispers
@@ -29,25 +29,15 @@ OPEN = (CallbackStatus.scheduled, CallbackStatus.calling)
 
 
 def hours_at(config: HelplineConfig, at: datetime) -> CallbackHours:
-    """The association's callback hours, and whether ``at`` falls inside them (local time)."""
-    local = at.astimezone(ZoneInfo(config.timezone)).time()
+    """The association's callback hours, and whether ``at`` falls inside them (local time; equal start and
+    end times are open all day)."""
     start, end = config.callback_start, config.callback_end
-    open_now = start <= local < end if start <= end else (local >= start or local < end)
-    return CallbackHours(start.strftime("%H:%M"), end.strftime("%H:%M"), open_now)
+    return CallbackHours(start.strftime("%H:%M"), end.strftime("%H:%M"), is_within_callback_hours(config, at))
 
 
 def next_opening(config: HelplineConfig, at: datetime) -> datetime:
     """``at`` itself within the hours, else the next time they open."""
-    if hours_at(config, at).open_now:
-        return at
-    zone = ZoneInfo(config.timezone)
-    local = at.astimezone(zone)
-    opening = local.replace(
-        hour=config.callback_start.hour, minute=config.callback_start.minute, second=0, microsecond=0
-    )
-    if opening <= local:
-        opening += timedelta(days=1)
-    return opening
+    return next_callback_time(config, at)
 
 
 def get_callback(session: Session, callback_id: str) -> Callback | None:

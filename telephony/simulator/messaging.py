@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 from telephony.simulator.documents import MESSAGING_VERBS, DocumentError, text_of
-from telephony.simulator.model import API_VERSION, country_of
+from telephony.simulator.model import API_VERSION, TwilioNumber, country_of
 
 if TYPE_CHECKING:
     from telephony.simulator.core import Simulator
@@ -41,6 +41,7 @@ class Messaging:
     def __init__(self, sim: Simulator) -> None:
         self._sim = sim
         self.messages: list[SimMessage] = []
+        self._deliveries: dict[str, tuple[TwilioNumber, list[tuple[str, str]]]] = {}
 
     def sent_to(self, address: str) -> list[SimMessage]:
         """Messages our account sent to `address` (a number, or whatsapp:+...), by TwiML reply or REST."""
@@ -63,6 +64,20 @@ class Messaging:
         )
         self.messages.append(message)
         params = self._inbound_params(message, phone)
+        self._deliveries[message.sid] = (number, params)
+        return self._post(message, number, params)
+
+    def redeliver(self, message_sid: str) -> list[SimMessage]:
+        """Deliver an inbound message's webhook again, same MessageSid and all, as Twilio does when it did
+        not get an answer in time; returns the replies of this delivery."""
+        number, params = self._deliveries[message_sid]
+        message = next(m for m in self.messages if m.sid == message_sid)
+        return self._post(message, number, params)
+
+    def _post(
+        self, message: SimMessage, number: TwilioNumber, params: list[tuple[str, str]]
+    ) -> list[SimMessage]:
+        sim = self._sim
         try:
             document = sim.driver.fetch(
                 sim.absolute(number.sms_url), params, number.sms_method, MESSAGING_VERBS

@@ -104,6 +104,8 @@ class RestApi:
             raise RestError(
                 400, 21211, f"Invalid 'To' Phone Number: {to}"
             )  # Twilio repeats the number in full
+        if to in self.sim.refused_numbers:
+            raise RestError(400, 21215, f"Account not authorized to call {to}")
         if from_ not in self.sim.numbers:
             raise RestError(400, 21210, f"The source phone number provided, {from_}, is not yet verified")
         if not _first(form, "Url") and not _first(form, "Twiml"):

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.cli import main
-from app.demo_seed import DEMO_NAME, seed_demo
+from app.demo.seed import DEMO_NAME, seed_demo
 from app.services import Services
+from routing.clock import SteppedClock
 from tests.api.conftest import bearer
 
 API = "/api/v1"
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # a Wednesday, 11:30 in Kolkata
+
+
+@pytest.fixture(autouse=True)
+def stepped_clock(services: Services) -> Iterator[SteppedClock]:
+    """The seeded shifts start from this week's Monday and the training dates count from today: both on
+    the test's clock, never the wall clock."""
+    saved = services.clock
+    services.clock = SteppedClock(NOW)
+    yield services.clock
+    services.clock = saved
 
 
 def test_seed_demo_makes_a_working_association_once(client: TestClient, services: Services) -> None:
@@ -46,7 +59,8 @@ def test_seed_demo_covers_every_hour_of_the_week_in_hindi_and_english(
     admin = bearer(result.api_key or "")
     base = f"{API}/associations/{result.association_id}"
     lapsed = set()
-    next_monday = date.today() + timedelta(days=7 - date.today().weekday())
+    today = NOW.date()
+    next_monday = today + timedelta(days=7 - today.weekday())
     for day in range(7):
         for hour in range(0, 24, 3):
             at = f"{next_monday + timedelta(days=day)}T{hour:02d}:30:00"

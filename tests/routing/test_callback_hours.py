@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from routing.engine.policy import is_within_callback_hours, next_callback_time
+from routing.voice.callbacks import hours_at, next_opening
+from routing.voice.helplines import HelplineConfig
 from schemas.tables import Association
 
 STEADY_ZONES = ["Asia/Kolkata", "Asia/Kathmandu", "UTC"]  # no daylight saving
@@ -83,3 +85,19 @@ def test_a_window_wholly_in_a_daylight_saving_gap_waits_for_the_next_day() -> No
     london = _association(time(1, 10), time(1, 50), "Europe/London")
     found = next_callback_time(london, datetime(2026, 3, 28, 2, 0, tzinfo=UTC))
     assert found == datetime(2026, 3, 30, 0, 10, tzinfo=UTC)  # 01:10 BST on the 30th
+
+
+@given(start=clock_times, end=clock_times, at=moments, zone=st.sampled_from(STEADY_ZONES + DST_ZONES))
+def test_the_call_flow_reads_the_hours_as_routing_does(
+    start: time, end: time, at: datetime, zone: str
+) -> None:
+    """What a caller is told and when their callback is placed follow the one reading of the hours: equal
+    start and end times are open all day (they used to be read as closed for good)."""
+    config = HelplineConfig(
+        association_id=1, number="+14155550100", name="Doctors for Doctors", default_language="hi",
+        languages=(), timezone=zone, callback_start=start, callback_end=end,
+    )  # fmt: skip
+    assert hours_at(config, at).open_now == is_within_callback_hours(config, at)
+    assert next_opening(config, at) == next_callback_time(config, at)
+    if start == end:
+        assert hours_at(config, at).open_now and next_opening(config, at) == at

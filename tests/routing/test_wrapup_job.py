@@ -5,27 +5,20 @@ later wrap-up."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from rq import Queue, SimpleWorker
 from rq.job import Job
 
 from app.services import Services
 from routing import engine
+from routing.clock import SteppedClock
 from schemas.tables import Proficiency
 from tests.routing.conftest import Helpline
 from workers.routing_jobs import schedule_wrapup_end
 from workers.scope import QUEUE_NAME, install
 
 TA = {"ta": Proficiency.native}
-
-
-class FixedClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
 
 
 def _talk(helpline: Helpline, listener: int, seconds: float) -> engine.Ended:
@@ -37,7 +30,7 @@ def _talk(helpline: Helpline, listener: int, seconds: float) -> engine.Ended:
     return engine.end_contact(helpline.session, helpline.live, offer.contact_id, helpline.at(seconds))
 
 
-def _run_scheduled(services: Services, queue: Queue, clock: FixedClock, job_id: str) -> None:
+def _run_scheduled(services: Services, queue: Queue, clock: SteppedClock, job_id: str) -> None:
     """What RQ's scheduler does when the time comes (move the job onto its queue), then a worker runs it
     with Samvaad's clock at ``clock``."""
     job = Job.fetch(job_id, connection=services.redis)
@@ -59,11 +52,11 @@ def test_the_next_caller_is_offered_when_the_wrap_up_ends(helpline: Helpline, se
     [job_id] = queue.scheduled_job_registry.get_job_ids()
     assert queue.scheduled_job_registry.get_scheduled_time(job_id) == ended.wrap_until
 
-    _run_scheduled(services, queue, FixedClock(ended.wrap_until), job_id)
+    _run_scheduled(services, queue, SteppedClock(ended.wrap_until), job_id)
     live = helpline.live.contact(waiting)
     assert live is not None and (live.state, live.listener_id) == ("offered", listener)
 
-    _run_scheduled(services, queue, FixedClock(ended.wrap_until + timedelta(seconds=1)), job_id)
+    _run_scheduled(services, queue, SteppedClock(ended.wrap_until + timedelta(seconds=1)), job_id)
     assert helpline.state(listener) == "offered"  # the second run did not offer them anything else
     assert helpline.live.contact(waiting).offer_id == live.offer_id  # type: ignore[union-attr]
 
@@ -80,7 +73,7 @@ def test_a_late_job_does_not_cut_a_later_wrap_up_short(helpline: Helpline, servi
     queue = Queue(QUEUE_NAME, connection=services.redis)
     schedule_wrapup_end(queue, first)
     helpline.call("ta")
-    _run_scheduled(services, queue, FixedClock(helpline.now), queue.scheduled_job_registry.get_job_ids()[0])
+    _run_scheduled(services, queue, SteppedClock(helpline.now), queue.scheduled_job_registry.get_job_ids()[0])
     assert helpline.state(listener) == "wrapup"
     found = helpline.live.listener(listener)
     assert found is not None and found.wrap_until_us == engine.to_us(second.wrap_until)
@@ -94,6 +87,6 @@ def test_a_job_that_runs_early_leaves_the_listener_in_wrap_up(helpline: Helpline
     helpline.call("ta")
     queue = Queue(QUEUE_NAME, connection=services.redis)
     schedule_wrapup_end(queue, ended)
-    early = FixedClock(ended.wrap_until - timedelta(seconds=5))  # this worker's clock runs behind
+    early = SteppedClock(ended.wrap_until - timedelta(seconds=5))  # this worker's clock runs behind
     _run_scheduled(services, queue, early, queue.scheduled_job_registry.get_job_ids()[0])
     assert helpline.state(listener) == "wrapup"

@@ -206,15 +206,22 @@ def test_rest_calls_from_another_thread_are_picked_up_while_the_test_waits(sim: 
     listener = sim.phone(LISTENER)
     listener.respond("press 1", press="1")
 
+    waiting = threading.Event()  # set once the test is inside run_until, waiting for the bridge
+
     def worker() -> None:
-        time.sleep(0.2)
+        waiting.wait(30)
         rest = _rest(sim)
         rest.place_call(to=LISTENER, from_=HELPLINE, url=PUBLIC_BASE_URL + "/voice/listener")
         rest.close()
 
     thread = threading.Thread(target=worker)
     thread.start()
-    sim.run_until(lambda: caller.is_bridged, within=60)
+
+    def bridged() -> bool:
+        waiting.set()
+        return caller.is_bridged
+
+    sim.run_until(bridged, within=60)
     thread.join()
     assert call.is_bridged and listener.bridged_with == [caller]
 

@@ -1,13 +1,13 @@
 """A small text helpline driven end to end: Samvaad served over real HTTP, the Twilio simulator's phones
 texting its numbers, jobs run in-process against the simulator's REST API, a real database and Redis, and
-a clock the test moves."""
+a clock the test moves (``routing.clock.SteppedClock``)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,20 +15,19 @@ import pytest
 from rq import SimpleWorker
 from sqlmodel import Session, SQLModel, select
 
+from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.main import create_app
 from app.services import Services
 from routing import engine
+from routing.clock import SteppedClock
+from routing.configuration import Actor
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
+from routing.phones import PhoneVault
 from schemas.tables import (
     Association,
-    AssociationLanguage,
     Channel,
-    HelplineNumber,
-    Listener,
-    ListenerLanguage,
     Proficiency,
-    Shift,
 )
 from telephony.simulator import Simulator
 from telephony.simulator.asgi_server import serve
@@ -45,25 +44,11 @@ WHATSAPP_NUMBER = "+14155550101"
 LANGUAGES = ("ta", "hi", "en")
 
 
-class ManualClock:
-    """Samvaad's clock in these tests: it moves only when the test says so."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> datetime:
-        self.at += timedelta(seconds=seconds)
-        return self.at
-
-
 @dataclass
 class TextHelpline:
     sim: Simulator
     services: Services
-    clock: ManualClock
+    clock: SteppedClock
     association_id: int
     http: httpx.Client
     phones: int = 0
@@ -89,36 +74,19 @@ class TextHelpline:
         """A verified, trained listener on shift now, with a handset on the simulated network."""
         self.phones += 1
         number = f"+9198000{self.phones:05d}"
-        vault = self.services.vault
         with self.session() as session:
-            row = Listener(
-                association_id=self.association_id,
-                name=name,
-                phone_encrypted=vault.encrypt(number),
-                phone_hash=vault.listener_key(self.association_id, number),
-                phone_last4=number[-4:],
+            listener_id = builder(session, self.services.vault).listener(
+                self.association_id,
+                name,
+                number,
+                dict.fromkeys(languages, Proficiency.native),
+                [ShiftTimes(SHIFT_START, 8 * 60)],
                 prompt_language=prompt_language,
                 text_channel=channel,
-                registration_verified=True,
-                training_valid_until=date(2027, 12, 31),
                 max_text_conversations=capacity,
-                created_at=NOW,
-            )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            for code in languages:
-                session.add(ListenerLanguage(listener_id=row.id, code=code, proficiency=Proficiency.native))
-            session.add(
-                Shift(
-                    association_id=self.association_id,
-                    listener_id=row.id,
-                    starts_at=SHIFT_START,
-                    duration_minutes=8 * 60,
-                )
             )
             session.commit()
-            self.listeners[name] = row.id
+            self.listeners[name] = listener_id
             live = LiveState(self.services.redis)
             if not engine.ensure_live(session, live, self.clock.now()):
                 engine.sync_roster(session, live, self.association_id, self.clock.now())
@@ -167,13 +135,17 @@ class TextHelpline:
             session.commit()
 
 
+def builder(session: Session, vault: PhoneVault) -> HelplineBuilder:
+    return HelplineBuilder(session, vault, Actor(label="test set-up", at=NOW))
+
+
 def bodies(messages: list[SimMessage]) -> list[str]:
     return [m.body for m in messages]
 
 
 @pytest.fixture
 def helpline(services: Services) -> Iterator[TextHelpline]:
-    clock = ManualClock(NOW)
+    clock = SteppedClock(NOW)
     ours = dataclasses.replace(services, clock=clock)
     settings = services.settings
     with (
@@ -192,20 +164,12 @@ def helpline(services: Services) -> Iterator[TextHelpline]:
         for number in (SMS_NUMBER, WHATSAPP_NUMBER):
             sim.add_number(number, sms_url="/messaging/incoming")
         with Session(ours.engine, expire_on_commit=False) as session:
-            association = Association(name="Doctors for Doctors", created_at=NOW, max_text_conversations=3)
-            session.add(association)
-            session.flush()
-            assert association.id is not None
-            for i, code in enumerate(LANGUAGES):
-                session.add(
-                    AssociationLanguage(association_id=association.id, code=code, digit=i + 1, position=i)
-                )
-            session.add(HelplineNumber(association_id=association.id, number=SMS_NUMBER, channel=Channel.sms))
-            session.add(
-                HelplineNumber(
-                    association_id=association.id, number=WHATSAPP_NUMBER, channel=Channel.whatsapp
-                )
+            association_id = builder(session, ours.vault).association(
+                "Doctors for Doctors",
+                LANGUAGES,
+                [(SMS_NUMBER, Channel.sms), (WHATSAPP_NUMBER, Channel.whatsapp)],
+                max_text_conversations=3,
             )
             session.commit()
-            yield TextHelpline(sim, ours, clock, association.id, http)
+            yield TextHelpline(sim, ours, clock, association_id, http)
         install(services)

@@ -11,37 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import httpx
 import pytest
 from sqlmodel import Session
 
+from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.main import create_app
 from app.services import Services
 from routing import engine
+from routing.configuration import Actor
 from routing.engine.live import LiveState
+from routing.phones import PhoneVault
 from routing.voice.decisions import Line
 from schemas.policy import PolicySteps
-from schemas.tables import (
-    Association,
-    AssociationLanguage,
-    Channel,
-    FallbackPolicy,
-    HelplineNumber,
-    Listener,
-    ListenerLanguage,
-    Proficiency,
-    Shift,
-)
+from schemas.tables import Channel, FallbackPolicy, Proficiency
 from telephony.simulator import Phone, Simulator
 from telephony.simulator.asgi_server import serve
 from telephony.voice_twiml import sentence
 from workers.runner import InlineJobs
 
 HELPLINE = "+14155550100"
-BACKUP = "+914000000099"
+BACKUP = "+914023000099"
 START = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 11:30 in India, a Wednesday
 SHIFT_START = datetime(2026, 11, 25, 3, 30, tzinfo=UTC)  # 09:00 - 17:00 in India
 MENU = (("hi", 1), ("en", 2), ("ta", 3), ("bn", 4), ("or", 5))
@@ -71,32 +64,12 @@ class VoiceHelpline:
         """A listener on shift now, with a simulated phone."""
         self._numbers += 1
         number = f"+9198450{self._numbers:05d}"
-        row = Listener(
-            association_id=self.association_id,
-            name=name,
-            phone_encrypted=self.services.vault.encrypt(number),
-            phone_hash=self.services.vault.listener_key(self.association_id, number),
-            phone_last4=number[-4:],
+        listener_id = builder(self.session, self.services.vault).listener(
+            self.association_id, name, number, languages, [ShiftTimes(SHIFT_START, 8 * 60)],
             prompt_language=prompt_language,
-            registration_verified=True,
-            training_valid_until=date(2027, 12, 31),
-            created_at=START,
-        )
-        self.session.add(row)
-        self.session.flush()
-        assert row.id is not None
-        for code, level in languages.items():
-            self.session.add(ListenerLanguage(listener_id=row.id, code=code, proficiency=level))
-        self.session.add(
-            Shift(
-                association_id=self.association_id,
-                listener_id=row.id,
-                starts_at=SHIFT_START,
-                duration_minutes=8 * 60,
-            )
-        )
+        )  # fmt: skip
         self.session.commit()
-        self.listeners[name] = row.id
+        self.listeners[name] = listener_id
         phone = self.sim.phone(number, name, answer_after=answer_after, voicemail_after=voicemail_after)
         self.phones[name] = phone
         self.sync()
@@ -149,27 +122,24 @@ def words(message: str, language: str, names: dict[str, str] | None = None, **va
     return sentence(line, language)
 
 
-def make_association(session: Session) -> int:
-    association = Association(
-        name="Doctors for Doctors",
+def builder(session: Session, vault: PhoneVault) -> HelplineBuilder:
+    return HelplineBuilder(session, vault, Actor(label="test set-up", at=START))
+
+
+def make_association(session: Session, vault: PhoneVault) -> int:
+    association_id = builder(session, vault).association(
+        "Doctors for Doctors",
+        [code for code, _digit in MENU],
+        [(HELPLINE, Channel.voice)],
         default_language="hi",
-        created_at=START,
         ring_seconds=90,
         backup_numbers=[BACKUP],
         callback_start=time(8, 0),
         callback_end=time(22, 0),
         callback_attempts=2,
     )
-    session.add(association)
-    session.flush()
-    assert association.id is not None
-    for position, (code, digit) in enumerate(MENU):
-        session.add(
-            AssociationLanguage(association_id=association.id, code=code, digit=digit, position=position)
-        )
-    session.add(HelplineNumber(association_id=association.id, number=HELPLINE, channel=Channel.voice))
     session.commit()
-    return association.id
+    return association_id
 
 
 @pytest.fixture
@@ -215,7 +185,7 @@ def voice(app_services: Services, live_app: tuple[str, Any]) -> Iterator[VoiceHe
             voice_fallback_url="/twilio/voice/fallback",
             status_callback="/twilio/voice/call-status",
         )
-        association_id = make_association(session)
+        association_id = make_association(session, app_services.vault)
         engine.rebuild(session, LiveState(app_services.redis), sim.clock.now())
         sim.on_idle = InlineJobs(app_services)
         yield VoiceHelpline(app_services, sim, association_id, session)

@@ -88,7 +88,7 @@ def test_redis_down_or_silent_the_caller_gets_backup_numbers_and_the_crisis_line
     services: Services, black_hole: int, redis_down: str
 ) -> None:
     with Session(services.engine) as session:
-        make_association(session)
+        make_association(session, services.vault)
     port = closed_port() if redis_down == "closed" else black_hole
     broken = degraded_services(services.settings, redis_url=f"redis://127.0.0.1:{port}/0")
     broken.engine = services.engine
@@ -120,7 +120,7 @@ def test_the_fallback_url_answers_from_memory_with_redis_and_the_database_down(
     services: Services, black_hole: int
 ) -> None:
     with Session(services.engine) as session:
-        make_association(session)
+        make_association(session, services.vault)
         config = load_helpline(session, HELPLINE)
     broken = degraded_services(
         services.settings,

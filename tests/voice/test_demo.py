@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.demo_call import CALLERS, LISTENERS, run_demo
+from app.demo.calls import CALLERS, LISTENERS, run_demo
 
 
 def test_the_demo_answers_every_caller_and_prints_no_number(tmp_path: Path) -> None:

@@ -3,11 +3,12 @@ services' clock (the simulator's), never the real one, so nothing depends on the
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from rq import Retry
 
 from app.services import Services
+from routing.clock import SteppedClock
 from tests.voice.conftest import START
 from workers.runner import InlineJobs, job_queue
 from workers.schedules import Schedule
@@ -23,17 +24,6 @@ def fail_first_time(label: str) -> None:
     RAN.append(label)
     if RAN.count(label) == 1:
         raise RuntimeError("refused, like a provider answering 503")
-
-
-class SteppedClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def move(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 def test_delayed_and_retried_jobs_run_when_their_delay_has_passed_on_the_clock(
@@ -52,13 +42,13 @@ def test_delayed_and_retried_jobs_run_when_their_delay_has_passed_on_the_clock(
     # margins. Nothing here waits for real time to pass.
     assert jobs() is True
     assert sorted(RAN) == ["at once", "retried"]  # the retry is now scheduled, a minute later
-    clock.move(45)
+    clock.advance(45)
     jobs()
     assert sorted(RAN) == ["at once", "retried"]
-    clock.move(16)
+    clock.advance(16)
     jobs()
     assert RAN.count("retried") == 2 and "delayed" not in RAN
-    clock.move(60)
+    clock.advance(60)
     jobs()
     assert RAN.count("delayed") == 1
     assert jobs() is False  # nothing left to do
@@ -71,5 +61,5 @@ def test_the_cron_schedules_run_at_their_interval_on_the_clock(app_services: Ser
     jobs = InlineJobs(app_services, periodic=[Schedule(lambda: note("tick"), 2)])
     for _ in range(10):  # five simulated seconds, in half-second steps
         jobs()
-        clock.move(0.5)
+        clock.advance(0.5)
     assert RAN == ["tick"] * 3  # at 0, 2 and 4 s

@@ -130,3 +130,31 @@ def test_an_unanswered_callback_is_retried_then_the_number_is_erased(voice: Voic
     assert (callback().attempts, callback().number_encrypted) == (2, None)
     rang = [h.at for h in caller.transcript if h.kind == "ring"]
     assert len(rang) == 2 and rang[1] >= missed_at + 600
+
+
+def test_a_callback_the_provider_refuses_for_good_is_closed_and_the_listener_released(
+    voice: VoiceHelpline,
+) -> None:
+    """A 4xx from the REST API will not change on retry: the attempt is spent, the callback closed, the
+    number erased and the listener freed, instead of the attempt being handed back for ever."""
+    sim = voice.sim
+    caller = voice.caller("callback", "+919800000017")
+    caller.respond("ओड़िया", press="1")
+    caller.respond(words(messages.HOLD_OPTIONS, "hi"), press="1")
+    call = caller.call(HELPLINE)
+    sim.run_until(lambda: call.is_over)
+    sim.refuse_calls_to(caller.number)
+
+    asha = voice.listener("Asha", HI, prompt_language="hi")
+    asha.respond(".", press="1")
+    voice.dispatch()
+
+    def callback() -> Callback:
+        with Session(voice.services.engine) as session:
+            return session.exec(select(Callback)).one()
+
+    sim.run_until(lambda: callback().status == CallbackStatus.failed)
+    assert (callback().attempts, callback().number_encrypted) == (1, None)
+    sim.run_until(lambda: not asha.is_on_call)
+    assert voice.listener_state("Asha") in ("wrapup", "available")
+    assert not any(h.kind == "ring" for h in caller.transcript)

@@ -6,39 +6,30 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
+from app.demo.helpline import ShiftTimes
 from app.services import Services
 from routing import engine, voice
+from routing.clock import SteppedClock
 from routing.engine.live import LiveState
 from schemas.tables import (
     Contact,
     ContactStatus,
-    Listener,
-    ListenerLanguage,
     Proficiency,
-    Shift,
     VoiceCall,
     WebhookEffect,
 )
 from telephony.simulator import WebhookDriver
-from tests.voice.conftest import HELPLINE, SHIFT_START, START, make_association
+from tests.voice.conftest import BACKUP, HELPLINE, SHIFT_START, START, builder, make_association
 
 CALLER = "+919800000031"
+HI = {"hi": Proficiency.native}
 ACCOUNT = "AC" + "0" * 32
-
-
-class FixedClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
 
 
 @dataclass
@@ -72,9 +63,9 @@ def call_params(call_sid: str, **extra: str) -> dict[str, str]:
 @pytest.fixture
 def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
     base_url, _ = live_app
-    app_services.clock = FixedClock(START)
+    app_services.clock = SteppedClock(START)
     with httpx.Client(base_url=base_url, timeout=30) as http, Session(app_services.engine) as session:
-        association_id = make_association(session)
+        association_id = make_association(session, app_services.vault)
         engine.rebuild(session, LiveState(app_services.redis), START)
         driver = WebhookDriver(
             http, app_services.settings.public_base_url, app_services.settings.twilio_auth_token or ""
@@ -85,31 +76,14 @@ def hooks(app_services: Services, live_app: tuple[str, Any]) -> Iterator[Hooks]:
 def add_listener(hooks: Hooks, name: str = "Asha") -> int:
     services = hooks.services
     with Session(services.engine) as session:
-        row = Listener(
-            association_id=hooks.association_id,
-            name=name,
-            phone_encrypted=services.vault.encrypt("+919845099999"),
-            phone_hash=services.vault.listener_key(hooks.association_id, "+919845099999"),
-            phone_last4="9999",
-            registration_verified=True,
-            training_valid_until=date(2027, 12, 31),
-            created_at=START,
-        )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        session.add(ListenerLanguage(listener_id=row.id, code="hi", proficiency=Proficiency.native))
-        session.add(
-            Shift(
-                association_id=hooks.association_id,
-                listener_id=row.id,
-                starts_at=SHIFT_START,
-                duration_minutes=480,
-            )
+        shift = ShiftTimes(SHIFT_START, 480)
+        number = "+919845099999"
+        listener_id = builder(session, services.vault).listener(
+            hooks.association_id, name, number, HI, [shift]
         )
         session.commit()
         engine.sync_roster(session, LiveState(services.redis), hooks.association_id, START)
-        return row.id
+        return listener_id
 
 
 def test_an_unsigned_or_forged_request_gets_403_and_changes_nothing(hooks: Hooks) -> None:
@@ -172,28 +146,61 @@ def test_reordered_and_repeated_status_callbacks_miss_an_offer_once(hooks: Hooks
         assert session.exec(select(Contact)).one().status in (ContactStatus.waiting, ContactStatus.offered)
 
 
-def test_every_answer_is_valid_twiml(hooks: Hooks) -> None:
+def verbs(answer: Any) -> list[str]:
+    """The answer's verbs, each with what it acts on: where a Gather sends its input, which queue an Enqueue
+    joins, whom a Dial rings."""
+    root = ET.fromstring(answer.raw)
+    assert root.tag == "Response"
+    shown = []
+    for verb in root:
+        if verb.tag == "Gather":
+            shown.append(f"Gather>{httpx.URL(verb.get('action', '')).path}")
+        elif verb.tag in ("Enqueue", "Dial"):
+            target = verb.findtext("Number") or verb.text or ""
+            shown.append(f"{verb.tag}>{target.strip()}")
+        else:
+            shown.append(verb.tag)
+    return shown
+
+
+def test_every_answer_is_valid_twiml_and_says_what_its_handler_decided(hooks: Hooks) -> None:
+    """Each answer holds its own handler's verbs, not the degraded apology every failure gives (which is
+    valid TwiML too): a menu, the queue, the hold music's options, a hang-up, the backup line."""
     sid = "CA" + "5" * 32
-    answers = [
-        hooks.post("/twilio/voice/incoming", **call_params(sid)),
-        hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **call_params(sid, Digits="")),
-        hooks.post("/twilio/voice/menu?kind=languages&attempt=2", **call_params(sid, Digits="7")),
-        hooks.post(
-            "/twilio/voice/wait",
-            **call_params(sid, QueueSid="QU" + "1" * 32, QueuePosition="1", QueueTime="5"),
+    menu = ["Say", "Gather>/twilio/voice/menu"]
+    apology = ["Say", "Say", "Say", "Dial>14416"]
+    expected = [
+        (hooks.post("/twilio/voice/incoming", **call_params(sid)), menu),
+        (hooks.post("/twilio/voice/menu?kind=languages&attempt=1", **call_params(sid, Digits="")), menu),
+        (
+            hooks.post("/twilio/voice/menu?kind=languages&attempt=2", **call_params(sid, Digits="7")),
+            ["Say", f"Enqueue>sv-{hooks.association_id}-hi"],
         ),
-        hooks.post("/twilio/voice/wait-input", **call_params(sid, Digits="5")),
-        hooks.post("/twilio/voice/queue-exit", **call_params(sid, QueueResult="hangup")),
-        hooks.post("/twilio/voice/whisper?offer=missing", **call_params("CA" + "6" * 32)),
-        hooks.post("/twilio/voice/accept?offer=missing", **call_params("CA" + "6" * 32, Digits="1")),
-        hooks.post("/twilio/voice/fallback", **call_params(sid, ErrorCode="11200")),
-        hooks.post("/twilio/voice/incoming", **call_params(sid, To="+10000000000")),  # not our number
-        hooks.post("/twilio/voice/menu", CallSid=sid, To=HELPLINE),  # parameters missing
+        (
+            hooks.post(
+                "/twilio/voice/wait",
+                **call_params(sid, QueueSid="QU" + "1" * 32, QueuePosition="1", QueueTime="5"),
+            ),
+            ["Gather>/twilio/voice/wait-input"],
+        ),
+        (hooks.post("/twilio/voice/wait-input", **call_params(sid, Digits="5")), []),  # back to the music
+        (hooks.post("/twilio/voice/queue-exit", **call_params(sid, QueueResult="hangup")), []),
+        (hooks.post("/twilio/voice/whisper?offer=missing", **call_params("CA" + "6" * 32)), ["Hangup"]),
+        (
+            hooks.post("/twilio/voice/accept?offer=missing", **call_params("CA" + "6" * 32, Digits="1")),
+            ["Hangup"],
+        ),
+        (
+            hooks.post("/twilio/voice/fallback", **call_params(sid, ErrorCode="11200")),
+            ["Say", "Say", "Say", f"Dial>{BACKUP}", "Say", "Dial>14416"],
+        ),
+        (hooks.post("/twilio/voice/incoming", **call_params(sid, To="+10000000000")), apology),  # not ours
+        (hooks.post("/twilio/voice/menu", CallSid=sid, To=HELPLINE), menu),  # parameters missing
     ]
-    for answer in answers:
+    for answer, holds in expected:
         assert answer.status == 200, answer.url
         assert answer.content_type.startswith("application/xml")
-        assert ET.fromstring(answer.raw).tag == "Response"
+        assert verbs(answer) == holds, answer.url
 
 
 def test_speech_names_a_language_where_twilio_recognises_speech(hooks: Hooks) -> None:

@@ -12,30 +12,23 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 from sqlmodel import Session
 
+from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.main import create_app
 from app.services import Services, build_services
 from routing import engine
+from routing.configuration import Actor
 from routing.engine.live import LiveState
 from schemas.migrate import upgrade_database
 from schemas.settings import Settings, load_settings
-from schemas.tables import (
-    Association,
-    AssociationLanguage,
-    Channel,
-    HelplineNumber,
-    Listener,
-    ListenerLanguage,
-    Proficiency,
-    Shift,
-)
+from schemas.tables import Channel, Proficiency
 from telephony.simulator import Phone, Simulator
 from telephony.simulator.asgi_server import serve
 from workers.runner import InlineJobs
@@ -43,7 +36,7 @@ from workers.runner import InlineJobs
 HELPLINE = "+14155550100"
 PUBLIC_BASE_URL = "https://demo.samvaad.invalid"
 START = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 11:30 in India
-MENU = (("hi", 1), ("en", 2), ("ta", 3), ("bn", 4), ("mr", 5))
+MENU = (("hi", 1), ("en", 2), ("ta", 3), ("bn", 4), ("mr", 5))  # keys in order
 LISTENERS = (
     ("Dr. Asha Verma", {"hi": Proficiency.native, "en": Proficiency.fluent}, "en"),
     ("Dr. Bala Krishnan", {"ta": Proficiency.native, "en": Proficiency.fluent}, "ta"),
@@ -74,52 +67,27 @@ CALLERS = (
 
 def seed(services: Services) -> int:
     """A small association of our own (the demo's, independent of `samvaad seed-demo`)."""
-    vault = services.vault
     with Session(services.engine) as session:
-        association = Association(
-            name="Demo Doctors' Helpline",
+        build = HelplineBuilder(session, services.vault, Actor(label="command line (demo)", at=START))
+        association_id = build.association(
+            "Demo Doctors' Helpline",
+            [code for code, _digit in MENU],
+            [(HELPLINE, Channel.voice)],
             default_language="hi",
             ring_seconds=40,
-            backup_numbers=["+914000000099"],
-            created_at=START,
+            backup_numbers=["+914023000099"],
         )
-        session.add(association)
-        session.flush()
-        assert association.id is not None
-        for position, (code, digit) in enumerate(MENU):
-            session.add(
-                AssociationLanguage(association_id=association.id, code=code, digit=digit, position=position)
-            )
-        session.add(HelplineNumber(association_id=association.id, number=HELPLINE, channel=Channel.voice))
         for index, (name, languages, prompt_language) in enumerate(LISTENERS):
-            number = f"+9198450{index:05d}"
-            listener = Listener(
-                association_id=association.id,
-                name=name,
-                phone_encrypted=vault.encrypt(number),
-                phone_hash=vault.listener_key(association.id, number),
-                phone_last4=number[-4:],
-                prompt_language=prompt_language,
-                registration_verified=True,
-                training_valid_until=date(2027, 12, 31),
-                created_at=START,
-            )
-            session.add(listener)
-            session.flush()
-            assert listener.id is not None
-            for code, level in languages.items():
-                session.add(ListenerLanguage(listener_id=listener.id, code=code, proficiency=level))
-            session.add(
-                Shift(
-                    association_id=association.id,
-                    listener_id=listener.id,
-                    starts_at=START,
-                    duration_minutes=480,
-                )
-            )
+            shift = ShiftTimes(START, 480)
+            number = listener_number(index)
+            build.listener(association_id, name, number, languages, [shift], prompt_language=prompt_language)
         session.commit()
         engine.rebuild(session, LiveState(services.redis), START)
-        return association.id
+        return association_id
+
+
+def listener_number(index: int) -> str:
+    return f"+9198450{index:05d}"
 
 
 def demo_settings(data_dir: Path) -> Settings:
@@ -133,6 +101,7 @@ def running(settings: Settings) -> Iterator[tuple[Services, Simulator]]:
     services = build_services(settings)
     app = create_app(services=services)
     with (
+        closing(services),
         serve(app) as base_url,
         httpx.Client(base_url=base_url, timeout=30) as http,
         Simulator(
@@ -166,7 +135,7 @@ def run_demo(data_dir: Path | None = None, out: OUT = print) -> int:
 
 
 def play(sim: Simulator, out: OUT) -> int:
-    listeners = {name: sim.phone(f"+9198450{i:05d}", name) for i, (name, _, _) in enumerate(LISTENERS)}
+    listeners = {name: sim.phone(listener_number(i), name) for i, (name, _, _) in enumerate(LISTENERS)}
     for phone in listeners.values():
         phone.respond(".", press="1", once=False)  # every listener takes the call they are offered
     phones = {caller.name: sim.phone(caller.number, caller.name) for caller in CALLERS}

@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.services import Services
-from routing import configuration, roster
+from routing import configuration
 from routing.configuration import Actor, issue_api_key
-from schemas.api import AssociationCreate, LanguageCreate, ListenerCreate, NumberCreate, ShiftCreate
 from schemas.database import session_scope
 from schemas.policy import PolicySteps
 from schemas.tables import Association, Channel, Role
@@ -32,8 +31,8 @@ NUMBERS = [
     ("+918047182301", Channel.whatsapp, "WhatsApp"),
 ]
 
-LANGUAGES = [("hi", 1, "Polly.Aditi"), ("ta", 2, "Google.ta-IN-Standard-C"),
-             ("bn", 3, "Google.bn-IN-Standard-C"), ("en", 4, "Polly.Raveena")]  # fmt: skip
+LANGUAGES = [("hi", "Polly.Aditi"), ("ta", "Google.ta-IN-Standard-C"),
+             ("bn", "Google.bn-IN-Standard-C"), ("en", "Polly.Raveena")]  # menu keys 1 to 4  # fmt: skip
 
 DAILY = "MO,TU,WE,TH,FR,SA,SU"
 WEEKDAYS = "MO,TU,WE,TH,FR"
@@ -84,55 +83,37 @@ def seed_demo(services: Services) -> SeedResult:
         existing = session.exec(select(Association).where(Association.name == DEMO_NAME)).first()
         if existing is not None and existing.id is not None:
             return SeedResult(existing.id, created=False, api_key=None, key_file=key_file)
-        association = configuration.create_association(session, AssociationCreate(name=DEMO_NAME), actor)
-        assert association.id is not None
-        _configure(session, services, association.id, actor)
+        association_id = _configure(HelplineBuilder(session, services.vault, actor))
         _row, key = issue_api_key(
-            session, name="demo admin", role=Role.admin, association_id=association.id, actor=actor
+            session, name="demo admin", role=Role.admin, association_id=association_id, actor=actor
         )
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(key + "\n")
     key_file.chmod(0o600)
-    return SeedResult(association.id, created=True, api_key=key, key_file=key_file)
+    return SeedResult(association_id, created=True, api_key=key, key_file=key_file)
 
 
-def _configure(session: Any, services: Services, association_id: int, actor: Actor) -> None:
-    for number, channel, label in NUMBERS:
-        configuration.add_number(
-            session, association_id, NumberCreate(number=number, channel=channel, label=label), actor
-        )
-    for code, digit, voice in LANGUAGES:
-        configuration.add_language(
-            session, association_id, LanguageCreate(code=code, digit=digit, tts_voice=voice), actor
-        )
-    week_start = _this_monday(actor.at)
+def _configure(build: HelplineBuilder) -> int:
+    association_id = build.association(DEMO_NAME, LANGUAGES, NUMBERS)
+    at = build.actor.at
+    week_start = _this_monday(at)
     for name, phone, spoken, verified, training_days, shifts in LISTENERS:
-        listener = roster.create_listener(
-            session,
-            services.vault,
+        build.listener(
             association_id,
-            ListenerCreate.model_validate(
-                {
-                    "name": name,
-                    "phone": phone,
-                    "languages": [{"code": c, "proficiency": p} for c, p in spoken],
-                    "registration_verified": verified,
-                    "training_valid_until": actor.at.date() + timedelta(days=training_days),
-                    "prompt_language": spoken[0][0],
-                }
-            ),
-            actor,
+            name,
+            phone,
+            dict(spoken),
+            [
+                ShiftTimes(week_start + timedelta(hours=hour), hours * 60, f"FREQ=WEEKLY;BYDAY={days}")
+                for hour, hours, days in shifts
+            ],
+            registration_verified=verified,
+            training_valid_until=at.date() + timedelta(days=training_days),
+            prompt_language=spoken[0][0],
         )
-        assert listener.id is not None
-        for hour, hours, days in shifts:
-            shift = ShiftCreate(
-                listener_id=listener.id,
-                starts_at=week_start + timedelta(hours=hour),
-                duration_minutes=hours * 60,
-                rrule=f"FREQ=WEEKLY;BYDAY={days}",
-            )
-            roster.create_shift(session, association_id, shift, actor)
-    configuration.set_policy(session, association_id, "ta", PolicySteps.model_validate(TAMIL_POLICY), actor)
+    policy = PolicySteps.model_validate(TAMIL_POLICY)
+    configuration.set_policy(build.session, association_id, "ta", policy, build.actor)
+    return association_id
 
 
 def _this_monday(now: datetime) -> datetime:
