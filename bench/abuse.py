@@ -17,6 +17,8 @@ import argparse
 import tempfile
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,7 +85,9 @@ def one_call(driver: WebhookDriver, verdicts: Counter[str]) -> None:
         verdicts[f"invalid TwiML ({exc.code})"] += 1
 
 
-def run(calls: int, seconds: float, servers: bool) -> bool:
+@contextmanager
+def running(servers: bool) -> Iterator[tuple[Services, SteppedClock]]:
+    """Samvaad's services on a stepped clock, in a temporary folder (or on the servers); tidied afterwards."""
     with tempfile.TemporaryDirectory() as data_dir:
         overrides: dict[str, object] = {"data_dir": Path(data_dir), "public_base_url": PUBLIC_BASE_URL}
         if servers:
@@ -93,9 +97,14 @@ def run(calls: int, seconds: float, servers: bool) -> bool:
         clock = SteppedClock(START)
         services = build_services(settings, clock=clock)
         try:
-            return _flood(services, clock, calls, seconds)
+            yield services, clock
         finally:
             close_services(services, settings.database_url, settings.redis_url)
+
+
+def run(calls: int, seconds: float, servers: bool) -> bool:
+    with running(servers) as (services, clock):
+        return _flood(services, clock, calls, seconds)
 
 
 def _flood(services: Services, clock: SteppedClock, calls: int, seconds: float) -> bool:

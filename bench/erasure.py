@@ -12,31 +12,16 @@ printed beside the rows left in the database, which must be the other caller's o
 from __future__ import annotations
 
 import argparse
-import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 from sqlmodel import Session, func, select
 
 from app.cli import make_api_key
 from app.main import create_app
-from app.services import Services, build_services
-from bench.abuse import (
-    AUTH_TOKEN,
-    HELPLINE,
-    PUBLIC_BASE_URL,
-    START,
-    SteppedClock,
-    close_services,
-    own_server_databases,
-    seed,
-)
-from schemas.migrate import upgrade_database
-from schemas.settings import load_settings
+from app.services import Services
+from bench.abuse import AUTH_TOKEN, HELPLINE, PUBLIC_BASE_URL, START, running, seed
 from schemas.tables import Channel, Contact, HelplineNumber, Role
 from telephony.simulator.asgi_server import serve
 from telephony.simulator.webhooks import WebhookDriver
@@ -57,22 +42,6 @@ def call(driver: WebhookDriver, number: str) -> None:
 def text(driver: WebhookDriver, number: str, body: str) -> None:
     params = [("MessageSid", "SM" + uuid.uuid4().hex), ("From", number), ("To", HELPLINE), ("Body", body)]
     driver.send(PUBLIC_BASE_URL + "/messaging/incoming", params)
-
-
-@contextmanager
-def running(servers: bool) -> Iterator[tuple[Services, SteppedClock]]:
-    with tempfile.TemporaryDirectory() as data_dir:
-        overrides: dict[str, object] = {"data_dir": Path(data_dir), "public_base_url": PUBLIC_BASE_URL}
-        if servers:
-            overrides |= own_server_databases()
-        settings = load_settings(twilio_auth_token=AUTH_TOKEN, voice_deadline_ms=5000, **overrides)
-        upgrade_database(settings.resolved_database_url)
-        clock = SteppedClock(START)
-        services = build_services(settings, clock=clock)
-        try:
-            yield services, clock
-        finally:
-            close_services(services, settings.database_url, settings.redis_url)
 
 
 def run(calls: int, texts: int, servers: bool) -> bool:
