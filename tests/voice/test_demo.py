@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.demo.calls import CALLERS, LISTENERS, run_demo
+from app.demo.calls import CALLERS, HELPLINE, LISTENERS, run_demo
 
 
 def test_the_demo_answers_every_caller_and_prints_no_number(tmp_path: Path) -> None:
@@ -26,3 +26,12 @@ def test_the_demo_answers_every_caller_and_prints_no_number(tmp_path: Path) -> N
     again: list[str] = []  # jobs run when the simulator is idle, not in threads racing it: the same story
     assert run_demo(tmp_path / "second", out=again.append) == 0
     assert again == lines
+
+
+def test_the_demo_helpline_is_an_indian_toll_free_number() -> None:
+    """An Indian helpline is reached on a 1800 number, as callers in India expect, not a US one."""
+    import phonenumbers
+
+    parsed = phonenumbers.parse(HELPLINE)
+    assert phonenumbers.region_code_for_number(parsed) == "IN"
+    assert phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
