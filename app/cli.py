@@ -125,9 +125,13 @@ def serve_command(args: argparse.Namespace) -> int:
     if settings.database_url is None:
         upgrade_database(settings.resolved_database_url)
     app = create_app(settings)
+    threads = None
     if settings.embedded_worker and not args.no_worker and settings.redis_url is None:
-        start_worker_thread(app.state.services)
+        threads = start_worker_thread(app.state.services)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    if threads is not None and threads.failed_part:
+        print(f"samvaad: the in-process worker's {threads.failed_part} part failed", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -139,10 +143,9 @@ def worker_command(args: argparse.Namespace) -> int:
     describe_defaults(settings)
     services = build_services(settings)
     try:
-        run_worker(services, burst=args.burst)
+        return run_worker(services, burst=args.burst)
     finally:
         services.close()
-    return 0
 
 
 def detect_language_command(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app import health
 from app.api import api_router
 from app.errors import install_error_handlers
 from app.services import Services, build_services
@@ -45,12 +46,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(api_router)
     app.include_router(messaging.router)
     app.include_router(voice_webhooks.router)
-    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    app.include_router(health.router)
     return app
-
-
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
 
 
 def warm_helplines(services: Services) -> None:

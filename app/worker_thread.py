@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from app.services import Services
-from workers.runner import start_worker_threads
+from workers.runner import WorkerThreads, start_worker_threads
 
 logger = logging.getLogger(__name__)
 
 
-def start_worker_thread(services: Services) -> None:
-    start_worker_threads(services)
+def start_worker_thread(services: Services) -> WorkerThreads:
+    threads = start_worker_threads(services)
     logger.info("in-process worker started: jobs, delayed jobs and schedules run in this process")
+    return threads

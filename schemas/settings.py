@@ -65,6 +65,9 @@ class Settings(BaseSettings):
         "hi,en", description="Languages of the degraded answer when the number's association is unknown"
     )
     hold_music_url: str = Field("", description="Audio played between wait announcements; empty: silence")
+    worker_stale_seconds: int = Field(
+        30, ge=5, description="/readyz answers 503 when a worker part's heartbeat is older than this"
+    )
     crisis_max_wait_seconds: int = Field(
         120, ge=10, description="A caller who pressed 0 goes to the crisis line after this wait at most"
     )

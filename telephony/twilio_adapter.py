@@ -1,8 +1,8 @@
 """Twilio's webhook parameters, turned into Samvaad's events (routing/events.py).
 
 Twilio's names become ours here (CallSid -> call_sid, From -> caller) and nowhere else. Extra parameters are
-ignored (Twilio adds new ones without notice); a missing required one raises `WebhookFormError`, which the
-app answers with valid TwiML like any other failure.
+ignored (Twilio adds new ones without notice); a missing required one, or one holding a NUL byte, raises
+`WebhookFormError`, which the app answers with valid TwiML like any other failure.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ WITHHELD_CALLER_IDS = frozenset(
 
 
 def _required(form: Form, name: str) -> str:
+    """A NUL byte is refused too: no id or address holds one, and PostgreSQL text cannot store it."""
     value = form.get(name)
-    if value is None or not isinstance(value, str) or value == "":
+    if value is None or not isinstance(value, str) or value == "" or "\x00" in value:
         raise WebhookFormError(name)
     return value
 
@@ -138,7 +139,7 @@ def parse_message(form: Form) -> MessageReceived:
         message_sid=_required(form, "MessageSid"),
         sender=sender,
         recipient=recipient,
-        body=str(form.get("Body") or ""),
+        body=str(form.get("Body") or "").replace("\x00", ""),  # a NUL carries no words
         channel=channel,
         num_media=_optional_int(form, "NumMedia") or 0,
         num_segments=_count(form.get("NumSegments")),

@@ -12,3 +12,10 @@ def record_probe(token: str) -> None:
         scope.redis.set(f"samvaad:probe:{token}", "done", ex=60)
         scope.redis.rpush(f"samvaad:probe:{token}:ran", "done")
         scope.redis.expire(f"samvaad:probe:{token}:ran", 60)
+
+
+def count_probe(token: str) -> None:
+    """Counts its runs, so a test can tell a job that ran once from one that ran twice."""
+    with job_scope() as scope:
+        scope.redis.incr(f"samvaad:probe:count:{token}")
+        scope.redis.expire(f"samvaad:probe:count:{token}", 600)

@@ -99,6 +99,6 @@ def test_any_message_body_and_sender_survive_parsing(body: str, whatsapp: bool, 
     message = parse_message(
         {"MessageSid": "SM1", "From": prefix + "+" + digits, "To": "+14155550100", "Body": body}
     )
-    assert message.body == body
+    assert message.body == body.replace("\x00", "")  # a NUL carries no words; PostgreSQL cannot hold it
     assert message.sender == "+" + digits
     assert to_address(message.sender, message.channel) == prefix + "+" + digits

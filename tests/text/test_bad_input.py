@@ -208,3 +208,22 @@ def test_a_number_registered_for_calls_only_gets_no_reply_to_a_text(helpline: Te
 
     assert helpline.caller().send_message(VOICE_AND_SMS, "எனக்கு பேச வேண்டும்") == []
     assert helpline.rows(Conversation) == []
+
+
+@pytest.mark.parametrize("where", ["Body", "From", "MessageSid"])
+def test_a_nul_byte_in_a_signed_parameter_gets_valid_twiml_and_no_error(
+    helpline: TextHelpline, caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    """PostgreSQL text cannot hold 0x00: a NUL among the words is dropped, one in an address or id refused."""
+    caplog.clear()
+    words_with_nul = "எனக்கு\x00 பேச வேண்டும்" if where == "Body" else "எனக்கு பேச வேண்டும்"
+    extra = {"MessageSid": "SM\x00" + uuid.uuid4().hex} if where == "MessageSid" else {}
+    sender = "+9197\x0000011" if where == "From" else "+919700000011"
+
+    replies = post(helpline, words_with_nul, sender=sender, **extra)
+
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    if where == "Body":
+        assert len(replies) == 1 and replies[0].startswith("எழுதியதற்கு நன்றி")
+    else:
+        assert replies == []

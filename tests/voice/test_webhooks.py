@@ -213,3 +213,15 @@ def test_speech_names_a_language_where_twilio_recognises_speech(hooks: Hooks) ->
         **call_params(sid, SpeechResult="Tamil", Confidence="0.9"),
     )
     assert ET.fromstring(chosen.raw).findtext("Enqueue", "").endswith("-ta")
+
+
+def test_an_oversized_body_is_refused_with_413_before_its_signature_is_checked(hooks: Hooks) -> None:
+    """Twilio's bodies are a few kilobytes; a megabyte, declared or streamed in chunks, is never read whole."""
+    params = call_params("CA" + "7" * 32, Digits="1")
+    padding = {"Padding": "x" * 1_000_000}
+    menu = "/twilio/voice/menu?kind=languages&attempt=1"
+
+    assert hooks.http.post(menu, data={**params, **padding}).status_code == 413
+    chunks = (b"Padding=" + b"x" * 65_536 for _ in range(16))
+    assert hooks.http.post("/messaging/incoming", content=chunks).status_code == 413
+    assert hooks.post(menu, **params, Padding="x" * 1000).status == 200  # signed and small: acts
