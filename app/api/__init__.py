@@ -15,8 +15,10 @@ from app.api import (
     numbers,
     policies,
     reports,
+    privacy,
     roster,
     routing,
+    safety,
     shifts,
     staff,
     staffing,
@@ -47,5 +49,7 @@ for module in (
     staffing,
     api_keys,
     audit,
+    safety,
+    privacy,
 ):
     api_router.include_router(module.router, responses=ERRORS)  # type: ignore[arg-type]

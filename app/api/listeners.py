@@ -8,6 +8,7 @@ from app.api.auth import ActorDep, ItemId, ScopedAssociation, id_of
 from app.deps import RedisDep, SessionDep, VaultDep, commit
 from locales.language_names import describe
 from routing import roster
+from routing.configuration import Subject, record_view
 from routing.engine.live import LiveState
 from routing.roster.presence import come_back, paused_reason
 from schemas.api import AvailabilityRead, ListenerCreate, ListenerRead, ListenerUpdate, SpokenLanguageRead
@@ -38,9 +39,14 @@ def _present_one(session: SessionDep, row: Listener) -> ListenerRead:
 
 
 @router.get("", response_model=list[ListenerRead])
-def list_listeners(association: ScopedAssociation, session: SessionDep) -> list[ListenerRead]:
+def list_listeners(
+    association: ScopedAssociation, actor: ActorDep, session: SessionDep
+) -> list[ListenerRead]:
+    """Every listener's details; the reading is audited (``view`` of ``listeners``)."""
     rows = roster.list_listeners(session, id_of(association))
     spoken = roster.spoken_languages(session, [row.id for row in rows if row.id is not None])
+    record_view(session, actor, Subject("listeners", "all", id_of(association)))
+    commit(session)
     return [present_listener(row, spoken.get(row.id or 0, [])) for row in rows]
 
 
@@ -58,8 +64,14 @@ def create_listener(
 
 
 @router.get("/{listener_id}", response_model=ListenerRead)
-def read_listener(association: ScopedAssociation, listener_id: ItemId, session: SessionDep) -> ListenerRead:
-    return _present_one(session, roster.get_listener(session, id_of(association), listener_id))
+def read_listener(
+    association: ScopedAssociation, listener_id: ItemId, actor: ActorDep, session: SessionDep
+) -> ListenerRead:
+    """One listener's details; the reading is audited (``view`` of the ``listener``)."""
+    row = roster.get_listener(session, id_of(association), listener_id)
+    record_view(session, actor, Subject("listener", listener_id, id_of(association)))
+    commit(session)
+    return _present_one(session, row)
 
 
 @router.patch("/{listener_id}", response_model=ListenerRead)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 
 from app.api.auth import ScopedAssociation, id_of
 from app.deps import ClockDep, RedisDep, SessionDep
+from routing.configuration import check_language
 from routing.engine.live import LiveState
 from routing.engine.preview import Preview, preview
 from schemas.tables import Channel
@@ -34,5 +35,6 @@ def routing_preview(
     """For a contact in ``language`` arriving now, and for the one waiting longest: the fallback step that
     applies, the listener who would be offered next (idle longest), the next ones in order, and why every
     other listener would not be offered (off shift, unverified, training lapsed, paused, busy, language).
-    Listeners appear by id and name only, never by phone number."""
-    return preview(session, LiveState(redis), id_of(association), language, clock.now(), channel)
+    Listeners appear by id and name only, never by phone number. A code Babel does not know answers 422."""
+    code = check_language(language, "language", location="query")
+    return preview(session, LiveState(redis), id_of(association), code, clock.now(), channel)

@@ -33,7 +33,7 @@ from telephony.simulator import Phone, Simulator
 from telephony.simulator.asgi_server import serve
 from workers.runner import InlineJobs
 
-HELPLINE = "+14155550100"
+HELPLINE = "+9118001234567"  # an Indian toll-free number (1800 123 4567)
 PUBLIC_BASE_URL = "https://demo.samvaad.invalid"
 START = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 11:30 in India
 MENU = (("hi", 1), ("en", 2), ("ta", 3), ("bn", 4), ("mr", 5))  # keys in order

@@ -18,6 +18,7 @@ from app.webhooks.twilio_auth import SignedHook
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
 from routing.phones import mask
+from routing.safety import Limits
 from routing.text import TextContext, TextOutcome, handle_text
 from telephony import twiml
 from telephony.errors import WebhookFormError
@@ -58,6 +59,7 @@ def incoming_message(
         settings.text_reply_minutes,
         tuple(code.strip() for code in settings.fallback_languages.split(",") if code.strip())
         or ("hi", "en"),
+        Limits.of(settings),
     )
     try:
         outcome = handle_text(ctx, message)

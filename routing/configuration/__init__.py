@@ -20,7 +20,7 @@ from routing.configuration.associations import (
     list_associations,
     update_association,
 )
-from routing.configuration.audit import Actor, list_changes
+from routing.configuration.audit import Actor, Subject, list_changes, record_view
 from routing.configuration.checks import canonical_code, check_language, check_number, check_time_zone
 from routing.configuration.languages import (
     add_language,
@@ -40,6 +40,7 @@ from routing.configuration.policies import (
 
 __all__ = [
     "Actor",
+    "Subject",
     "add_language",
     "add_number",
     "canonical_code",
@@ -66,6 +67,7 @@ __all__ = [
     "list_languages",
     "list_numbers",
     "list_policies",
+    "record_view",
     "revoke_api_key",
     "set_policy",
     "update_association",

@@ -16,7 +16,8 @@ from routing.configuration.audit import (
     update_audited,
 )
 from routing.configuration.checks import check_language, check_number, check_time_zone, set_fields
-from routing.errors import NotFoundError
+from routing.configuration.languages import menu_codes
+from routing.errors import InvalidConfigurationError, NotFoundError
 from schemas.api import AssociationCreate, AssociationUpdate
 from schemas.tables import Association
 
@@ -47,6 +48,16 @@ def _checked_association_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _check_on_menu(session: Session, association_id: int, code: str) -> None:
+    """Callers hear the default language first, so it must be one they can choose."""
+    menu = menu_codes(session, association_id)
+    if menu and code not in menu:
+        raise InvalidConfigurationError(
+            f"{code!r} is not on the association's menu ({', '.join(menu)}): add it to the menu first",
+            field="default_language",
+        )
+
+
 def create_association(session: Session, data: AssociationCreate, actor: Actor) -> Association:
     fields = _checked_association_fields(data.model_dump(mode="python"))
     row = Association(**fields, created_at=actor.at)
@@ -60,6 +71,8 @@ def update_association(
     session: Session, row: Association, data: AssociationUpdate, actor: Actor
 ) -> Association:
     fields = _checked_association_fields(set_fields(data))
+    if "default_language" in fields and row.id is not None:
+        _check_on_menu(session, row.id, fields["default_language"])
     update_audited(session, actor, row, fields, Subject("association", row.id, row.id))
     return row
 

@@ -62,6 +62,11 @@ def record_change(
     )
 
 
+def record_view(session: Session, actor: Actor, subject: Subject) -> None:
+    """Reading a person's record (a listener's details, a contact) is audited as a change is: who, when."""
+    record_change(session, actor, "view", subject, {})
+
+
 def apply_changes(row: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
     """Set the fields on the row; return only what really changed, as ``{field: [before, after]}``."""
     changed = {}

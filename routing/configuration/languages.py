@@ -1,5 +1,7 @@
 """An association's language menu: which languages its callers may choose, by which keypad digit, in which
-order."""
+order. The association's default language (what a caller hears first) is always on the menu: a change that
+leaves it off (the first language added, the default removed or disabled) makes the first enabled language
+the default, audited with the change."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from routing.configuration.audit import Actor, Subject, create_audited, delete_a
 from routing.configuration.checks import canonical_code, check_language
 from routing.errors import ConflictError, NotFoundError
 from schemas.api import LanguageCreate, LanguageUpdate
-from schemas.tables import AssociationLanguage
+from schemas.tables import Association, AssociationLanguage
 
 
 def list_languages(session: Session, association_id: int) -> list[AssociationLanguage]:
@@ -63,6 +65,7 @@ def add_language(
         fields["position"] = 0 if last is None else last + 1
     row = AssociationLanguage(association_id=association_id, **fields)
     create_audited(session, actor, row, "language", fields, entity_id=row.code)
+    mend_default_language(session, association_id, actor)
     return row
 
 
@@ -73,11 +76,27 @@ def update_language(
     if "digit" in fields:
         _ensure_digit_free(session, row.association_id, fields["digit"], row.code)
     update_audited(session, actor, row, fields, _subject(row))
+    mend_default_language(session, row.association_id, actor)
     return row
 
 
 def delete_language(session: Session, row: AssociationLanguage, actor: Actor) -> None:
     delete_audited(session, actor, row, _subject(row), {"digit": row.digit})
+    mend_default_language(session, row.association_id, actor)
+
+
+def menu_codes(session: Session, association_id: int) -> list[str]:
+    """The enabled languages of the menu, in menu order."""
+    return [row.code for row in list_languages(session, association_id) if row.enabled]
+
+
+def mend_default_language(session: Session, association_id: int, actor: Actor) -> None:
+    association = session.get(Association, association_id)
+    menu = menu_codes(session, association_id)
+    if association is None or not menu or association.default_language in menu:
+        return
+    subject = Subject("association", association_id, association_id)
+    update_audited(session, actor, association, {"default_language": menu[0]}, subject)
 
 
 def _subject(row: AssociationLanguage) -> Subject:

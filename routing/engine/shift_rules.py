@@ -6,8 +6,9 @@ local time across daylight-saving changes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rrulestr
@@ -49,9 +50,15 @@ def zone(name: str) -> ZoneInfo:
         raise InvalidConfigurationError(f"unknown time zone {name!r}", field="timezone") from exc
 
 
-def parse_rrule(text: str, starts_at: datetime) -> rrule:
-    """Accept ``FREQ=WEEKLY;BYDAY=MO,WE`` with or without the ``RRULE:`` prefix; refuse anything else."""
-    body = text.strip().removeprefix("RRULE:")
+UTC_UNTIL = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
+
+
+def parse_rrule(text: str, starts_at: datetime, timezone: str = "Asia/Kolkata") -> rrule:
+    """Accept ``FREQ=WEEKLY;BYDAY=MO,WE`` with or without the ``RRULE:`` prefix; refuse anything else.
+
+    ``UNTIL`` may be local wall-clock time or, as RFC 5545 asks for zoned starts, UTC (``…Z``): the rule is
+    expanded in local time, so a UTC ``UNTIL`` becomes the same instant in the shift's zone."""
+    body = local_until(text.strip().removeprefix("RRULE:"), timezone)
     if not body or "\n" in body:
         raise InvalidConfigurationError("rrule must be a single RRULE line", field="rrule")
     try:
@@ -63,12 +70,20 @@ def parse_rrule(text: str, starts_at: datetime) -> rrule:
     return rule
 
 
+def local_until(body: str, timezone: str) -> str:
+    def to_local(match: re.Match[str]) -> str:
+        instant = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        return "UNTIL=" + instant.astimezone(zone(timezone)).strftime("%Y%m%dT%H%M%S")
+
+    return UTC_UNTIL.sub(to_local, body)
+
+
 def validate_shift(rule: ShiftRule) -> None:
     zone(rule.timezone)
     if not timedelta(minutes=5) <= rule.duration <= MAX_SHIFT:
         raise InvalidConfigurationError("a shift lasts from 5 minutes to 24 hours", field="duration_minutes")
     if rule.rrule:
-        parse_rrule(rule.rrule, rule.starts_at)
+        parse_rrule(rule.rrule, rule.starts_at, rule.timezone)
 
 
 def occurrences(rule: ShiftRule, window_start: datetime, window_end: datetime) -> list[Occurrence]:
@@ -77,7 +92,9 @@ def occurrences(rule: ShiftRule, window_start: datetime, window_end: datetime) -
     local_from = (window_start - rule.duration).astimezone(tz).replace(tzinfo=None)
     local_to = window_end.astimezone(tz).replace(tzinfo=None)
     if rule.rrule:
-        starts = parse_rrule(rule.rrule, rule.starts_at).between(local_from, local_to, inc=True)
+        starts = parse_rrule(rule.rrule, rule.starts_at, rule.timezone).between(
+            local_from, local_to, inc=True
+        )
     else:
         starts = [rule.starts_at] if local_from <= rule.starts_at <= local_to else []
     found = []

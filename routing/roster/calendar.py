@@ -105,7 +105,9 @@ def _check_rule(fields: dict[str, Any]) -> None:
     try:
         validate_shift(rule)
         first = (
-            parse_rrule(rule.rrule, rule.starts_at).after(rule.starts_at, inc=True) if rule.rrule else True
+            parse_rrule(rule.rrule, rule.starts_at, rule.timezone).after(rule.starts_at, inc=True)
+            if rule.rrule
+            else True
         )
     except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
         raise InvalidConfigurationError(f"invalid rrule: {exc}", field="rrule") from exc

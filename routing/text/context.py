@@ -13,8 +13,10 @@ from routing.engine import Offer
 from routing.engine.live import LiveState
 from routing.events import MessageReceived
 from routing.phones import PhoneVault
+from routing.safety import Limits
 from routing.text import records
 from routing.text.relay import count_segments
+from schemas.settings import Settings
 from schemas.tables import Conversation, MessageDirection
 
 
@@ -30,6 +32,11 @@ class TextOutcome:
     association_id: int | None = None
 
 
+DEFAULT_LIMITS = Limits(
+    Settings.model_fields["calls_per_hour"].default, Settings.model_fields["texts_per_minute"].default
+)
+
+
 @dataclass(frozen=True)
 class TextContext:
     session: Session
@@ -39,6 +46,7 @@ class TextContext:
     crisis: CrisisNumbers
     default_reply_minutes: int = 15
     fallback_languages: tuple[str, ...] = ("hi", "en")  # a message to a number of no association
+    limits: Limits = DEFAULT_LIMITS  # the settings'; an association's own override them
 
 
 def record_inbound(

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from locales import messages
 from locales.crisis import is_crisis_message
 from locales.keywords import match_keyword
-from routing import engine
+from routing import engine, safety
 from routing.events import MessageReceived
 from routing.language_detection import detect_language
 from routing.text import conversations as store
@@ -32,7 +32,14 @@ from routing.text.queueing import (
     reply_minutes,
     requeue_conversation,
 )
-from schemas.tables import CallerProfile, Conversation, ConversationStatus, HelplineNumber, MessageDirection
+from schemas.tables import (
+    Association,
+    CallerProfile,
+    Conversation,
+    ConversationStatus,
+    HelplineNumber,
+    MessageDirection,
+)
 
 __all__ = ["TextContext", "TextOutcome", "handle_text"]
 
@@ -77,6 +84,9 @@ def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: Mess
     text = message.body.strip()
     keyword = match_keyword(text) if text else None
     locale = _caller_locale(session, association_id, conversation, profile)
+    screening = _screen(ctx, association_id, caller_hash)
+    if not screening.admitted:
+        return _refused(ctx, locale, screening)
     if profile is not None and profile.opted_out:
         if keyword != "START":
             return TextOutcome("opted out: no answer until START")
@@ -104,6 +114,34 @@ def handle_caller_text(ctx: TextContext, helpline: HelplineNumber, message: Mess
     if conversation.status == ConversationStatus.choosing:
         return _menu_answer(ctx, conversation, message)
     return _next_message(ctx, conversation, message)
+
+
+def _screen(ctx: TextContext, association_id: int, caller_hash: str) -> safety.Screening:
+    association = ctx.session.get(Association, association_id)
+    own = association.texts_per_minute if association is not None else None
+    return safety.screen(
+        ctx.session,
+        ctx.live.client,
+        ctx.limits.with_own(None, own),
+        association_id=association_id,
+        kind="text",
+        caller_hash=caller_hash,
+        now=ctx.now,
+    )
+
+
+def _refused(ctx: TextContext, locale: str, screening: safety.Screening) -> TextOutcome:
+    """Not relayed, not recorded: one neutral reply to a blocked texter, one gentle one per minute to a
+    texter over the limit, both with the crisis line; silence for the rest of the flood."""
+    reason = f"{screening.verdict.value}: not relayed"
+    if not screening.answer:
+        return TextOutcome(reason)
+    message = (
+        messages.TEXT_NOT_ANSWERED
+        if screening.verdict is safety.Verdict.blocked
+        else messages.TEXT_TOO_MANY_MESSAGES
+    )
+    return TextOutcome(reason, [say(locale, message, **ctx.crisis.placeholders())])
 
 
 def _caller_locale(

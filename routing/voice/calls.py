@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from routing import engine
+from routing import engine, safety
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine import records as contacts
 from routing.engine.live import LiveState
@@ -36,9 +36,29 @@ SILENT_RESULTS = ("redirected", "redirected-from-bridged", "bridging-in-process"
 
 
 def answer_incoming(
-    session: Session, config: HelplineConfig, crisis: CrisisNumbers, caller_hash: str | None
-) -> decisions.Menu:
-    return menus.greet(config, crisis, records.get_language(session, config.association_id, caller_hash))
+    session: Session,
+    live: LiveState,
+    config: HelplineConfig,
+    caller_hash: str | None,
+    *,
+    limits: safety.Limits,
+    crisis: CrisisNumbers,
+    now: datetime,
+) -> decisions.Menu | decisions.Transfer:
+    """The menu; or, for a blocked caller or one over the association's limit, the crisis line."""
+    language = records.get_language(session, config.association_id, caller_hash)
+    screening = safety.screen(
+        session,
+        live.client,
+        limits,
+        association_id=config.association_id,
+        kind="call",
+        caller_hash=caller_hash,
+        now=now,
+    )
+    if not screening.admitted:
+        return waiting.refused(config, language, screening.verdict, crisis)
+    return menus.greet(config, crisis, language)
 
 
 def menu_for(

@@ -51,6 +51,7 @@ class HelplineConfig:
     callback_end: time = time(22, 0)
     callback_attempts: int = 3
     ring_seconds: int = 20
+    calls_per_hour: int | None = None  # the association's own limit; None: the settings'
 
     def language(self, code: str) -> MenuLanguage | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -82,7 +83,7 @@ def load_helpline(session: Session, number: str) -> HelplineConfig | None:
         association_id=association.id,
         number=row.number,
         name=association.name,
-        default_language=association.default_language,
+        default_language=_on_the_menu(association.default_language, [lang.code for lang in languages]),
         languages=tuple(
             MenuLanguage(
                 lang.code, lang.digit, lang.tts_voice, tuple(sorted((lang.prompt_urls or {}).items()))
@@ -95,7 +96,14 @@ def load_helpline(session: Session, number: str) -> HelplineConfig | None:
         callback_end=association.callback_end,
         callback_attempts=association.callback_attempts,
         ring_seconds=association.ring_seconds,
+        calls_per_hour=association.calls_per_hour,
     )
+
+
+def _on_the_menu(default: str, menu: list[str]) -> str:
+    """Callers hear the default first: one they cannot choose (configured before that was refused) gives way
+    to the menu's first language."""
+    return default if default in menu or not menu else menu[0]
 
 
 def voice_numbers(session: Session) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from locales import messages
 from routing.crisis_numbers import CrisisNumbers
+from routing.safety import Verdict
 from routing.voice.decisions import (
     DEGRADED_LANGUAGES,
     HOLD_SECONDS,
@@ -178,3 +179,15 @@ def degraded(config: HelplineConfig | None, crisis: CrisisNumbers, languages: It
         (crisis_prompt(codes[0], crisis),),
         crisis.crisis_line,
     )
+
+
+def refused(
+    config: HelplineConfig, language: str | None, verdict: Verdict, crisis: CrisisNumbers
+) -> Transfer:
+    """A caller the helpline does not take now still reaches help: a blocked caller hears only the crisis
+    line's announcement (neutral, no reason given); a caller over the limit hears a gentle word first."""
+    code = language if language and config.language(language) else config.default_language
+    lines = (
+        (say("too_many_calls", messages.VOICE_TOO_MANY_CALLS, code),) if verdict is Verdict.limited else ()
+    )
+    return Transfer(lines, (), (crisis_prompt(code, crisis),), crisis.crisis_line)

@@ -4,13 +4,17 @@ something that does not exist, and the other association's data stays as it was.
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app.main import create_app
 from app.services import Services
+from schemas.tables import Contact
 from tests.api.conftest import admin_headers, bearer, create_association
 
 API = "/api/v1"
@@ -33,7 +37,23 @@ BODIES: dict[str, dict[str, Any]] = {
     "/associations/{association_id}/api-keys": {"name": "backdoor", "role": "admin"},
     "/associations/{association_id}/staff": {"name": "Intruder", "phone": "+919000000002", "role": "admin"},
     "/associations/{association_id}/staff/{staff_id}": {"role": "admin"},
+    "/associations/{association_id}/contacts/{contact_id}/block": {"reason": "taken over"},
+    "/associations/{association_id}/contacts/{contact_id}/flags": {"reason": "taken over"},
+    "/associations/{association_id}/flags/{flag_id}/decision": {"decision": "dismissed"},
 }  # fmt: skip
+
+
+def add_contact(client: TestClient, association_id: int) -> str:
+    """Contacts come from calls and texts, not from the API: one straight into the database."""
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    with Session(services.engine) as session:
+        contact = Contact(
+            id=str(uuid.uuid4()), association_id=association_id, language="hi", caller_hash="c" * 64,
+            arrival_us=0, created_at=datetime(2030, 1, 1, tzinfo=UTC),
+        )  # fmt: skip
+        session.add(contact)
+        session.commit()
+        return contact.id
 
 
 def build_association(client: TestClient, platform: dict[str, str], name: str, phone: str) -> dict[str, Any]:
@@ -65,12 +85,20 @@ def build_association(client: TestClient, platform: dict[str, str], name: str, p
         json={"name": "Coordinator " + name, "phone": phone.replace("98", "97", 1)},
         headers=admin,
     ).json()
+    contact_id = add_contact(client, association["id"])
+    flag = client.post(
+        f"{base}/contacts/{contact_id}/flags", json={"reason": "abusive"}, headers=admin
+    ).json()
+    block = client.post(
+        f"{base}/contacts/{contact_id}/block", json={"reason": "abusive"}, headers=admin
+    ).json()
     return {
         "admin": admin,
         "ids": {
             "association_id": association["id"], "number_id": number["id"], "code": "hi",
             "listener_id": listener["id"], "shift_id": shift["id"], "language": "hi", "key_id": keys[0]["id"],
             "staff_id": staff["id"],
+            "contact_id": contact_id, "flag_id": flag["id"], "block_id": block["id"],
         },
     }  # fmt: skip
 
@@ -87,7 +115,7 @@ def association_routes(services: Services) -> list[tuple[str, str]]:
 
 def snapshot(client: TestClient, world: dict[str, Any]) -> list[Any]:
     base = f"{API}/associations/{world['ids']['association_id']}"
-    tails = ["", "/numbers", "/languages", "/listeners", "/shifts", "/policies", "/api-keys", "/staff"]
+    tails = ["", "/numbers", "/languages", "/listeners", "/shifts", "/policies", "/api-keys", "/staff", "/blocks", "/flags"]
     return [client.get(base + tail, headers=world["admin"]).json() for tail in tails]
 
 

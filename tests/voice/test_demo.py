@@ -55,3 +55,12 @@ def test_the_demos_crisis_call_reaches_the_crisis_line_in_time_when_nobody_accep
         [bridged] = [h.at for h in phone.transcript if h.kind == "bridged"]
         assert phone.bridged_with == [crisis_line]
         assert bridged - pressed <= services.settings.crisis_max_wait_seconds + 15
+
+
+def test_the_demo_helpline_is_an_indian_toll_free_number() -> None:
+    """An Indian helpline is reached on a 1800 number, as callers in India expect, not a US one."""
+    import phonenumbers
+
+    parsed = phonenumbers.parse(HELPLINE)
+    assert phonenumbers.region_code_for_number(parsed) == "IN"
+    assert phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE

@@ -25,6 +25,7 @@ from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
 from routing.language_detection import LANGUAGES
 from routing.language_detection.choice import explicit_choice
+from routing.safety import Limits
 from routing.voice import decisions
 from routing.voice.helplines import HelplineConfig
 from telephony import twilio_adapter as adapter
@@ -42,16 +43,17 @@ async def incoming_call(hook: SignedHook) -> Response:
     """A call reached a helpline number: the crisis notice and the language menu (or the shortcut)."""
 
     def work(session: Session, live: LiveState, config: HelplineConfig) -> str:
-        return render(
-            hook,
+        settings = hook.services.settings
+        answer = voice.answer_incoming(
+            session,
+            live,
             config,
-            voice.answer_incoming(
-                session,
-                config,
-                CrisisNumbers.from_settings(hook.services.settings),
-                caller_hash(hook, config.association_id),
-            ),
+            caller_hash(hook, config.association_id),
+            limits=Limits.of(settings, calls_per_hour=config.calls_per_hour),
+            crisis=CrisisNumbers.from_settings(settings),
+            now=hook.services.clock.now(),
         )
+        return render(hook, config, answer)
 
     return await caller_answer(hook, work)
 
