@@ -96,9 +96,12 @@ async def within_deadline(hook: TwilioHook, work: Callable[[], T], on_failure: C
 
 
 async def caller_answer(
-    hook: TwilioHook, work: Callable[[Session, LiveState, HelplineConfig], str]
+    hook: TwilioHook,
+    work: Callable[[Session, LiveState, HelplineConfig], str],
+    degraded: Callable[[], str] | None = None,
 ) -> Response:
-    """A webhook on the caller's leg (``To`` is the helpline): TwiML, or the degraded TwiML."""
+    """A webhook on the caller's leg (``To`` is the helpline): TwiML, or the degraded TwiML (``degraded``
+    where the route's context forbids the usual transfer)."""
     services = hook.services
     number = hook.param("To")
 
@@ -107,7 +110,8 @@ async def caller_answer(
         with Session(services.fast_engine, expire_on_commit=False) as session:
             return work(session, LiveState(services.fast_redis), config)
 
-    return xml(await within_deadline(hook, run, lambda: degraded_answer(services, number)))
+    fallback = degraded or (lambda: degraded_answer(services, number))
+    return xml(await within_deadline(hook, run, fallback))
 
 
 async def listener_answer(hook: TwilioHook, work: Callable[[Session, LiveState], str]) -> Response:
@@ -256,7 +260,9 @@ async def wait_loop(hook: SignedHook) -> Response:
         )
         return render(hook, config, outcome.decision)
 
-    return await caller_answer(hook, work)
+    # A waitUrl may not <Dial> (Twilio rejects it, error 12100): a caller whose wait cannot be read leaves
+    # the queue, and the Enqueue action (/queue-exit) puts them through to the backup numbers.
+    return await caller_answer(hook, work, degraded=twiml.render_leave)
 
 
 @router.post("/wait-input")
