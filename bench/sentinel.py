@@ -130,3 +130,27 @@ def _replica_caught_up(primary: redis.Redis) -> bool:
     info = primary.info("replication")
     replica = info.get("slave0")
     return isinstance(replica, dict) and replica.get("offset") == info.get("master_repl_offset")
+
+
+def seconds_to_new_primary(folder: Path) -> float:
+    """Seconds from the primary's death to the first write that succeeds through a client configured as the
+    request path's (the Sentinel URL, short timeouts, no retries): what a webhook waits for normal routing."""
+    from app.connections import client_for
+
+    group = SentinelSet(folder)
+    try:
+        group.start()
+        client = client_for(group.url, socket_timeout=0.25, socket_connect_timeout=0.25)
+        client.set("samvaad:failover-probe", "before")
+        killed = group.kill_primary()
+        wait_until(lambda: _writes(client), 60, "a write through the Sentinel URL")
+        return time.monotonic() - killed
+    finally:
+        group.stop()
+
+
+def _writes(client: redis.Redis) -> bool:
+    try:
+        return bool(client.set("samvaad:failover-probe", "after"))
+    except redis.exceptions.RedisError:
+        return False
