@@ -112,7 +112,7 @@ def serve_command(args: argparse.Namespace) -> int:
         # Each web process builds its own app from the environment: they share nothing but Redis and the database.
         uvicorn.run(
             "app.main:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
-            log_level="info", proxy_headers=True,
+            log_level="info", proxy_headers=True, timeout_graceful_shutdown=5,
         )  # fmt: skip
         return 0
     if settings.database_url is None:
@@ -121,7 +121,9 @@ def serve_command(args: argparse.Namespace) -> int:
     threads = None
     if settings.embedded_worker and not args.no_worker and settings.redis_url is None:
         threads = start_worker_thread(app.state.services)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    # Open live-board streams would hold a shutdown forever; they reconnect to the next process.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True,
+                timeout_graceful_shutdown=5)  # fmt: skip
     if threads is not None and threads.failed_part:
         print(f"samvaad: the in-process worker's {threads.failed_part} part failed", file=sys.stderr)
         return 1
@@ -153,9 +155,9 @@ def make_api_key(engine: Engine, *, role: Role, name: str, association_id: int |
     """The key for `samvaad create-api-key`; the only way to make a platform key."""
     from routing.clock import SystemClock
     from routing.configuration import Actor, issue_api_key
-    from schemas.database import session_scope
+    from routing.transaction import unit_of_work
 
-    with session_scope(engine) as session:
+    with unit_of_work(engine) as session:
         actor = Actor(label="command line (create-api-key)", at=SystemClock().now())
         _row, key = issue_api_key(session, name=name, role=role, association_id=association_id, actor=actor)
     return key
@@ -199,11 +201,24 @@ def seed_demo_command(args: argparse.Namespace) -> int:
         services.close()
     if not result.created:
         print(f"demo association exists (id {result.association_id}); its admin key is in {result.key_file}")
-        return 0
-    print(f"demo association created (id {result.association_id})")
-    print(f"admin API key (also written to {result.key_file}):")
-    print(result.api_key)
+    else:
+        print(f"demo association created (id {result.association_id})")
+        print(f"admin API key (also written to {result.key_file}):")
+        print(result.api_key)
+    print_sign_in(settings)
     return 0
+
+
+def print_sign_in(settings: Settings) -> None:
+    """Where a newcomer signs in to the web app, as whom, and where the code will appear."""
+    from app.demo.seed import DEMO_LISTENER, STAFF
+
+    name, phone, role = STAFF[0]
+    print(f"web app: {settings.public_base_url}/sign-in")
+    print(f"  demo coordinator: {phone} ({name}, {role})")
+    print(f"  demo listener:    {DEMO_LISTENER[1]} ({DEMO_LISTENER[0]})")
+    if settings.logs_signin_codes:
+        print("  the sign-in code is shown in this log (embedded default: no provider, nothing is sent)")
 
 
 def demo_command(args: argparse.Namespace) -> int:

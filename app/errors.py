@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.web.security import FormRefused, SignInRequired
 from routing.errors import (
     ConflictError,
     InvalidConfigurationError,
@@ -26,6 +29,7 @@ from telephony import twiml
 logger = logging.getLogger(__name__)
 
 MESSAGING_WEBHOOK = "/messaging/"
+NOT_PAGES = ("/api/", "/twilio/", "/messaging/", "/healthz", "/openapi.json", "/static/")
 STATUS_FOR: dict[type[RoutingError], int] = {
     NotFoundError: 404,
     ConflictError: 409,
@@ -41,9 +45,16 @@ def field_location(exc: RoutingError) -> list[str | int]:
     return where + [int(p) if p.isdigit() else p for p in parts]
 
 
-async def routing_error_to_json(request: Request, exc: Exception) -> JSONResponse:
+def is_page(request: Request) -> bool:
+    """A web page (not the API, a webhook or the docs' JSON): errors answer as a page, never as JSON."""
+    return not request.url.path.startswith(NOT_PAGES)
+
+
+async def routing_error_to_json(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RoutingError)
     status = next((code for kind, code in STATUS_FOR.items() if isinstance(exc, kind)), 400)
+    if is_page(request):
+        return error_page(request, status)
     if status == 422:
         detail = [{"loc": field_location(exc), "msg": str(exc), "type": "value_error"}]
         return JSONResponse(status_code=422, content={"detail": detail})
@@ -70,10 +81,37 @@ async def unexpected_error_to_json(request: Request, exc: Exception) -> Response
     )
     if request.url.path.startswith(MESSAGING_WEBHOOK):
         return Response(twiml.render_messages(), media_type=twiml.TWIML_MEDIA_TYPE)
+    if is_page(request):
+        return error_page(request, 500)
     return JSONResponse(status_code=500, content={"detail": "internal error"})
 
 
+def error_page(request: Request, status: int) -> Response:
+    from app.web.pages import render_error
+
+    return render_error(request, status)
+
+
+async def sign_in_first(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/sign-in", status_code=303)
+
+
+async def form_refused(request: Request, exc: Exception) -> Response:
+    return error_page(request, 403)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (no such route) as a page for people, as JSON for the API."""
+    assert isinstance(exc, StarletteHTTPException)
+    if is_page(request) and exc.status_code in (404, 405):
+        return error_page(request, exc.status_code)
+    return await http_exception_handler(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(SignInRequired, sign_in_first)
+    app.add_exception_handler(FormRefused, form_refused)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RoutingError, routing_error_to_json)
     app.add_exception_handler(RequestValidationError, invalid_request_to_json)
     app.add_exception_handler(Exception, unexpected_error_to_json)

@@ -5,19 +5,23 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from app import health
 from app.api import api_router
 from app.errors import install_error_handlers
 from app.services import Services, build_services
+from app.web import web_router
 from app.webhooks import messaging
 from app.webhooks import voice as voice_webhooks
 from routing.language_detection import warm_up
 from schemas.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -40,6 +44,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="0.1.0",
         description="Multilingual helpline routing for doctors' peer-support lines.",
         lifespan=lifespan,
+        docs_url=None,  # served by app.web.docs from our own files, so they render offline
+        redoc_url=None,
     )
     app.state.services = services
     install_error_handlers(app)
@@ -47,6 +53,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(messaging.router)
     app.include_router(voice_webhooks.router)
     app.include_router(health.router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

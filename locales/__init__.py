@@ -10,6 +10,8 @@ from locales.catalogs import (
     resolve_locale,
     supported_locales,
     translator_for,
+    web_locales,
+    web_translator_for,
 )
 
 __all__ = [
@@ -19,4 +21,6 @@ __all__ = [
     "resolve_locale",
     "supported_locales",
     "translator_for",
+    "web_locales",
+    "web_translator_for",
 ]

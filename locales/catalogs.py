@@ -20,6 +20,7 @@ from babel.support import Translations
 logger = logging.getLogger(__name__)
 
 DOMAIN = "samvaad"
+WEB_DOMAIN = "web"  # the web app's words: English and Hindi at least, other locales fall back to English
 DEFAULT_LOCALE = "en"
 LOCALES_DIR = Path(__file__).resolve().parent
 
@@ -38,15 +39,18 @@ class CatalogDirectory:
     The package's own directory serves the application; tests point one at a copy in a temporary directory.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, domain: str = DOMAIN) -> None:
         self.root = root
+        self.domain = domain
         self._locales: tuple[str, ...] | None = None
         self._loaded: dict[str, Translations] = {}
 
     def locales(self) -> tuple[str, ...]:
         """Locales with a catalog, in Babel style (``hi_Latn``), English first."""
         if self._locales is None:
-            found = sorted(path.parent.parent.name for path in self.root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+            found = sorted(
+                path.parent.parent.name for path in self.root.glob(f"*/LC_MESSAGES/{self.domain}.po")
+            )
             self._locales = tuple(sorted(found, key=lambda code: code != DEFAULT_LOCALE))
         return self._locales
 
@@ -68,7 +72,7 @@ class CatalogDirectory:
         """The catalog for ``locale`` with English behind it, for any message a translation still lacks."""
         code = self.resolve(locale)
         if code not in self._loaded:
-            translations = Translations(io.BytesIO(self._current_mo(code)), domain=DOMAIN)
+            translations = Translations(io.BytesIO(self._current_mo(code)), domain=self.domain)
             if code != DEFAULT_LOCALE:
                 translations.add_fallback(self.translator(DEFAULT_LOCALE))
             self._loaded[code] = translations
@@ -81,7 +85,7 @@ class CatalogDirectory:
         return written
 
     def po_path(self, locale: str) -> Path:
-        return self.root / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+        return self.root / locale / "LC_MESSAGES" / f"{self.domain}.po"
 
     def mo_path(self, locale: str) -> Path:
         return self.po_path(locale).with_suffix(".mo")
@@ -92,7 +96,7 @@ class CatalogDirectory:
 
     def _compile_bytes(self, locale: str) -> bytes:
         with self.po_path(locale).open("rb") as source:
-            catalog = read_po(source, locale=locale, domain=DOMAIN)
+            catalog = read_po(source, locale=locale, domain=self.domain)
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         return buffer.getvalue()
@@ -101,7 +105,7 @@ class CatalogDirectory:
         """Write the .mo next to its .po through a temporary file and an atomic rename."""
         target = self.mo_path(locale)
         data = self._compile_bytes(locale)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{DOMAIN}-", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{self.domain}-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
@@ -123,6 +127,7 @@ class CatalogDirectory:
 
 
 PACKAGE_CATALOGS = CatalogDirectory(LOCALES_DIR)
+WEB_CATALOGS = CatalogDirectory(LOCALES_DIR, WEB_DOMAIN)
 
 
 def supported_locales() -> tuple[str, ...]:
@@ -140,6 +145,16 @@ def translator_for(locale: str | None) -> Translator:
     return PACKAGE_CATALOGS.translator(locale)
 
 
+def web_translator_for(locale: str | None) -> Translator:
+    """The web app's words for a signed-in person's language; a locale without a web catalog gets English."""
+    return WEB_CATALOGS.translator(locale)
+
+
+def web_locales() -> tuple[str, ...]:
+    """Locales the web app's pages are translated into (English first)."""
+    return WEB_CATALOGS.locales()
+
+
 def compile_catalogs(force: bool = False) -> list[Path]:
     """Compile the package's catalogs; the image build runs this, and first use does it for a fresh clone."""
-    return PACKAGE_CATALOGS.compile(force)
+    return PACKAGE_CATALOGS.compile(force) + WEB_CATALOGS.compile(force)

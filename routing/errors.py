@@ -7,6 +7,7 @@
   + InvalidConfigurationError
   + NoListenerAvailableError
   + LiveStateLostError
+  + TooManyAttemptsError
 """
 
 from __future__ import annotations
@@ -48,3 +49,9 @@ class LiveStateLostError(RoutingError):
     """Redis lost the live state (flushed or restarted): it must be rebuilt from the database."""
 
     message = "live routing state lost; rebuilding"
+
+
+class TooManyAttemptsError(RoutingError):
+    """Sign-in codes asked for or tried too often, for one number or from one address."""
+
+    message = "too many attempts: wait a few minutes and try again"

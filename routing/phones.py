@@ -55,6 +55,18 @@ class PhoneVault:
         """How one association recognises its listener's phone (``listeners.phone_hash``)."""
         return self._keyed(f"listener:{association_id}:{number}")
 
+    def staff_key(self, association_id: int, number: str) -> str:
+        """How one association recognises a coordinator's or admin's phone (``staff.phone_hash``)."""
+        return self._keyed(f"staff:{association_id}:{number}")
+
+    def signin_key(self, number: str) -> str:
+        """The name a sign-in code and its rate limit are kept under in Redis: never the number."""
+        return self._keyed(f"signin:{number}")
+
+    def code_digest(self, signin_key: str, code: str) -> str:
+        """A one-time code as it is stored: a six-digit code is guessable from a plain hash, not from this."""
+        return self._keyed(f"code:{signin_key}:{code}")
+
     def _keyed(self, message: str) -> str:
         """Nobody without the secret can reverse it or compute it."""
         return hmac.new(self.hash_secret.encode(), message.encode(), hashlib.sha256).hexdigest()

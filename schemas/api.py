@@ -8,6 +8,7 @@ only its last four digits. Language codes are checked against Babel by routing (
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -282,6 +283,9 @@ class ListenerCreate(Request):
     city: City = ""
     declined_institutions: list[Label] = Field(default_factory=list, max_length=20)
     max_text_conversations: int | None = Field(default=None, ge=1, le=20)
+    app_language: LanguageCode | None = Field(
+        None, description="The web app's language; default: prompt_language"
+    )
 
 
 class ListenerUpdate(Patch):
@@ -299,6 +303,7 @@ class ListenerUpdate(Patch):
     city: City | None = None
     declined_institutions: list[Label] | None = Field(default=None, max_length=20)
     max_text_conversations: int | None = Field(default=None, ge=1, le=20)
+    app_language: LanguageCode | None = None
 
 
 class ListenerRead(Read):
@@ -316,6 +321,43 @@ class ListenerRead(Read):
     city: str
     declined_institutions: list[str]
     max_text_conversations: int | None
+    created_at: UtcTime
+
+
+class StaffRole(StrEnum):
+    """A staff member's role in their association (platform keys are not people)."""
+
+    admin = "admin"
+    coordinator = "coordinator"
+
+
+class StaffCreate(Request):
+    name: Name
+    phone: PhoneText = Field(description="Signs in with a code sent here; stored encrypted, shown as …1234")
+    role: StaffRole = StaffRole.coordinator
+    code_channel: TextChannel = Channel.sms
+    app_language: LanguageCode = "en"
+    active: bool = True
+
+
+class StaffUpdate(Patch):
+    name: Name | None = None
+    phone: PhoneText | None = None
+    role: StaffRole | None = None
+    code_channel: TextChannel | None = None
+    app_language: LanguageCode | None = None
+    active: bool | None = None
+
+
+class StaffRead(Read):
+    id: int
+    association_id: int
+    name: str
+    role: Role
+    phone_last4: str
+    code_channel: Channel
+    app_language: str
+    active: bool
     created_at: UtcTime
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -34,13 +33,27 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+def insert_for(session: Session) -> Any:
+    """The session's dialect's ``insert``, the one with ``on_conflict_do_nothing`` / ``_do_update``."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def insert_new(session: Session, table: type[Any], **values: Any) -> bool:
+    """Insert a row unless its unique key exists already (``INSERT … ON CONFLICT DO NOTHING`` on SQLite and
+    PostgreSQL alike), inside the caller's transaction: True if this insert made the row. A concurrent
+    insert of the same key waits for the other transaction and then finds it taken, so a claim needs no
+    commit of its own."""
+    key = table.__table__.primary_key.columns
+    statement = insert_for(session)(table).values(**values).on_conflict_do_nothing().returning(*key)
+    return session.execute(statement).first() is not None  # rowcount is not reliable here on PostgreSQL
+
+
+def try_lock(session: Session, key: str) -> bool:
+    """On PostgreSQL, take a lock on ``key`` held until the transaction ends, without waiting: False while
+    another transaction holds it. A claim takes it before its insert, so a concurrent repeat of a webhook
+    answers at once instead of waiting on the first delivery's uncommitted row (past the request path's
+    statement timeout). SQLite lets one writer at a time anyway: always True there."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    taken = session.execute(text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+    return bool(taken.scalar())

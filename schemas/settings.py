@@ -77,10 +77,31 @@ class Settings(BaseSettings):
     crisis_max_wait_seconds: int = Field(
         120, ge=10, description="A caller who pressed 0 goes to the crisis line after this wait at most"
     )
+    web_idle_minutes: int = Field(
+        120, ge=5, le=7 * 24 * 60, description="A web session ends after this long without a request"
+    )
+    signin_codes_in_log: bool | None = Field(
+        None, description="Log sign-in codes instead of sending them; default: on the embedded default only"
+    )
 
     @property
     def is_production(self) -> bool:
         return self.env is Environment.production
+
+    @property
+    def logs_signin_codes(self) -> bool:
+        """On the embedded default no provider is configured, so the demo shows codes in the log; never in
+        production."""
+        if self.is_production:
+            return False
+        if self.signin_codes_in_log is not None:
+            return self.signin_codes_in_log
+        return self.database_url is None and self.redis_url is None
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Secure in production (behind TLS); the demo runs on plain http://127.0.0.1."""
+        return self.is_production
 
     @property
     def resolved_database_url(self) -> str:

@@ -108,6 +108,7 @@ class Listener(SQLModel, table=True):
     city: str = Field(default="", max_length=100)
     declined_institutions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     max_text_conversations: int | None = None
+    app_language: str = Field(default="", max_length=16)  # the web app's language; empty: prompt_language
     created_at: datetime = utc_column()
 
 
@@ -138,6 +139,24 @@ class Shift(SQLModel, table=True):
     note: str = Field(default="", max_length=200)
 
 
+class OpenShift(SQLModel, table=True):
+    """One occurrence of a shift its listener gave up: nobody works it until another listener takes it (a
+    one-off shift of their own, ``taken_shift_id``). The engine skips the given-up occurrence."""
+
+    __tablename__ = "open_shifts"
+    __table_args__ = (UniqueConstraint("shift_id", "starts_at_epoch"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    shift_id: int = Field(foreign_key="shifts.id", index=True, ondelete="CASCADE")
+    starts_at_epoch: int  # the occurrence's start, seconds since the epoch (zone-proof)
+    duration_minutes: int
+    given_up_by: int = Field(foreign_key="listeners.id", ondelete="CASCADE")
+    taken_by: int | None = Field(default=None, foreign_key="listeners.id", ondelete="SET NULL")
+    taken_shift_id: int | None = Field(default=None, foreign_key="shifts.id", ondelete="SET NULL")
+    created_at: datetime = utc_column()
+
+
 class FallbackPolicy(SQLModel, table=True):
     __tablename__ = "fallback_policies"
     __table_args__ = (UniqueConstraint("association_id", "language"),)
@@ -162,6 +181,25 @@ class ApiKey(SQLModel, table=True):
     )
     created_at: datetime = utc_column()
     revoked_at: datetime | None = utc_column(nullable=True)
+
+
+class StaffMember(SQLModel, table=True):
+    """A coordinator or admin of one association, who signs in to the web app with a code sent to their
+    phone. Like a listener's, the number is kept encrypted beside its keyed hash and last four digits."""
+
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    role: Role = Field(default=Role.coordinator, sa_type=enum_type(Role))
+    phone_encrypted: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    phone_hash: str = Field(max_length=64, index=True)
+    phone_last4: str = Field(max_length=4)
+    code_channel: Channel = Field(default=Channel.sms, sa_type=enum_type(Channel))
+    app_language: str = Field(default="en", max_length=16)
+    active: bool = Field(default=True)
+    created_at: datetime = utc_column()
 
 
 class AuditEntry(SQLModel, table=True):

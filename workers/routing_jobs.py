@@ -18,16 +18,28 @@ TICK_SECONDS = 2
 
 def routing_tick(association_id: int | None = None) -> None:
     """Rebuild after a Redis flush or restart, expire unanswered offers, end wrap-ups, apply shift starts and
-    ends, dispatch. Safe to run twice or in several workers at once: every change is an atomic script."""
+    ends, dispatch. Safe to run twice or in several workers at once: every change is an atomic script. One
+    transaction for the live state's part, then one per association: one that fails is logged and retried at
+    the next tick, and the others go on."""
     with job_scope() as scope:
-        report = engine.tick(scope.session, LiveState(scope.redis), scope.clock.now(), association_id)
-    if report.rebuilt or report.expired or report.offers:
+        report = engine.tick_live(scope.session, LiveState(scope.redis), scope.clock.now())
+        ids = [association_id] if association_id is not None else engine.association_ids(scope.session)
+    offers = len(report.offers)
+    for one in ids:
+        try:
+            with job_scope() as scope:
+                offers += len(
+                    engine.tick_association(scope.session, LiveState(scope.redis), one, scope.clock.now())
+                )
+        except Exception:
+            logger.exception("routing tick failed association_id=%d", one)
+    if report.rebuilt or report.expired or offers:
         logger.info(
             "routing tick rebuilt=%s expired=%d released=%d offers=%d",
             report.rebuilt,
             report.expired,
             report.released,
-            len(report.offers),
+            offers,
         )
 
 

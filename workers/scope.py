@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from sqlmodel import Session
 
 from routing.clock import Clock
 from routing.phones import PhoneVault
-from schemas.database import session_scope
+from routing.transaction import Session, unit_of_work
 from schemas.settings import Settings
 
 QUEUE_NAME = "samvaad"
@@ -26,11 +25,19 @@ _installed: dict[str, Any] = {}
 
 @dataclass
 class JobScope:
+    """A job's one transaction (``session``, committed when the job returns, rolled back if it raises) and
+    the connections it needs."""
+
     settings: Settings
     session: Session
     redis: redis.Redis
     vault: PhoneVault
     clock: Clock
+
+    def keep_progress(self) -> None:
+        """Commit what the job did so far, before it raises for RQ's retry: the messages it sent stay sent
+        and the attempt stays counted, so a retry neither repeats them nor runs forever."""
+        self.session.commit()
 
 
 def install(services: Any) -> None:
@@ -47,5 +54,5 @@ def installed_services() -> Any:
 @contextmanager
 def job_scope() -> Iterator[JobScope]:
     services = installed_services()
-    with session_scope(services.engine) as session:
+    with unit_of_work(services.engine) as session:
         yield JobScope(services.settings, session, services.redis, services.vault, services.clock)

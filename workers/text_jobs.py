@@ -94,10 +94,10 @@ def connect_text_offer(offer_id: str, contact_id: str) -> None:
                 connection = text.release_offer(scope.session, live, offer_id, contact_id, now())
             else:
                 connection = text.take_offer(scope.session, live, scope.vault, offer_id, contact_id, now())
-        queue = text_queue(scope.redis)
-        enqueue_relays(queue, connection.relays)
-        deliver_offers(queue, connection.offers)
-        _send_quietly(scope.settings, connection.outgoing)
+    queue = text_queue(scope.redis)  # committed: the next jobs find what they are given
+    enqueue_relays(queue, connection.relays)
+    deliver_offers(queue, connection.offers)
+    _send_quietly(scope.settings, connection.outgoing)
     logger.info("text offer handled offer_id=%s outcome=%s", offer_id, connection.reason)
 
 
@@ -137,6 +137,7 @@ def send_closing_notices(conversation_id: int) -> None:
                 continue
             text.confirm_notice(scope.session, conversation_id, notice.recipient)
         if failure is not None and not attempt.last:
+            scope.keep_progress()
             raise failure
         text.confirm_notices_sent(scope.session, conversation_id)
 
@@ -145,9 +146,9 @@ def close_idle_conversations() -> None:
     """Cron: close conversations quiet for longer than their association allows, with notices."""
     with job_scope() as scope:
         sweep = text.close_idle(scope.session, LiveState(scope.redis), scope.clock.now())
-        queue = text_queue(scope.redis)
-        enqueue_closing_notices(queue, sweep.closed)
-        deliver_offers(queue, sweep.offers)
+    queue = text_queue(scope.redis)
+    enqueue_closing_notices(queue, sweep.closed)
+    deliver_offers(queue, sweep.offers)
     if sweep.closed:
         logger.info("idle text conversations closing count=%d", len(sweep.closed))
 

@@ -1,7 +1,8 @@
 """Voice jobs: ring a listener for an offer, bring the caller over when they accept, call back.
 
 Webhook handlers never call the provider's REST API on the request path; they enqueue these. Each job takes
-ids, looks everything up, and is safe to run twice (a claim in ``webhook_effects`` lets one run act). Phone
+ids, looks everything up, and is safe to run twice (a claim in ``webhook_effects`` lets one run act). A job
+is one transaction: if the provider refuses, it raises, its claim rolls back with the rest, and RQ retries. Phone
 numbers are decrypted here, only for the call being placed, and never logged unmasked.
 """
 
@@ -20,7 +21,7 @@ from routing.engine.offers import WHISPER_SECONDS
 from routing.engine.records import ACTIVE as ACTIVE_CONTACT
 from routing.phones import mask
 from routing.voice import callbacks, decisions, records
-from schemas.tables import CallbackStatus, Contact, Listener
+from schemas.tables import CallbackStatus, Contact
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
 from telephony.voice_twiml import Urls
@@ -75,8 +76,8 @@ def offer_call(offer_id: str) -> None:
         offer = voice.prepare_offer(scope.session, offer_id, now)
         if offer is None or offer.call_sid or offer.outcome:
             return
-        contact = scope.session.get(Contact, offer.contact_id)
-        listener = scope.session.get(Listener, offer.listener_id)
+        contact = records.find_contact(scope.session, offer.contact_id)
+        listener = records.find_listener(scope.session, offer.listener_id)
         if contact is None or listener is None:
             return
         if offer.callback_id is not None and not _callback_hours_open(scope, offer.helpline, now):
@@ -96,9 +97,6 @@ def offer_call(offer_id: str) -> None:
                 timeout=ring,
                 machine_detection="Enable",
             )
-        except TelephonyError:
-            records.release_effect(scope.session, offer_id, "ring", "")
-            raise
         finally:
             rest.close()
         records.set_offer_outcome(scope.session, offer, "", call_sid)
@@ -158,8 +156,7 @@ def bridge_caller(offer_id: str) -> None:
             records.set_offer_outcome(scope.session, offer, "connected")
         except TelephonyError as exc:
             if exc.status != 404 and exc.code not in (20404, 21220):
-                records.release_effect(scope.session, offer_id, "bridge", "")
-                raise
+                raise  # the job's transaction, its claim included, rolls back: RQ's retry tries again
             logger.info("caller gone before the bridge offer=%s", offer_id)
             _release_listener(scope, rest, offer_id)
         finally:
@@ -188,7 +185,7 @@ def run_callback(callback_id: str, offer_id: str) -> None:
     decrypted here and nowhere else; RQ retries this job if the provider refuses the call."""
     with job_scope() as scope:
         now = scope.clock.now()
-        callback = callbacks.get_callback(scope.session, callback_id)
+        callback = records.get_callback(scope.session, callback_id)
         offer = records.get_offer(scope.session, offer_id)
         if (
             callback is None
@@ -220,11 +217,9 @@ def run_callback(callback_id: str, offer_id: str) -> None:
             if exc.is_refused_for_good:
                 _callback_refused(scope, rest, callback_id, offer_id, exc)
                 return
-            callback.attempts -= 1  # a passing failure: RQ retries this job, which counts it again
-            callback.status = CallbackStatus.scheduled
-            scope.session.add(callback)
-            scope.session.commit()
-            records.release_effect(scope.session, offer_id, "callback-dial", "")
+            # a passing failure: the attempt is not counted and the claim goes with the job's transaction;
+            # RQ retries this job, which counts it again
+            scope.session.rollback()
             raise
         finally:
             rest.close()
@@ -238,7 +233,7 @@ def callback_not_reached(callback_id: str, offer_id: str, outcome: str) -> None:
     number is erased after the last attempt)."""
     with job_scope() as scope:
         now = scope.clock.now()
-        callback = callbacks.get_callback(scope.session, callback_id)
+        callback = records.get_callback(scope.session, callback_id)
         offer = records.get_offer(scope.session, offer_id)
         if callback is None or offer is None:
             return
@@ -256,7 +251,7 @@ def _callback_refused(
     """The provider refused the caller's number for good: the attempt is spent and no other would fare
     better, so the callback is closed (its number erased) and the listener waiting for it released."""
     now = scope.clock.now()
-    callback = callbacks.get_callback(scope.session, callback_id)
+    callback = records.get_callback(scope.session, callback_id)
     offer = records.get_offer(scope.session, offer_id)
     if callback is None or offer is None:
         return
@@ -269,7 +264,7 @@ def _end_callback_contact(
     scope: JobScope, rest: RestClient, offer_id: str, contact_id: str, now: datetime
 ) -> None:
     """This attempt is over: end its contact (the listener's wrap-up follows) and tell the listener."""
-    contact = scope.session.get(Contact, contact_id)
+    contact = records.find_contact(scope.session, contact_id)
     if contact is not None and contact.status in ACTIVE_CONTACT:
         live = LiveState(scope.redis)
         schedule_wrapup_end(_queue(scope), engine.end_contact(scope.session, live, contact.id, now))
@@ -292,27 +287,17 @@ def _postpone_callback(scope: JobScope, contact_id: str, now: datetime) -> None:
 def requeue_due_callbacks() -> int:
     """Callbacks whose next attempt is due, back in routing's queue (their first place was kept while the
     caller waited; a retry queues again)."""
-    from sqlmodel import col, select
-
-    from schemas.tables import Callback
-
     with job_scope() as scope:
         now = scope.clock.now()
         live = LiveState(scope.redis)
-        due = scope.session.exec(
-            select(Callback).where(
-                Callback.status == CallbackStatus.scheduled, col(Callback.next_attempt_at) <= now
-            )
-        ).all()
-        count = 0
-        for callback in due:
+        count, offers = 0, list[engine.Offer]()
+        for callback in records.due_callbacks(scope.session, now):
             config_open = _callback_hours_open(scope, callback.helpline, now)
             if config_open and callbacks.requeue(scope.session, live, callback, now) is not None:
                 count += 1
-                enqueue_offer_calls(
-                    _queue(scope), engine.dispatch(scope.session, live, callback.association_id, now)
-                )
-        return count
+                offers += engine.dispatch(scope.session, live, callback.association_id, now)
+    enqueue_offer_calls(_queue(scope), offers)  # once committed: the job finds the offer it is given
+    return count
 
 
 # ---- the sweep ----

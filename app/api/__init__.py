@@ -8,6 +8,7 @@ from app.api import (
     api_keys,
     associations,
     audit,
+    board,
     catalog,
     languages,
     listeners,
@@ -16,6 +17,7 @@ from app.api import (
     roster,
     routing,
     shifts,
+    staff,
 )
 from schemas.api import ErrorMessage
 
@@ -37,6 +39,8 @@ for module in (
     roster,
     policies,
     routing,
+    board,
+    staff,
     api_keys,
     audit,
 ):

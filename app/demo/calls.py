@@ -83,6 +83,7 @@ def seed(services: Services) -> int:
             build.listener(association_id, name, number, languages, [shift], prompt_language=prompt_language)
         session.commit()
         engine.rebuild(session, LiveState(services.redis), START)
+        session.commit()
         return association_id
 
 

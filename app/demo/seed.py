@@ -17,9 +17,10 @@ from sqlmodel import select
 
 from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.services import Services
-from routing import configuration
+from routing import access, configuration
 from routing.configuration import Actor, issue_api_key
-from schemas.database import session_scope
+from routing.transaction import unit_of_work
+from schemas.api import StaffCreate
 from schemas.policy import PolicySteps
 from schemas.tables import Association, Channel, Role
 
@@ -56,6 +57,10 @@ LISTENERS: list[tuple[str, str, list[tuple[str, str]], bool, int, list[tuple[int
      [(16, 8, DAILY)]),
 ]  # fmt: skip
 
+# The demo's staff: an admin coordinator who signs in to the web app (name, phone, role).
+STAFF = [("Dr. Nisha Kapoor", "+919876500100", "admin")]
+DEMO_LISTENER = LISTENERS[0]
+
 TAMIL_POLICY = {
     "steps": [
         {"kind": "listeners", "languages": ["ta"], "min_proficiency": "fluent", "seconds": 90},
@@ -79,7 +84,7 @@ def seed_demo(services: Services) -> SeedResult:
     key_file = services.settings.data_dir / KEY_FILE
     now = services.clock.now()
     actor = Actor(label="command line (seed-demo)", at=now)
-    with session_scope(services.engine) as session:
+    with unit_of_work(services.engine) as session:
         existing = session.exec(select(Association).where(Association.name == DEMO_NAME)).first()
         if existing is not None and existing.id is not None:
             return SeedResult(existing.id, created=False, api_key=None, key_file=key_file)
@@ -113,6 +118,9 @@ def _configure(build: HelplineBuilder) -> int:
         )
     policy = PolicySteps.model_validate(TAMIL_POLICY)
     configuration.set_policy(build.session, association_id, "ta", policy, build.actor)
+    for name, phone, role in STAFF:
+        staff = StaffCreate.model_validate({"name": name, "phone": phone, "role": role})
+        access.create_staff(build.session, build.vault, association_id, staff, build.actor)
     return association_id
 
 

@@ -3,7 +3,7 @@
 Thin: the signature is checked, Twilio's parameters become a ``routing.events.MessageReceived``, the text
 channel decides (``routing.text.inbound.handle_text``), replies to the sender go back in the MessagingResponse, and anything for someone
 else (relays, offers, closing notices) goes to jobs. Whatever arrives, the answer is valid TwiML: if Redis
-fails at the hand-off, what was decided is committed already, and the text sweeps (``workers/schedules.py``)
+fails at the hand-off, what was decided is committed already (one transaction, committed before the hand-off), and the text sweeps (``workers/schedules.py``)
 hand the work over again.
 """
 
@@ -59,6 +59,7 @@ def incoming_message(
     )
     try:
         outcome = handle_text(ctx, message)
+        session.commit()  # the webhook's one transaction; the jobs below are handed over only after it
     except Exception:  # a webhook always answers TwiML; the failure is logged, never shown
         session.rollback()
         logger.exception("text message not handled message_sid=%s", message.message_sid)

@@ -6,9 +6,10 @@ listener -> ``accept_offer`` (connected) or ``decline_offer`` / ``miss_offer`` /
 -> ``end_contact`` (the listener enters a wrap-up that grows with the call; ``end_wrapup`` frees them when it
 ends). ``request_callback`` keeps the contact's place; ``cancel_contact`` is a caller who hung up.
 
-May import: ``routing.errors``, ``routing.clock``, ``locales``, ``schemas``; no other routing sub-package.
+May import: ``routing.errors``, ``routing.clock``, ``routing.transaction``, ``locales``, ``schemas``; no other routing sub-package.
 """
 
+from routing.engine.board import LISTENER_STATES, Board, LanguageBoard, read_board
 from routing.engine.contacts import (
     Ended,
     QueuePosition,
@@ -38,21 +39,28 @@ from routing.engine.presence import (
     set_available,
     sync_roster,
     tick,
+    tick_association,
+    tick_live,
 )
 from routing.engine.preview import Preview, preview
 from routing.engine.recovery import ensure_live, rebuild
+from routing.engine.snapshot import association_ids
 
 __all__ = [
     "KINDS",
+    "LISTENER_STATES",
     "WHISPER_SECONDS",
     "AcceptOutcome",
+    "Board",
     "Ended",
+    "LanguageBoard",
     "LiveState",
     "Offer",
     "Preview",
     "QueuePosition",
     "TickReport",
     "accept_offer",
+    "association_ids",
     "cancel_contact",
     "decline_offer",
     "dispatch",
@@ -69,10 +77,13 @@ __all__ = [
     "pause_listener",
     "preview",
     "queue_position",
+    "read_board",
     "rebuild",
     "request_callback",
     "set_available",
     "sync_roster",
     "tick",
+    "tick_association",
+    "tick_live",
     "to_us",
 ]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from routing import transaction
 from routing.engine import records
 from routing.engine.live import LiveContact, LiveState, kind_of, new_id, to_us
 from routing.engine.offers import Offer, dispatch, waited
@@ -84,7 +85,7 @@ def enqueue_contact(
         created_at=now,
     )
     session.add(contact)
-    session.commit()
+    session.flush()
     with_rebuild(
         session,
         live,
@@ -93,6 +94,8 @@ def enqueue_contact(
             contact.id, association_id, kind_of(channel), language, priority.value, contact.arrival_us, skip
         ),
     )
+    # queued at once, so the step's own dispatch can offer it; gone again if the step does not commit
+    transaction.undo_unless_committed(session, lambda: live.finish(contact.id, to_us(now), to_us(now)))
     return contact.id
 
 
@@ -100,8 +103,9 @@ def request_callback(session: Session, live: LiveState, contact_id: str, now: da
     """The caller chose a call back: they keep their place and are served by the first free listener their
     policy admits (the callback itself is dialled by the voice channel when the offer is accepted)."""
     records.record_callback(session, contact_id)
-    session.commit()
-    with_rebuild(session, live, now, lambda: live.request_callback(contact_id))
+    transaction.after_commit(
+        session, lambda: with_rebuild(session, live, now, lambda: live.request_callback(contact_id))
+    )
 
 
 def cancel_contact(session: Session, live: LiveState, contact_id: str, now: datetime) -> Ended:
@@ -127,7 +131,6 @@ def _end(session: Session, live: LiveState, contact_id: str, now: datetime, stat
     if contact.status in records.ACTIVE:
         final = ContactStatus.ended if contact.status == ContactStatus.connected else status
         records.record_finished(session, contact_id, final, now)
-    session.commit()
     next_offer = None
     if finished.listener_id is not None and finished.listener_state == "available":
         next_offer = listener_freed(session, live, finished.listener_id, now)

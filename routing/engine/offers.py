@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from routing import transaction
 from routing.engine import records
 from routing.engine.live import KINDS, Dropped, LiveContact, LiveState, new_id, to_us
 from routing.engine.policy import US, StepChoice, step_at
@@ -58,7 +59,6 @@ def _dispatch(session: Session, live: LiveState, association_id: int, now: datet
     record_dropped(session, live.expire_due(to_us(now)), now)
     waiting = live.waiting(association_id)
     if not waiting:
-        session.commit()
         return []
     config = load_config(session, association_id)
     policies = load_policies(session, association_id)
@@ -73,9 +73,7 @@ def _dispatch(session: Session, live: LiveState, association_id: int, now: datet
         if offer is None and not contact.excluding:
             hopeless.add(key)
         elif offer is not None:
-            session.commit()  # each offer on its own: a long dispatch holds no row another writer needs
             offers.append(offer)
-    session.commit()
     return offers
 
 
@@ -152,6 +150,8 @@ def record_offer(
     """Record an offer the live state made. When the database says the contact is already connected or over
     (the live state lagged behind it), the contact leaves the queue and the listener gets their place back."""
     if records.record_offer(session, contact_id, listener_id, offer_id, to_us(deadline)):
+        # the contact goes back to its place, the listener keeps their idle time, if the step does not commit
+        transaction.undo_unless_committed(session, lambda: live.drop_offer(offer_id, to_us(now), "cancelled"))
         return True
     live.finish(contact_id, to_us(now), to_us(now))
     return False
@@ -163,14 +163,12 @@ def accept_offer(session: Session, live: LiveState, offer_id: str, now: datetime
     result = with_rebuild(session, live, now, lambda: live.accept(offer_id, to_us(now)))
     if result.ok and result.contact_id is not None and result.listener_id is not None:
         records.record_connected(session, result.contact_id, result.listener_id, now)
-        session.commit()
         return AcceptOutcome(True, "", result.contact_id)
     offers: list[Offer] = []
     if result.dropped is not None:
         record_dropped(session, [result.dropped], now)
         contact = records.get_contact(session, result.dropped.contact_id)
         offers = dispatch(session, live, contact.association_id, now)
-    session.commit()
     return AcceptOutcome(False, result.reason, None, tuple(offers))
 
 
@@ -190,7 +188,6 @@ def _drop(session: Session, live: LiveState, offer_id: str, now: datetime, why: 
     if dropped is None:
         return []
     record_dropped(session, [dropped], now)
-    session.commit()
     contact = records.get_contact(session, dropped.contact_id)
     return dispatch(session, live, contact.association_id, now)
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from routing import transaction
 from routing.engine import records
 from routing.engine.live import KINDS, ListenerRecord, LiveState, QueueQuery, Window, kind_of, new_id, to_us
 from routing.engine.offers import Offer, dispatch, record_dropped, record_offer
@@ -70,7 +71,6 @@ def listener_freed(
         return None
     contact = records.get_contact(session, freed.contact_id)
     recorded = record_offer(session, live, freed.contact_id, listener_id, offer_id, now, deadline)
-    session.commit()
     if not recorded:
         return None
     return Offer(
@@ -125,9 +125,11 @@ def pause_listener(
 ) -> str:
     """The listener (or a coordinator) pauses: no new offers; a call in progress finishes. Returns the state."""
     records.set_pause(session, listener_id, True, reason, now)
-    session.commit()
     freed = with_rebuild(
         session, live, now, lambda: live.free_listener(listener_id, to_us(now), 0, "", [], paused=True)
+    )
+    transaction.undo_unless_committed(
+        session, lambda: live.free_listener(listener_id, to_us(now), 0, "", [], paused=False)
     )
     return freed.state
 
@@ -136,7 +138,6 @@ def set_available(session: Session, live: LiveState, listener_id: int, now: date
     """The listener is ready again (un-pauses, missed-offer count reset): offered the next contact at once
     if one is waiting for them. Off shift, they stay offline until their shift starts."""
     records.set_pause(session, listener_id, False, "", now)
-    session.commit()
     return listener_freed(session, live, listener_id, now, paused=False)
 
 
@@ -164,13 +165,20 @@ class TickReport:
 
 
 def tick(session: Session, live: LiveState, now: datetime, association_id: int | None = None) -> TickReport:
-    """What the worker runs every few seconds; safe to run twice or concurrently: rebuild if Redis lost its
-    state, expire unanswered offers, end due wrap-ups (offering the next contact), apply shift starts and
-    ends, and dispatch."""
+    """The whole tick in one session (what a test or a single association needs): ``tick_live``, then
+    ``tick_association`` for each association. The worker runs the same parts, one transaction each."""
+    report = tick_live(session, live, now)
+    ids = [association_id] if association_id is not None else association_ids(session)
+    offers = [offer for one in ids for offer in tick_association(session, live, one, now)]
+    return TickReport(report.rebuilt, report.expired, report.released, report.offers + tuple(offers))
+
+
+def tick_live(session: Session, live: LiveState, now: datetime) -> TickReport:
+    """The live state's own part of the tick; safe to run twice or concurrently: rebuild if Redis lost its
+    state, expire unanswered offers, end due wrap-ups (offering the next contact)."""
     rebuilt = ensure_live(session, live, now)
     expired = with_rebuild(session, live, now, lambda: live.expire_due(to_us(now)))
     record_dropped(session, expired, now)
-    session.commit()
     offers: list[Offer] = []
     released = 0
     for listener_id in live.due_wrapups(to_us(now)):
@@ -182,8 +190,11 @@ def tick(session: Session, live: LiveState, now: datetime, association_id: int |
             continue
         if offer is not None:
             offers.append(offer)
-    ids = [association_id] if association_id is not None else association_ids(session)
-    for one in ids:
-        sync_roster(session, live, one, now)
-        offers += dispatch(session, live, one, now)
     return TickReport(rebuilt, len(expired), released, tuple(offers))
+
+
+def tick_association(session: Session, live: LiveState, association_id: int, now: datetime) -> list[Offer]:
+    """One association's part of the tick: apply shift starts and ends, and dispatch. A transaction of its
+    own in the worker, so one association that fails does not undo the others."""
+    sync_roster(session, live, association_id, now)
+    return dispatch(session, live, association_id, now)

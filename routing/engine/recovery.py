@@ -62,7 +62,6 @@ def _rebuild_locked(session: Session, live: LiveState, now: datetime) -> bool:
     for association_id in association_ids(session):
         _rebuild_association(session, live, association_id, now)
         live.renew_rebuild()  # a long rebuild keeps its lock: no second rebuild runs at the same time
-    session.commit()
     live.mark_built(live.server_run_id())
     return True
 

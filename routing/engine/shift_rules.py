@@ -28,6 +28,7 @@ class ShiftRule:
     timezone: str = "Asia/Kolkata"
     rrule: str | None = None
     shift_id: int | None = None
+    given_up: frozenset[int] = frozenset()  # occurrence starts (epoch seconds) handed back as open shifts
 
 
 @dataclass(frozen=True, order=True)
@@ -82,6 +83,8 @@ def occurrences(rule: ShiftRule, window_start: datetime, window_end: datetime) -
     found = []
     for local_start in starts:
         start = local_start.replace(tzinfo=tz)
+        if round(start.timestamp()) in rule.given_up:
+            continue
         end = start + rule.duration
         if start < window_end and end > window_start:
             found.append(Occurrence(start, end, rule.listener_id, rule.shift_id))
@@ -99,8 +102,10 @@ def local_start(row: Shift) -> datetime:
     return row.starts_at.astimezone(zone(row.timezone)).replace(tzinfo=None)
 
 
-def to_rule(row: Shift) -> ShiftRule:
+def to_rule(row: Shift, given_up: frozenset[int] = frozenset()) -> ShiftRule:
+    """``given_up``: starts (epoch seconds) of occurrences the listener gave up, which they no longer work."""
     return ShiftRule(
+        given_up=given_up,
         listener_id=row.listener_id,
         starts_at=local_start(row),
         duration=timedelta(minutes=row.duration_minutes),

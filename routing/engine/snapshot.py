@@ -22,6 +22,7 @@ from schemas.tables import (
     Listener,
     ListenerLanguage,
     ListenerPresence,
+    OpenShift,
     RoutingSettings,
     Shift,
 )
@@ -128,7 +129,8 @@ def load_listener(session: Session, listener_id: int, at: datetime) -> RosterLis
         raise NotFoundError("no such listener", listener_id=listener_id)
     config = load_config(session, row.association_id)
     shifts = session.exec(select(Shift).where(Shift.listener_id == listener_id)).all()
-    on = any(is_on_shift(to_rule(shift), at) for shift in shifts)
+    given_up = given_up_starts(session, [shift.id for shift in shifts if shift.id is not None])
+    on = any(is_on_shift(to_rule(shift, given_up.get(shift.id or 0, frozenset())), at) for shift in shifts)
     languages = _languages_of(session, [row.id]).get(row.id, {})
     presence = session.get(ListenerPresence, row.id)
     return _to_roster_listener(row, languages, on, presence, config)
@@ -142,7 +144,23 @@ def association_ids(session: Session) -> list[int]:
 
 def _on_shift_ids(session: Session, association_id: int, at: datetime) -> set[int]:
     shifts = session.exec(select(Shift).where(Shift.association_id == association_id)).all()
-    return {shift.listener_id for shift in shifts if is_on_shift(to_rule(shift), at)}
+    given_up = given_up_starts(session, [shift.id for shift in shifts if shift.id is not None])
+    return {
+        shift.listener_id
+        for shift in shifts
+        if is_on_shift(to_rule(shift, given_up.get(shift.id or 0, frozenset())), at)
+    }
+
+
+def given_up_starts(session: Session, shift_ids: list[int]) -> dict[int, frozenset[int]]:
+    """Per shift, the starts of occurrences its listener gave up (open shifts): nobody works them."""
+    if not shift_ids:
+        return {}
+    rows = session.exec(select(OpenShift).where(col(OpenShift.shift_id).in_(shift_ids))).all()
+    found: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        found[row.shift_id].add(row.starts_at_epoch)
+    return {shift_id: frozenset(starts) for shift_id, starts in found.items()}
 
 
 def _languages_of(session: Session, ids: list[int]) -> dict[int, dict]:

@@ -19,6 +19,7 @@ from routing.roster.calendar import (
     list_shifts,
     update_shift,
 )
+from routing.roster.handover import OpenSlot, give_up, list_open, take
 from routing.roster.listeners import (
     create_listener,
     delete_listener,
@@ -27,22 +28,37 @@ from routing.roster.listeners import (
     spoken_languages,
     update_listener,
 )
+from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, take_break
+from routing.roster.timetable import Coverage, Slot, coverage, current_slot, occurrences_between
 
 __all__ = [
+    "PAUSE_REASONS",
+    "Coverage",
     "LanguageOnShift",
     "OnShift",
+    "OpenSlot",
+    "Slot",
     "check_window",
+    "come_back",
+    "coverage",
     "create_listener",
     "create_shift",
+    "current_slot",
     "delete_listener",
     "delete_shift",
     "expand",
     "find_on_shift",
     "get_listener",
     "get_shift",
+    "give_up",
     "list_listeners",
+    "list_open",
     "list_shifts",
+    "occurrences_between",
+    "paused_reason",
     "spoken_languages",
+    "take",
+    "take_break",
     "update_listener",
     "update_shift",
 ]

@@ -32,6 +32,7 @@ from routing.engine.shift_rules import (
     validate_shift,
     zone,
 )
+from routing.engine.snapshot import given_up_starts
 from routing.errors import InvalidConfigurationError, NotFoundError
 from routing.roster.listeners import get_listener, spoken_languages
 from schemas.api import ShiftCreate, ShiftUpdate
@@ -57,10 +58,13 @@ def get_shift(session: Session, association_id: int, shift_id: int) -> Shift:
     return row
 
 
-def expand(row: Shift, window_start: datetime, window_end: datetime) -> list[Occurrence]:
-    """Occurrences of one shift in the window; a rule that cannot be expanded yields none, never an error."""
+def expand(
+    row: Shift, window_start: datetime, window_end: datetime, given_up: frozenset[int] = frozenset()
+) -> list[Occurrence]:
+    """Occurrences of one shift in the window (less those given up); a rule that cannot be expanded yields
+    none, never an error."""
     try:
-        return occurrences(to_rule(row), window_start, window_end)
+        return occurrences(to_rule(row, given_up), window_start, window_end)
     except (InvalidConfigurationError, ValueError, OverflowError):
         return []
 
@@ -205,8 +209,12 @@ class LanguageOnShift:
 def _covering(session: Session, association_id: int, at: datetime) -> dict[int, Occurrence]:
     """Per active listener, the occurrence covering the moment (the one ending last, if several overlap)."""
     found: dict[int, Occurrence] = {}
-    for row in list_shifts(session, association_id):
-        for occurrence in expand(row, at, at + timedelta(microseconds=1)):
+    rows = list_shifts(session, association_id)
+    given_up = given_up_starts(session, [row.id for row in rows if row.id is not None])
+    for row in rows:
+        for occurrence in expand(
+            row, at, at + timedelta(microseconds=1), given_up.get(row.id or 0, frozenset())
+        ):
             current = found.get(row.listener_id)
             if occurrence.covers(at) and (current is None or occurrence.end > current.end):
                 found[row.listener_id] = occurrence

@@ -101,6 +101,7 @@ def create_listener(
     _ensure_phone_free(session, association_id, phone["phone_hash"], keep_id=None)
     fields = data.model_dump(mode="python", exclude={"phone", "languages"})
     fields["prompt_language"] = check_language(data.prompt_language, "prompt_language")
+    fields["app_language"] = check_language(data.app_language, "app_language") if data.app_language else ""
     row = Listener(association_id=association_id, **fields, **phone, created_at=actor.at)
     changes = {**fields, "phone": number, "languages": _language_summary(languages)}
     create_audited(session, actor, row, "listener", changes)
@@ -118,6 +119,8 @@ def update_listener(
     raw_phone = fields.pop("phone", None)
     if "prompt_language" in fields:
         fields["prompt_language"] = check_language(fields["prompt_language"], "prompt_language")
+    if fields.get("app_language"):
+        fields["app_language"] = check_language(fields["app_language"], "app_language")
     changed: dict[str, Any] = {}
     if raw_phone is not None:
         phone, number = _phone_fields(vault, row.association_id, raw_phone)

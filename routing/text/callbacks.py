@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from routing import engine
 from routing.engine.offers import Offer
+from routing.text import conversations as store
 from routing.text.context import TextContext
 from routing.text.delivery import WHATSAPP
 from routing.text.queueing import finish_conversation
 from routing.voice import callbacks
 from routing.voice.helplines import load_voice_helpline_of
-from schemas.tables import Channel, Contact, Conversation, Priority
+from schemas.tables import Channel, Conversation, Priority
 
 CLOSE_REASON = "callback"
 
@@ -28,7 +29,7 @@ def call_back_by_voice(ctx: TextContext, conversation: Conversation) -> list[Off
     if config is None or conversation.caller_encrypted is None:
         return None
     number = ctx.vault.decrypt(conversation.caller_encrypted).removeprefix(WHATSAPP)
-    text_contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
+    text_contact = store.find_contact(session, conversation.contact_id) if conversation.contact_id else None
     arrival_us = text_contact.arrival_us if text_contact is not None else None
     offers = finish_conversation(session, ctx.live, conversation, CLOSE_REASON, ctx.now)
     contact_id = engine.enqueue_contact(

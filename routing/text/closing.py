@@ -58,7 +58,6 @@ def closing_notices(
         return None
     conversation.notice_attempts += 1
     session.add(conversation)
-    session.commit()
     notices: list[Notice] = []
     tell_listener = conversation.close_reason != "listener" and not conversation.listener_notified
     if conversation.listener_id is not None and tell_listener:
@@ -79,13 +78,11 @@ def closing_notices(
 def confirm_notice(session: Session, conversation_id: int, recipient: str) -> None:
     """This notice went out: no retry sends it again."""
     store.mark_notified(session, store.get_conversation(session, conversation_id), recipient == LISTENER)
-    session.commit()
 
 
 def confirm_notices_sent(session: Session, conversation_id: int) -> None:
     """The notices are out, or the attempts are over: the caller's number is erased."""
     store.erase_caller(session, store.get_conversation(session, conversation_id))
-    session.commit()
 
 
 @dataclass(frozen=True)
@@ -101,12 +98,10 @@ def close_idle(session: Session, live: LiveState, now: datetime) -> IdleSweep:
     for conversation in store.idle_conversations(session, now):
         offers += finish_conversation(session, live, conversation, "idle", now)
     store.erase_callers_closed_before(session, now - NOTICE_TIME_LIMIT)
-    session.commit()
     return IdleSweep(store.conversations_awaiting_notices(session), offers)
 
 
 def purge_kept_bodies(session: Session, now: datetime) -> int:
     purged = records.purge_bodies(session, now)
     records.forget_deliveries(session, now)
-    session.commit()
     return purged

@@ -154,6 +154,10 @@ def get_conversation(session: Session, conversation_id: int) -> Conversation:
     return found
 
 
+def find_contact(session: Session, contact_id: str) -> Contact | None:
+    return session.get(Contact, contact_id)
+
+
 def find_by_contact(session: Session, contact_id: str) -> Conversation | None:
     return session.exec(select(Conversation).where(Conversation.contact_id == contact_id)).first()
 

@@ -172,7 +172,6 @@ def _back_to_waiting(session: Session, conversation: Conversation, offers: list[
     if conversation.status == ConversationStatus.offered:
         conversation.status = ConversationStatus.waiting
         session.add(conversation)
-        session.commit()
     mark_offered(session, offers)
     return offers
 
@@ -183,7 +182,6 @@ def confirm_connected(session: Session, conversation_id: int, listener_id: int, 
     conversation.status = ConversationStatus.active
     conversation.listener_id = listener_id
     store.touch(session, conversation, now)
-    session.commit()
     held = records.unrelayed(session, conversation, MessageDirection.from_caller)
     return [message.id for message in held if message.id is not None]
 
@@ -248,4 +246,3 @@ def confirm_relayed(session: Session, message_id: int, parts: list[Outgoing], no
     keep = association.message_retention_days if association.store_message_bodies else None
     records.mark_relayed(session, message, [p.body for p in parts], now, keep)
     store.touch(session, conversation, now)
-    session.commit()

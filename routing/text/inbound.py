@@ -59,7 +59,6 @@ def handle_text(ctx: TextContext, message: MessageReceived) -> TextOutcome:
     records.record_delivery(
         ctx.session, message.message_sid, helpline.association_id, outcome.replies, ctx.now
     )
-    ctx.session.commit()
     return outcome
 
 

@@ -34,7 +34,6 @@ def enqueue_conversation(ctx: TextContext, conversation: Conversation, reason: s
         priority=Priority.crisis if conversation.crisis else Priority.normal,
     )
     session.add(conversation)
-    session.commit()
     offers = engine.dispatch(session, ctx.live, conversation.association_id, ctx.now)
     mark_offered(session, offers)
     return TextOutcome(reason, offers=offers)
@@ -46,7 +45,6 @@ def mark_offered(session: Session, offers: list[Offer]) -> None:
         if found is not None and found.status == ConversationStatus.waiting:
             found.status = ConversationStatus.offered
             session.add(found)
-    session.commit()
 
 
 def requeue_conversation(ctx: TextContext, conversation: Conversation, reason: str) -> TextOutcome:
@@ -98,6 +96,5 @@ def finish_conversation(
         except NotFoundError:
             pass
     store.close(session, conversation, reason, now)
-    session.commit()
     mark_offered(session, offers)
     return offers

@@ -61,4 +61,3 @@ def confirm_waiting_notice(session: Session, conversation_id: int, step: str) ->
     conversation = store.get_conversation(session, conversation_id)
     conversation.waiting_notice = step
     session.add(conversation)
-    session.commit()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from routing import engine
 from routing.engine.live import LiveState
@@ -22,10 +22,10 @@ from routing.voice import decisions, records, whispers
 from routing.voice.helplines import HelplineConfig
 from routing.voice.outcome import Outcome
 from routing.voice.waiting import CallbackHours
-from schemas.tables import Callback, CallbackStatus, Channel, Contact, VoiceCall
+from schemas.tables import Callback, CallbackStatus, Channel, VoiceCall
 
 RETRY_AFTER = timedelta(minutes=10)
-OPEN = (CallbackStatus.scheduled, CallbackStatus.calling)
+OPEN = records.OPEN_CALLBACK
 
 
 def hours_at(config: HelplineConfig, at: datetime) -> CallbackHours:
@@ -38,16 +38,6 @@ def hours_at(config: HelplineConfig, at: datetime) -> CallbackHours:
 def next_opening(config: HelplineConfig, at: datetime) -> datetime:
     """``at`` itself within the hours, else the next time they open."""
     return next_callback_time(config, at)
-
-
-def get_callback(session: Session, callback_id: str) -> Callback | None:
-    return session.get(Callback, callback_id)
-
-
-def get_open_callback(session: Session, contact_id: str) -> Callback | None:
-    return session.exec(
-        select(Callback).where(Callback.contact_id == contact_id, col(Callback.status).in_(OPEN))
-    ).first()
 
 
 def request_callback(
@@ -76,7 +66,7 @@ def schedule_callback(
 ) -> Callback:
     """A callback for a voice contact, dialled from ``config``'s number: the listener first, then the
     caller, within the callback hours. The number is encrypted into the callback's own copy."""
-    existing = get_open_callback(session, contact_id)
+    existing = records.get_open_callback(session, contact_id)
     if existing is not None:
         return existing
     callback = Callback(
@@ -91,7 +81,6 @@ def schedule_callback(
         created_at=now,
     )
     session.add(callback)
-    session.commit()
     engine.request_callback(session, live, contact_id, now)
     return callback
 
@@ -106,7 +95,6 @@ def start_attempt(session: Session, callback: Callback, now: datetime) -> bool:
     callback.attempts += 1
     callback.status = CallbackStatus.calling
     session.add(callback)
-    session.commit()
     return True
 
 
@@ -122,7 +110,6 @@ def attempt_failed(session: Session, callback: Callback, outcome: str, now: date
     callback.outcome = outcome
     callback.next_attempt_at = now + RETRY_AFTER
     session.add(callback)
-    session.commit()
     return callback.next_attempt_at
 
 
@@ -134,7 +121,6 @@ def finish(session: Session, callback: Callback, status: CallbackStatus, outcome
     callback.finished_at = now
     callback.next_attempt_at = None
     session.add(callback)
-    session.commit()
 
 
 def requeue(session: Session, live: LiveState, callback: Callback, now: datetime) -> str | None:
@@ -142,7 +128,7 @@ def requeue(session: Session, live: LiveState, callback: Callback, now: datetime
     callback). Returns the new contact id, or None when the callback is over or already queued."""
     if callback.status != CallbackStatus.scheduled or callback.number_encrypted is None:
         return None
-    current = session.get(Contact, callback.contact_id)
+    current = records.find_contact(session, callback.contact_id)
     if current is not None and current.status in ACTIVE:
         return None
     contact_id = engine.enqueue_contact(
@@ -156,7 +142,6 @@ def requeue(session: Session, live: LiveState, callback: Callback, now: datetime
     )
     callback.contact_id = contact_id
     session.add(callback)
-    session.commit()
     engine.request_callback(session, live, contact_id, now)
     return contact_id
 
@@ -172,7 +157,7 @@ def callback_answered(
 ) -> Outcome:
     """The caller we called back picked up: greet them in their language and put them in the offer's queue,
     where their listener waits. The number is erased now: the callback is done."""
-    callback = get_callback(session, callback_id)
+    callback = records.get_callback(session, callback_id)
     offer = records.get_offer(session, offer_id)
     if callback is None or offer is None or whispers.is_machine(answered_by):
         return Outcome(decisions.Goodbye())
@@ -185,7 +170,6 @@ def callback_answered(
         contact_id=offer.contact_id,
         at=now,
     )
-    session.commit()
     if callback.status == CallbackStatus.calling:
         finish(session, callback, CallbackStatus.connected, "answered", now)
     return Outcome(whispers.callback_greeting(callback.language, decisions.offer_queue_name(offer_id)))

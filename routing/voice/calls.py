@@ -3,7 +3,8 @@
 Each function reads what it needs (the caller's profile, the call's record, routing's live state), decides
 with the pure modules (``menus``, ``waiting``), and has its side effects once: a repeated delivery of the
 same webhook finds its claim taken (``records.claim_effect``) and returns the same decision without acting
-again. Offers an action produced are returned, so the caller (a webhook handler or a job) has them rung.
+again. Offers an action produced are returned, so the caller (a webhook handler or a job) has them rung once
+it has committed the step's one transaction (nothing here commits).
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from routing.engine.live import LiveState
 from routing.engine.policy import US
 from routing.errors import NotFoundError
 from routing.phones import PhoneVault
-from routing.voice import callbacks, callers, decisions, menus, records, waiting, whispers
+from routing.voice import callbacks, decisions, menus, records, waiting, whispers
 from routing.voice.helplines import HelplineConfig
 from routing.voice.outcome import Outcome, settled, voice_offers
 from schemas.tables import (
     Channel,
-    Contact,
     ContactStatus,
     Priority,
     VoiceCall,
@@ -34,7 +34,7 @@ SILENT_RESULTS = ("redirected", "redirected-from-bridged", "bridging-in-process"
 
 
 def answer_incoming(session: Session, config: HelplineConfig, caller_hash: str | None) -> decisions.Menu:
-    return menus.greet(config, callers.get_language(session, config.association_id, caller_hash))
+    return menus.greet(config, records.get_language(session, config.association_id, caller_hash))
 
 
 def menu_for(config: HelplineConfig, kind: str, attempt: int, last: str | None) -> decisions.Menu:
@@ -58,39 +58,35 @@ def take_menu_choice(
     spoken_choice: str | None,
     now: datetime,
 ) -> Outcome:
-    """A key (or a spoken language) in a menu: the menu again, or the queue of the chosen language."""
+    """A key (or a spoken language) in a menu: the menu again, or the queue of the chosen language. The
+    claim, the contact and its call record are one transaction: if any step fails, none of them stays."""
     choice = menus.choose_language(config, menu, digits, spoken_choice)
     if isinstance(choice, decisions.Menu):
         return Outcome(choice)
     join = menus.join_queue(config, choice)
     if not records.claim_effect(session, call_sid, "enqueue", "", now):
         return Outcome(join)
-    try:
-        if not choice.defaulted and not choice.crisis:
-            callers.remember_language(session, config.association_id, caller_hash, choice.language, now)
-        contact_id = engine.enqueue_contact(
-            session,
-            live,
-            association_id=config.association_id,
-            channel=Channel.voice,
-            language=choice.language,
-            caller_hash=caller_hash or f"withheld-{call_sid}",
-            now=now,
-            priority=Priority.crisis if choice.crisis else Priority.normal,
-        )
-        records.record_call(
-            session,
-            call_sid,
-            association_id=config.association_id,
-            helpline=config.number,
-            language=choice.language,
-            contact_id=contact_id,
-            at=now,
-        )
-        session.commit()
-    except Exception:
-        records.release_effect(session, call_sid, "enqueue", "")
-        raise
+    if not choice.defaulted and not choice.crisis:
+        records.remember_language(session, config.association_id, caller_hash, choice.language, now)
+    contact_id = engine.enqueue_contact(
+        session,
+        live,
+        association_id=config.association_id,
+        channel=Channel.voice,
+        language=choice.language,
+        caller_hash=caller_hash or f"withheld-{call_sid}",
+        now=now,
+        priority=Priority.crisis if choice.crisis else Priority.normal,
+    )
+    records.record_call(
+        session,
+        call_sid,
+        association_id=config.association_id,
+        helpline=config.number,
+        language=choice.language,
+        contact_id=contact_id,
+        at=now,
+    )
     return Outcome(join, voice_offers(engine.dispatch(session, live, config.association_id, now)))
 
 
@@ -237,7 +233,7 @@ def _settle_contact(
 ) -> engine.Ended | None:
     if call.contact_id is None:
         return None
-    contact = session.get(Contact, call.contact_id)
+    contact = records.find_contact(session, call.contact_id)
     if contact is None or contact.status not in contacts.ACTIVE:
         return None
     if keep_callback and contact.callback_requested and contact.status != ContactStatus.connected:

@@ -7,19 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from routing import engine
 from routing.engine import records as contacts
 from routing.engine.live import LiveState
 from routing.engine.policy import US
-from routing.voice import callbacks, decisions, records, whispers
+from routing.voice import decisions, records, whispers
 from routing.voice.outcome import Outcome, settled, voice_offers
 from schemas.tables import (
-    Channel,
-    Contact,
     ContactStatus,
-    Listener,
     VoiceOffer,
 )
 
@@ -40,11 +37,11 @@ def prepare_offer(session: Session, offer_id: str, now: datetime) -> VoiceOffer 
     existing = records.get_offer(session, offer_id)
     if existing is not None:
         return existing
-    contact = session.exec(select(Contact).where(Contact.offer_id == offer_id)).first()
+    contact = records.find_offered_contact(session, offer_id)
     if contact is None or contact.status != ContactStatus.offered or contact.listener_id is None:
         return None
     call = records.get_call_for_contact(session, contact.id)
-    open_callback = callbacks.get_open_callback(session, contact.id)
+    open_callback = records.get_open_callback(session, contact.id)
     helpline = call.helpline if call is not None else open_callback.helpline if open_callback else None
     if helpline is None:
         return None
@@ -57,25 +54,12 @@ def prepare_offer(session: Session, offer_id: str, now: datetime) -> VoiceOffer 
         callback_id=open_callback.id if open_callback is not None and contact.callback_requested else None,
         created_at=now,
     )
-    if records.claim_offer(session, row):
-        return row
-    return records.get_offer(session, offer_id)
+    return records.claim_offer(session, row) or records.get_offer(session, offer_id)
 
 
 def offered_contacts_without_call(session: Session, limit: int = 50) -> list[str]:
     """Voice offers routing made that no job has rung yet (made by the tick, or lost on the way)."""
-    rung = select(VoiceOffer.offer_id)
-    rows = session.exec(
-        select(Contact.offer_id)
-        .where(
-            Contact.status == ContactStatus.offered,
-            Contact.channel == Channel.voice,
-            col(Contact.offer_id).is_not(None),
-            col(Contact.offer_id).not_in(rung),
-        )
-        .limit(limit)
-    ).all()
-    return [offer_id for offer_id in rows if offer_id]
+    return records.unrung_offers(session, limit)
 
 
 def whisper(
@@ -85,7 +69,7 @@ def whisper(
     offer = records.get_offer(session, offer_id)
     if offer is None:
         return Outcome(decisions.Goodbye())
-    listener = session.get(Listener, offer.listener_id)
+    listener = records.find_listener(session, offer.listener_id)
     language = listener.prompt_language if listener is not None else "en"
     if whispers.is_machine(answered_by):
         offers: tuple[engine.Offer, ...] = ()
@@ -93,7 +77,7 @@ def whisper(
             records.set_offer_outcome(session, offer, "voicemail")
             offers = voice_offers(engine.miss_offer(session, live, offer_id, now))
         return Outcome(decisions.Goodbye(), offers)
-    contact = session.get(Contact, offer.contact_id)
+    contact = records.find_contact(session, offer.contact_id)
     if contact is None:
         return Outcome(decisions.Goodbye())
     waited = max(0.0, now.timestamp() - contact.arrival_us / US)
@@ -107,7 +91,7 @@ def answer_offer(
     offer = records.get_offer(session, offer_id)
     if offer is None:
         return Outcome(decisions.Goodbye())
-    listener = session.get(Listener, offer.listener_id)
+    listener = records.find_listener(session, offer.listener_id)
     language = listener.prompt_language if listener is not None else "en"
     queue = decisions.offer_queue_name(offer_id)
     if digits != "1":
@@ -147,7 +131,7 @@ def listener_call_status(
     if offer is None or not records.claim_effect(session, call_sid, "listener-ended", "", now):
         return Outcome(silence)
     if offer.outcome in ("accepted", "connected"):
-        contact = session.get(Contact, offer.contact_id)
+        contact = records.find_contact(session, offer.contact_id)
         if contact is None or contact.status not in contacts.ACTIVE:
             return Outcome(silence)
         return settled(silence, engine.end_contact(session, live, offer.contact_id, now))

@@ -31,6 +31,8 @@ BODIES: dict[str, dict[str, Any]] = {
         "steps": [{"kind": "listeners", "languages": ["hi"], "seconds": 30}, {"kind": "crisis_line"}],
     },
     "/associations/{association_id}/api-keys": {"name": "backdoor", "role": "admin"},
+    "/associations/{association_id}/staff": {"name": "Intruder", "phone": "+919000000002", "role": "admin"},
+    "/associations/{association_id}/staff/{staff_id}": {"role": "admin"},
 }  # fmt: skip
 
 
@@ -58,11 +60,17 @@ def build_association(client: TestClient, platform: dict[str, str], name: str, p
         headers=admin,
     )
     keys = client.get(f"{base}/api-keys", headers=admin).json()
+    staff = client.post(
+        f"{base}/staff",
+        json={"name": "Coordinator " + name, "phone": phone.replace("98", "97", 1)},
+        headers=admin,
+    ).json()
     return {
         "admin": admin,
         "ids": {
             "association_id": association["id"], "number_id": number["id"], "code": "hi",
             "listener_id": listener["id"], "shift_id": shift["id"], "language": "hi", "key_id": keys[0]["id"],
+            "staff_id": staff["id"],
         },
     }  # fmt: skip
 
@@ -79,7 +87,7 @@ def association_routes(services: Services) -> list[tuple[str, str]]:
 
 def snapshot(client: TestClient, world: dict[str, Any]) -> list[Any]:
     base = f"{API}/associations/{world['ids']['association_id']}"
-    tails = ["", "/numbers", "/languages", "/listeners", "/shifts", "/policies", "/api-keys"]
+    tails = ["", "/numbers", "/languages", "/listeners", "/shifts", "/policies", "/api-keys", "/staff"]
     return [client.get(base + tail, headers=world["admin"]).json() for tail in tails]
 
 

@@ -105,23 +105,30 @@ class Helpline:
         return self.now
 
     def sync(self) -> dict[int, str]:
-        return engine.sync_roster(self.session, self.live, self.association_id, self.now)
+        return self.step(engine.sync_roster(self.session, self.live, self.association_id, self.now))
+
+    def step(self, result: Any) -> Any:
+        """End a step the way a webhook or a job does: commit its one transaction, and pass its result on."""
+        self.session.commit()
+        return result
 
     def call(self, language: str = "ta", **kwargs: Any) -> str:
         kwargs.setdefault("channel", Channel.voice)
         self._phones += 1
-        return engine.enqueue_contact(
-            self.session,
-            self.live,
-            association_id=self.association_id,
-            language=language,
-            caller_hash=f"hash-{self._phones}",
-            now=self.now,
-            **kwargs,
+        return self.step(
+            engine.enqueue_contact(
+                self.session,
+                self.live,
+                association_id=self.association_id,
+                language=language,
+                caller_hash=f"hash-{self._phones}",
+                now=self.now,
+                **kwargs,
+            )
         )
 
     def dispatch(self) -> list[engine.Offer]:
-        return engine.dispatch(self.session, self.live, self.association_id, self.now)
+        return self.step(engine.dispatch(self.session, self.live, self.association_id, self.now))
 
     def state(self, listener_id: int) -> str:
         found = self.live.listener(listener_id)

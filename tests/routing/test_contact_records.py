@@ -38,7 +38,9 @@ def test_a_late_offer_does_not_undo_a_connection(helpline: Helpline) -> None:
         stale = records.get_contact(late, contact_id)  # this writer read the contact while it waited
         assert stale.status == S.waiting
         [offer] = helpline.dispatch()
-        assert engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1)).ok
+        assert helpline.step(
+            engine.accept_offer(helpline.session, helpline.live, offer.offer_id, helpline.at(1))
+        ).ok
         assert not records.record_offer(late, contact_id, 99, "late-offer", 0)
         assert not records.record_back_in_queue(late, contact_id)
         late.commit()

@@ -270,6 +270,7 @@ def close_quietly_with_the_caller_unreachable(helpline: TextHelpline) -> tuple[P
     helpline.clock.advance(61 * 60)
     with helpline.session() as session:
         close_idle(session, LiveState(helpline.services.redis), helpline.clock.now())
+        session.commit()
     return listener, conversation.id
 
 

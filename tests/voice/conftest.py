@@ -85,6 +85,7 @@ class VoiceHelpline:
             engine.sync_roster(
                 session, LiveState(self.services.redis), self.association_id, self.services.clock.now()
             )
+            session.commit()
 
     def dispatch(self) -> None:
         """Offer waiting callers to free listeners now and have the offers rung (the tick does it too)."""
@@ -97,6 +98,7 @@ class VoiceHelpline:
             offers = engine.dispatch(
                 session, LiveState(self.services.redis), self.association_id, self.services.clock.now()
             )
+            session.commit()
         enqueue_offer_calls(Queue(QUEUE_NAME, connection=self.services.redis), offers)
 
     def policy(self, language: str, steps: list[dict[str, Any]]) -> None:
@@ -187,5 +189,6 @@ def voice(app_services: Services, live_app: tuple[str, Any]) -> Iterator[VoiceHe
         )
         association_id = make_association(session, app_services.vault)
         engine.rebuild(session, LiveState(app_services.redis), sim.clock.now())
+        session.commit()
         sim.on_idle = InlineJobs(app_services)
         yield VoiceHelpline(app_services, sim, association_id, session)

@@ -3,10 +3,11 @@ TwiML at once: a short apology in the association's languages, its backup number
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -70,8 +71,22 @@ def post(services: Services, path: str, params: dict[str, str]) -> tuple[int | N
     return answer.status, answer.body, answer.raw
 
 
-def degraded_services(settings: Settings, **broken: str) -> Services:
-    return build_services(settings.model_copy(update={"voice_deadline_ms": 250, **broken}))
+@pytest.fixture
+def degraded_services() -> Iterator[Callable[..., Services]]:
+    """Services with something broken; afterwards their own Redis clients let go of the test run's server
+    (a client left connected would keep the embedded server from shutting down at the end of the run)."""
+    made: list[Services] = []
+
+    def build(settings: Settings, **broken: str) -> Services:
+        made.append(build_services(settings.model_copy(update={"voice_deadline_ms": 250, **broken})))
+        return dataclasses.replace(made[-1])
+
+    yield build
+    for services in made:
+        services.request_pool.shutdown(wait=False)
+        for client in (services.redis, services.request_redis):
+            if client is not None:
+                client.connection_pool.disconnect()
 
 
 def assert_degraded(raw: bytes, languages: tuple[str, ...], backups: tuple[str, ...]) -> None:
@@ -85,7 +100,7 @@ def assert_degraded(raw: bytes, languages: tuple[str, ...], backups: tuple[str, 
 
 @pytest.mark.parametrize("redis_down", ["closed", "silent"])
 def test_redis_down_or_silent_the_caller_gets_backup_numbers_and_the_crisis_line(
-    services: Services, black_hole: int, redis_down: str
+    services: Services, black_hole: int, degraded_services: Callable[..., Services], redis_down: str
 ) -> None:
     with Session(services.engine) as session:
         make_association(session, services.vault)
@@ -103,7 +118,7 @@ def test_redis_down_or_silent_the_caller_gets_backup_numbers_and_the_crisis_line
 
 
 def test_database_silent_the_caller_still_gets_an_answer_in_the_fallback_languages(
-    services: Services, black_hole: int
+    services: Services, black_hole: int, degraded_services: Callable[..., Services]
 ) -> None:
     broken = degraded_services(
         services.settings, database_url=f"postgresql+psycopg://samvaad@127.0.0.1:{black_hole}/gone"
@@ -117,7 +132,7 @@ def test_database_silent_the_caller_still_gets_an_answer_in_the_fallback_languag
 
 
 def test_the_fallback_url_answers_from_memory_with_redis_and_the_database_down(
-    services: Services, black_hole: int
+    services: Services, black_hole: int, degraded_services: Callable[..., Services]
 ) -> None:
     with Session(services.engine) as session:
         make_association(session, services.vault)

@@ -123,6 +123,7 @@ def test_reordered_and_repeated_status_callbacks_miss_an_offer_once(hooks: Hooks
         assert contact.status == ContactStatus.offered and contact.offer_id
         offer = voice.prepare_offer(session, contact.offer_id, START)
         assert offer is not None
+        session.commit()
     listener_leg = {
         "CallSid": "CA" + "4" * 32,
         "AccountSid": ACCOUNT,

@@ -1,0 +1,79 @@
+"""Open shifts: a listener gives up one occurrence of a shift (it stops counting as worked at once, for the
+engine too), and another listener takes it, which makes it a one-off shift of their own. Both are audited;
+the coordinators' board lists what is open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from routing.configuration.audit import Actor, Subject, create_audited, update_audited
+from routing.errors import InvalidConfigurationError, NotFoundError
+from routing.roster.calendar import create_shift, expand, get_shift
+from schemas.api import ShiftCreate
+from schemas.tables import OpenShift
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    open_id: int
+    start: datetime
+    end: datetime
+    given_up_by: int
+    timezone: str
+
+
+def give_up(
+    session: Session, association_id: int, listener_id: int, shift_id: int, start_epoch: int, actor: Actor
+) -> OpenShift:
+    """Only the listener's own future occurrence; another's, or one that does not exist, is not found."""
+    row = get_shift(session, association_id, shift_id)
+    start = datetime.fromtimestamp(start_epoch, UTC)
+    occurs = [
+        o
+        for o in expand(row, start, start + timedelta(seconds=1))
+        if round(o.start.timestamp()) == start_epoch
+    ]
+    if row.listener_id != listener_id or not occurs:
+        raise NotFoundError("shift not found")
+    if start <= actor.at:
+        raise InvalidConfigurationError("a shift that has begun cannot be given up", field="shift")
+    opened = OpenShift(association_id=association_id, shift_id=shift_id, starts_at_epoch=start_epoch,
+                       duration_minutes=row.duration_minutes, given_up_by=listener_id, created_at=actor.at)  # fmt: skip
+    create_audited(session, actor, opened, "open_shift", {"shift_id": shift_id, "starts_at": start})
+    return opened
+
+
+def list_open(session: Session, association_id: int, now: datetime) -> list[OpenSlot]:
+    """Open shifts not taken yet that have not begun, soonest first."""
+    query = select(OpenShift).where(
+        OpenShift.association_id == association_id,
+        col(OpenShift.taken_by).is_(None),
+        OpenShift.starts_at_epoch > now.timestamp(),
+    )
+    found = []
+    for row in session.exec(query.order_by(col(OpenShift.starts_at_epoch))).all():
+        assert row.id is not None
+        shift = get_shift(session, association_id, row.shift_id)
+        start = datetime.fromtimestamp(row.starts_at_epoch, UTC)
+        found.append(OpenSlot(row.id, start, start + timedelta(minutes=row.duration_minutes), row.given_up_by,
+                              shift.timezone))  # fmt: skip
+    return found
+
+
+def take(session: Session, association_id: int, listener_id: int, open_id: int, actor: Actor) -> OpenShift:
+    row = session.get(OpenShift, open_id)
+    if row is None or row.association_id != association_id:
+        raise NotFoundError("open shift not found")
+    if row.taken_by is not None or row.starts_at_epoch <= actor.at.timestamp():
+        raise InvalidConfigurationError("this shift is no longer open", field="shift")
+    original = get_shift(session, association_id, row.shift_id)
+    start = datetime.fromtimestamp(row.starts_at_epoch, UTC)
+    data = ShiftCreate(listener_id=listener_id, starts_at=start, duration_minutes=row.duration_minutes,
+                       timezone=original.timezone, rrule=None, note="taken open shift")  # fmt: skip
+    shift = create_shift(session, association_id, data, actor)
+    update_audited(session, actor, row, {"taken_by": listener_id, "taken_shift_id": shift.id},
+                   Subject("open_shift", row.id, association_id))  # fmt: skip
+    return row
