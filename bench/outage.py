@@ -48,9 +48,10 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
 class RedisServer:
     """redis-server on a free loopback port, in ``folder``; started, crashed, hung and stopped here."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, replica_of: int | None = None) -> None:
         self.folder = folder
         self.port = free_port()
+        self.replica_of = replica_of
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -61,6 +62,8 @@ class RedisServer:
         command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
         command += ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
         command += ["--logfile", str(self.folder / "redis.log")]
+        if self.replica_of is not None:
+            command += ["--replicaof", "127.0.0.1", str(self.replica_of)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         wait_until(self.answers, 10, "redis-server answering")
 

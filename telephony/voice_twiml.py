@@ -131,7 +131,7 @@ def render_hold(hold: HoldAnnouncement, speaker: Speaker, action: str, music_url
     return str(response.to_xml())
 
 
-def render_leave(_: LeaveQueue) -> str:
+def render_leave(_: LeaveQueue | None = None) -> str:
     response = VoiceResponse()
     response.leave()
     return str(response.to_xml())

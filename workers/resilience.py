@@ -21,6 +21,7 @@ from typing import Any
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from redis.sentinel import SentinelConnectionPool
 
 from workers.heartbeat import beat
 
@@ -68,7 +69,9 @@ class Supervisor:
 
 def part_client(connection: redis.Redis) -> redis.Redis:
     """A client of the part's own to the same Redis: short timeouts, and no retries inside redis-py (the part
-    retries itself; a command re-sent by redis-py to a hung server could run twice once it wakes up)."""
+    retries itself; a command re-sent by redis-py to a hung server could run twice once it wakes up).
+    Behind Sentinel it asks the Sentinels for the primary on every new connection, so after a failover the
+    part's next retry reaches the new primary."""
     pool = connection.connection_pool
     options = {
         **pool.connection_kwargs,
@@ -76,6 +79,10 @@ def part_client(connection: redis.Redis) -> redis.Redis:
         "socket_connect_timeout": PART_CONNECT_TIMEOUT,
         "retry": Retry(NoBackoff(), 0),
     }
+    if isinstance(pool, SentinelConnectionPool):
+        for managed in ("connection_pool", "host", "port", "connection_class"):
+            options.pop(managed, None)
+        return pool.sentinel_manager.master_for(pool.service_name, **options)
     return redis.Redis(
         connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **options)
     )

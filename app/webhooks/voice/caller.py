@@ -114,7 +114,9 @@ async def wait_loop(hook: SignedHook) -> Response:
         )
         return render(hook, config, outcome.decision)
 
-    return await caller_answer(hook, work)
+    # A waitUrl may not <Dial> (Twilio rejects it, error 12100): a caller whose wait cannot be read leaves
+    # the queue, and the Enqueue action (/queue-exit) puts them through to the backup numbers.
+    return await caller_answer(hook, work, degraded=twiml.render_leave)
 
 
 @router.post("/wait-input")

@@ -93,10 +93,13 @@ async def within_deadline(hook: TwilioHook, work: Callable[[Session], T], on_fai
 
 
 async def caller_answer(
-    hook: TwilioHook, work: Callable[[Session, LiveState, HelplineConfig], str]
+    hook: TwilioHook,
+    work: Callable[[Session, LiveState, HelplineConfig], str],
+    degraded: Callable[[], str] | None = None,
 ) -> Response:
-    """A webhook on the caller's leg: TwiML, or the degraded TwiML. The helpline is ``To`` on a call the
-    caller made; on a leg Samvaad placed (a callback) ``To`` is the caller, so the leg's record names it."""
+    """A webhook on the caller's leg: TwiML, or the degraded TwiML (``degraded`` where the route's context
+    forbids the usual transfer). The helpline is ``To`` on a call the caller made; on a leg Samvaad placed
+    (a callback) ``To`` is the caller, so the leg's record names it."""
     services = hook.services
     number = hook.param("To")
     placed = hook.param("Direction").startswith("outbound")
@@ -107,7 +110,8 @@ async def caller_answer(
         return work(session, LiveState(services.fast_redis), config)
 
     fallback_number = hook.param("From") if placed else number
-    return xml(await within_deadline(hook, step, lambda: degraded_answer(services, fallback_number)))
+    fallback = degraded or (lambda: degraded_answer(services, fallback_number))
+    return xml(await within_deadline(hook, step, fallback))
 
 
 async def listener_answer(hook: TwilioHook, work: Callable[[Session, LiveState], str]) -> Response:
