@@ -115,7 +115,18 @@ def association_routes(services: Services) -> list[tuple[str, str]]:
 
 def snapshot(client: TestClient, world: dict[str, Any]) -> list[Any]:
     base = f"{API}/associations/{world['ids']['association_id']}"
-    tails = ["", "/numbers", "/languages", "/listeners", "/shifts", "/policies", "/api-keys", "/staff", "/blocks", "/flags"]
+    tails = [
+        "",
+        "/numbers",
+        "/languages",
+        "/listeners",
+        "/shifts",
+        "/policies",
+        "/api-keys",
+        "/staff",
+        "/blocks",
+        "/flags",
+    ]
     return [client.get(base + tail, headers=world["admin"]).json() for tail in tails]
 
 
