@@ -94,6 +94,7 @@ def test_the_next_shift_starts_without_yesterdays_automatic_pause(voice: VoiceHe
         engine.pause_listener(
             session, LiveState(voice.services.redis), listener_id, now, reason="missed_offers"
         )
+        session.commit()
     voice.sync()
     assert voice.listener_state("Bala") == "paused"
 

@@ -22,6 +22,7 @@ def _in_a_text_conversation(voice: VoiceHelpline, name: str) -> None:
     [offer] = engine.dispatch(voice.session, live, voice.association_id, now)
     assert (offer.contact_id, offer.listener_id) == (contact_id, voice.listeners[name])
     assert engine.accept_offer(voice.session, live, offer.offer_id, now).ok
+    voice.session.commit()
 
 
 @pytest.mark.parametrize("blocks", [False, True])
