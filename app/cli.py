@@ -115,6 +115,7 @@ def serve_command(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.main import create_app
+    from app.services import build_services
     from app.worker_thread import start_worker_thread
 
     settings = load_settings()
@@ -134,13 +135,21 @@ def serve_command(args: argparse.Namespace) -> int:
         return 0
     if settings.database_url is None:
         upgrade_database(settings.resolved_database_url)
-    app = create_app(settings)
+    # The services are this command's, not the app's: the worker threads use them too, so they are closed
+    # once, after the threads stop (an embedded Redis shuts down only when its last client is gone).
+    services = build_services(settings)
+    app = create_app(settings, services)
     threads = None
     if settings.embedded_worker and not args.no_worker and settings.redis_url is None:
-        threads = start_worker_thread(app.state.services)
+        threads = start_worker_thread(services)
     # Open live-board streams would hold a shutdown forever; they reconnect to the next process.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True,
-                timeout_graceful_shutdown=5)  # fmt: skip
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True,
+                    timeout_graceful_shutdown=5)  # fmt: skip
+    finally:
+        if threads is not None:
+            threads.stop()
+        services.close()
     if threads is not None and threads.failed_part:
         print(f"samvaad: the in-process worker's {threads.failed_part} part failed", file=sys.stderr)
         return 1

@@ -93,3 +93,46 @@ def test_the_embedded_redis_stopping_is_not_reported_as_a_failure() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "kept" in result.stderr and "shutdown failed" not in result.stderr
+
+
+def test_stopping_serve_stops_its_embedded_redis(tmp_path: Path) -> None:
+    """`samvaad serve` with its in-process worker, stopped with Ctrl-C as a person would: the embedded Redis
+    it started goes with it (the worker's threads held connections that kept it alive)."""
+    import signal
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        data = tmp_path / "data"
+        assert embedded_servers_in(data), "serve answers and its embedded Redis runs"
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=60) == 0
+        deadline = time.monotonic() + 30
+        while embedded_servers_in(data) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert embedded_servers_in(data) == []
+    finally:
+        if server.poll() is None:
+            server.kill()
+        for pid in embedded_servers_in(tmp_path / "data"):
+            os.kill(pid, signal.SIGKILL)

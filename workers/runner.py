@@ -137,13 +137,17 @@ class WorkerThreads:
 
     def __init__(self, connection: Any, on_failure: Callable[[], None] = terminate_process) -> None:
         self.supervisor = Supervisor(on_failure=on_failure)
-        self.worker = ThreadWorker([job_queue(connection)], connection=part_client(connection))
+        self.clients = [part_client(connection) for _ in range(3)]  # jobs, scheduler, cron
+        self.worker = ThreadWorker([job_queue(connection)], connection=self.clients[0])
+        scheduler = ThreadScheduler([QUEUE_NAME], connection=self.clients[1])
+        cron = build_cron(self.clients[2])
         self.threads = [
-            threading.Thread(
-                target=self.worker.run_until, args=(self.supervisor,), name="samvaad-worker", daemon=True
-            ),
-            scheduler_thread(connection, self.supervisor),
-            cron_thread(connection, self.supervisor),
+            threading.Thread(target=part.run_until, args=(self.supervisor,), name=name, daemon=True)
+            for part, name in (
+                (self.worker, "samvaad-worker"),
+                (scheduler, "samvaad-scheduler"),
+                (cron, "samvaad-cron"),
+            )
         ]
 
     @property
@@ -156,9 +160,13 @@ class WorkerThreads:
         return self
 
     def stop(self, timeout: float = 5) -> None:
+        """Stop every part and let go of its connections: an embedded Redis shuts down only when no client of
+        this process is still connected to it."""
         self.supervisor.stop.set()
         for thread in self.threads:
             thread.join(timeout)
+        for client in self.clients:
+            client.connection_pool.disconnect()
 
 
 def start_worker_threads(services: Any, on_failure: Callable[[], None] = terminate_process) -> WorkerThreads:
