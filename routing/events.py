@@ -1,6 +1,6 @@
 """What the telephone network tells Samvaad, in Samvaad's own words.
 
-Provider adapters (telephony/twilio_adapter.py for Twilio) turn webhook parameters into these, so routing and
+Provider adapters (telephony/webhooks.py for Twilio) turn webhook parameters into these, so routing and
 the call flow never see a provider's parameter names. Numbers are E.164 without any channel prefix; a withheld
 caller ID is None. Durations and waits are whole seconds.
 """

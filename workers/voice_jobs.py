@@ -24,7 +24,7 @@ from routing.voice import callbacks, decisions, records
 from schemas.tables import CallbackStatus, Contact
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
-from telephony.voice_twiml import Urls
+from telephony.twiml.voice import Urls
 from workers.queueing import enqueue_once
 from workers.routing_jobs import schedule_wrapup_end
 from workers.scope import QUEUE_NAME, JobScope, job_scope

@@ -22,7 +22,7 @@ from routing.safety import Limits
 from routing.text import TextContext, TextOutcome, handle_text
 from telephony import twiml
 from telephony.errors import WebhookFormError
-from telephony.twilio_adapter import parse_message
+from telephony.webhooks import parse_message
 from workers.text_jobs import deliver_offers, enqueue_closing_notices, enqueue_relays, text_queue
 from workers.voice_jobs import enqueue_offer_calls
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from routing.events import CallEnded, MessageReceived
 from telephony.errors import WebhookFormError
-from telephony.twilio_adapter import (
+from telephony.webhooks import (
     parse_call_bridged,
     parse_call_ended,
     parse_call_started,

@@ -30,7 +30,7 @@ from schemas.policy import PolicySteps
 from schemas.tables import Channel, FallbackPolicy, Proficiency
 from telephony.simulator import Phone, Simulator
 from telephony.simulator.asgi_server import serve
-from telephony.voice_twiml import sentence
+from telephony.twiml.voice import sentence
 from workers.runner import InlineJobs
 
 HELPLINE = "+14155550100"

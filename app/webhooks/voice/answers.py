@@ -26,8 +26,8 @@ from routing.phones import mask
 from routing.voice import decisions, waiting
 from routing.voice.helplines import HelplineConfig, load_helpline
 from schemas.settings import Settings
-from telephony import twilio_adapter as adapter
-from telephony import voice_twiml as twiml
+from telephony import webhooks as adapter
+from telephony.twiml import voice as twiml
 
 logger = logging.getLogger(__name__)
 

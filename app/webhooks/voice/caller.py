@@ -28,8 +28,8 @@ from routing.language_detection.choice import explicit_choice
 from routing.safety import Limits
 from routing.voice import decisions
 from routing.voice.helplines import HelplineConfig
-from telephony import twilio_adapter as adapter
-from telephony import voice_twiml as twiml
+from telephony import webhooks as adapter
+from telephony.twiml import voice as twiml
 
 logger = logging.getLogger(__name__)
 router = APIRouter(route_class=CallerRoute)

@@ -29,7 +29,7 @@ from routing import transaction, voice
 from routing.engine.live import LiveState
 from routing.voice import records as voice_records
 from routing.voice.helplines import HelplineConfig
-from telephony import voice_twiml as twiml
+from telephony.twiml import voice as twiml
 from workers import routing_jobs, voice_jobs
 from workers.scope import QUEUE_NAME
 

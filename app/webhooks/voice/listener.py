@@ -15,8 +15,8 @@ from routing.engine.live import LiveState
 from routing.voice import decisions, whispers
 from routing.voice import records as call_records
 from schemas.tables import CallbackStatus
-from telephony import twilio_adapter as adapter
-from telephony import voice_twiml as twiml
+from telephony import webhooks as adapter
+from telephony.twiml import voice as twiml
 from workers import voice_jobs
 from workers.scope import QUEUE_NAME
 
