@@ -24,7 +24,7 @@ def call_and_hang_up(voice: VoiceHelpline, number: str, press: str | None = "2")
         if press:
             phone.respond("English", press=press, once=False)
     call = phone.call(HELPLINE)
-    phone.hang_up(after=40)
+    phone.hang_up(after=90)  # the menus say the danger notice in every language first
     voice.sim.run_until(lambda: call.is_over)
 
 
