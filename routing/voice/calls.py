@@ -133,6 +133,7 @@ def _wait_state(
         crisis=contact.priority == Priority.crisis,
         can_call_back=can_call_back and not contact.callback_requested,
         all_on_calls=position.can_answer > 0 and position.on_calls == position.can_answer,
+        step_seconds_left=position.step_seconds_left,
     )
 
 
