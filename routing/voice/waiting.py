@@ -96,6 +96,7 @@ def crisis_acknowledgement(language: str, crisis: CrisisNumbers) -> Line:
         language,
         crisis_line=crisis.crisis_line,
         emergency_number=crisis.emergency_number,
+        seconds=crisis.wait_seconds,
     )
 
 
