@@ -54,4 +54,6 @@ def _rang_between(phone: Phone, start: float, end: float) -> bool:
 
 def _heard(phone: Phone, message: str) -> bool:
     """Whether the phone heard ``message`` in the language it was spoken in ("ta-IN": the Tamil catalog)."""
-    return any(h.text == translator_for(h.language.split("-")[0]).gettext(message) for h in phone.spoken())
+    return any(
+        h.text == translator_for((h.language or "en").split("-")[0]).gettext(message) for h in phone.spoken()
+    )
