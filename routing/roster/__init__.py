@@ -19,7 +19,7 @@ from routing.roster.calendar import (
     list_shifts,
     update_shift,
 )
-from routing.roster.handover import OpenSlot, give_up, list_open, take
+from routing.roster.handover import GiveUp, OpenSlot, give_up, given_up_since, list_open, take
 from routing.roster.listeners import (
     create_listener,
     delete_listener,
@@ -34,6 +34,7 @@ from routing.roster.timetable import Coverage, Slot, coverage, current_slot, occ
 __all__ = [
     "PAUSE_REASONS",
     "Coverage",
+    "GiveUp",
     "LanguageOnShift",
     "OnShift",
     "OpenSlot",
@@ -51,6 +52,7 @@ __all__ = [
     "get_listener",
     "get_shift",
     "give_up",
+    "given_up_since",
     "list_listeners",
     "list_open",
     "list_shifts",
