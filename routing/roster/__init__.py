@@ -19,6 +19,7 @@ from routing.roster.calendar import (
     list_shifts,
     update_shift,
 )
+from routing.roster.ending import end_shift_from
 from routing.roster.handover import GiveUp, OpenSlot, give_up, given_up_since, list_open, take
 from routing.roster.listeners import (
     create_listener,
@@ -47,6 +48,7 @@ __all__ = [
     "current_slot",
     "delete_listener",
     "delete_shift",
+    "end_shift_from",
     "expand",
     "find_on_shift",
     "get_listener",
