@@ -13,7 +13,9 @@ from tests.text.conftest import TextHelpline
 def serve_kannada(helpline: TextHelpline) -> None:
     """The association adds Kannada as its fourth language."""
     with Session(helpline.services.engine) as session:
-        session.add(AssociationLanguage(association_id=helpline.association_id, code="kn", digit=4, position=3))
+        session.add(
+            AssociationLanguage(association_id=helpline.association_id, code="kn", digit=4, position=3)
+        )
         session.commit()
 
 
