@@ -144,6 +144,8 @@ def print_goals(groups: dict[tuple[str, str], Counter[str]]) -> None:
         met = value >= goal if at_least else value < goal
         sign = ">=" if at_least else "<"
         print(f"  goal {label:<34} {value:6.1%} {sign} {goal:.0%}   {'met' if met else 'NOT MET'}")
+    wrong = sum(c for key, answers in groups.items() for a, c in answers.items() if a not in (key[1], UNSURE))
+    print(f"  answered in the wrong language (no goal)  {wrong / total:6.1%}: what asking would spare")
 
 
 def print_cross_validation() -> None:
