@@ -272,7 +272,7 @@ class ExotelAccountWrite(Request):
         default="", max_length=32, description="DLT-registered sender ID (header) for SMS, e.g. SAMVAD"
     )
     dlt_entity_id: DltId = Field(
-        "", description="The association's DLT principal entity ID (India's SMS rules)"
+        default="", description="The association's DLT principal entity ID (India's SMS rules)"
     )
     dlt_template_id: DltId = Field(
         default="", description="The DLT content template ID Samvaad's SMS are sent under"
