@@ -23,6 +23,7 @@ HERE = Path(__file__).parent
 OPERATIONS = (
     "enqueue",
     "claim",
+    "claim_alongside",
     "free",
     "accept",
     "drop",
