@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from schemas.policy import PolicySteps
-from schemas.tables import Channel, Proficiency, Role
+from schemas.tables import Channel, Proficiency, Provider, Role
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer
 EARLIEST = datetime(2000, 1, 1)
@@ -245,12 +245,17 @@ class NumberCreate(Request):
     number: PhoneText = Field(description="The number callers dial or text, E.164 (+91…) or national format")
     channel: Channel = Channel.voice
     label: Label = ""
+    provider: Provider = Field(
+        default=Provider.twilio,
+        description="Who carries this number: twilio, or exotel (needs the association's Exotel account)",
+    )
 
 
 class NumberUpdate(Patch):
     number: PhoneText | None = None
     channel: Channel | None = None
     label: Label | None = None
+    provider: Provider | None = None
 
 
 class NumberRead(Read):
@@ -259,6 +264,54 @@ class NumberRead(Read):
     number: str
     channel: Channel
     label: str
+    provider: Provider
+
+
+# Provider accounts (Exotel)
+
+ExotelText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+DltId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[0-9]*$")]
+
+
+class ExotelAccountWrite(Request):
+    """An association's Exotel account. The key and token are stored encrypted and never shown again."""
+
+    account_sid: ExotelText = Field(
+        description="The account SID from Exotel's dashboard (Settings, API Settings)"
+    )
+    api_key: ExotelText = Field(description="API key (the user name of Exotel's basic authentication)")
+    api_token: ExotelText = Field(description="API token (its password); stored encrypted")
+    subdomain: str = Field(
+        default="api.in.exotel.com",
+        pattern=r"^[a-z0-9.-]+$",
+        max_length=200,
+        description="api.in.exotel.com for the Mumbai cluster, api.exotel.com for Singapore",
+    )
+    sms_sender: str = Field(
+        default="", max_length=32, description="DLT-registered sender ID (header) for SMS, e.g. SAMVAD"
+    )
+    dlt_entity_id: DltId = Field(
+        default="", description="The association's DLT principal entity ID (India's SMS rules)"
+    )
+    dlt_template_id: DltId = Field(
+        default="", description="The DLT content template ID Samvaad's SMS are sent under"
+    )
+    rotate_webhook_token: bool = Field(
+        default=False, description="Issue a new webhook token (the old URLs stop working)"
+    )
+
+
+class ExotelAccountRead(Read):
+    association_id: int
+    account_sid: str
+    subdomain: str
+    api_key_last4: str
+    sms_sender: str
+    dlt_entity_id: str
+    dlt_template_id: str
+    webhook_urls: dict[str, str] = Field(
+        description="The URLs to paste into the flow's applets in Exotel's dashboard"
+    )
 
 
 # Languages offered by an association

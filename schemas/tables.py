@@ -26,6 +26,13 @@ class Channel(StrEnum):
     whatsapp = "whatsapp"
 
 
+class Provider(StrEnum):
+    """Who carries a helpline number's calls and texts."""
+
+    twilio = "twilio"
+    exotel = "exotel"
+
+
 class Proficiency(StrEnum):
     """Ordered from strongest: a step asking for ``fluent`` accepts native and fluent speakers."""
 
@@ -90,6 +97,30 @@ class HelplineNumber(SQLModel, table=True):
     number: str = Field(max_length=32)
     channel: Channel = Field(default=Channel.voice, sa_type=enum_type(Channel))
     label: str = Field(default="", max_length=200)
+    provider: Provider = Field(default=Provider.twilio, sa_type=enum_type(Provider))
+
+
+class ProviderAccount(SQLModel, table=True):
+    """An association's account with a provider other than the platform's Twilio (Exotel). The API key and
+    token are Fernet-encrypted with ``SAMVAAD_ENCRYPTION_KEY`` (the callback numbers' key); the webhook
+    token is found by its keyed hash, and kept encrypted so the API can show the webhook URLs again."""
+
+    __tablename__ = "provider_accounts"
+    __table_args__ = (
+        UniqueConstraint("association_id", "provider", name="uq_provider_accounts_association"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    provider: Provider = Field(default=Provider.exotel, sa_type=enum_type(Provider))
+    account_sid: str = Field(max_length=100)
+    subdomain: str = Field(default="api.in.exotel.com", max_length=200)
+    credentials_encrypted: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    webhook_key: str = Field(max_length=64, unique=True)
+    sms_sender: str = Field(default="", max_length=32)
+    dlt_entity_id: str = Field(default="", max_length=32)
+    dlt_template_id: str = Field(default="", max_length=32)
+    created_at: datetime = utc_column()
 
 
 class AssociationLanguage(SQLModel, table=True):

@@ -23,8 +23,10 @@ from routing.phones import mask
 from routing.voice import callbacks, decisions, records
 from schemas.tables import CallbackStatus, Contact
 from telephony.errors import TelephonyError
+from telephony.exotel import accounts
 from telephony.rest import RestClient
 from telephony.twiml.voice import Urls
+from workers.provider_calls import offer_through_provider
 from workers.queueing import enqueue_once
 from workers.routing_jobs import schedule_wrapup_end
 from workers.scope import QUEUE_NAME, JobScope, job_scope
@@ -86,6 +88,10 @@ def offer_call(offer_id: str) -> None:
             return
         if offer.callback_id is not None and not _callback_hours_open(scope, offer.helpline, now):
             _postpone_callback(scope, contact.id, now)
+            return
+        account = accounts.account_for(scope.session, scope.vault, offer.helpline)
+        if account is not None:
+            offer_through_provider(scope, offer, contact, listener, account)
             return
         if not records.claim_effect(scope.session, offer_id, "ring", "", now):
             return

@@ -2,8 +2,9 @@
 listeners who speak it by state. Counts only: never a contact's id, hash or words, never a phone number.
 
 The coordinators' board, a listener's "waiting in my languages" and ``GET …/board`` all read this, so the
-three can never disagree. It reads Redis in two pipelined round trips (and two reads per listener being
-offered a contact, to flag callers in danger being rung) and the database in two queries.
+three can never disagree. It reads Redis in two pipelined round trips and one script call (every listener's state in one reply),
+and the database in two queries (and three reads per listener being offered a contact, to flag callers in
+danger being rung).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def read_board(
 ) -> Board:
     """The board now; ``only`` keeps those languages (a listener's own)."""
     waiting = live.waiting(association_id)
-    states = live.listeners(association_id)
+    states = live.listener_states(association_id)
     speakers = _speakers(session, association_id)
     codes = _menu(session, association_id) + sorted({c.language for c in waiting} | set(speakers))
     shown = [code for i, code in enumerate(codes) if code not in codes[:i] and (only is None or code in only)]
@@ -77,12 +78,12 @@ def read_board(
     return Board(association_id, now, boards)
 
 
-def crisis_being_rung(live: LiveState, states: dict[int, LiveListener]) -> dict[str, str]:
+def crisis_being_rung(live: LiveState, states: dict[int, str]) -> dict[str, str]:
     """Callers in danger whose offers ring now (contact -> language), found through the listeners offered:
     the board flags them though they no longer wait in a queue."""
     found: dict[str, str] = {}
-    for listener in states.values():
-        contact = offered_contact(live, listener)
+    for listener_id, state in states.items():
+        contact = offered_contact(live, live.listener(listener_id)) if state == "offered" else None
         if contact is not None and contact.priority == "crisis":
             found[contact.contact_id] = contact.language
     return found
@@ -103,7 +104,7 @@ def offered_contact(live: LiveState, listener: LiveListener | None) -> LiveConta
 
 
 def _language(
-    code: str, waiting: list[LiveContact], speakers: list[int], states: dict[int, LiveListener], now_us: int
+    code: str, waiting: list[LiveContact], speakers: list[int], states: dict[int, str], now_us: int
 ) -> LanguageBoard:
     oldest = min((c.arrival_us for c in waiting), default=now_us)
     seen = Counter(_state_of(states.get(listener_id)) for listener_id in speakers)
@@ -118,11 +119,9 @@ def _language(
     )
 
 
-def _state_of(live: LiveListener | None) -> str:
+def _state_of(state: str | None) -> str:
     """A listener the live state does not know yet (no shift synced) is offline."""
-    if live is None:
-        return "offline"
-    return live.state if live.state in LISTENER_STATES else "offline"
+    return state if state in LISTENER_STATES else "offline"
 
 
 def _menu(session: Session, association_id: int) -> list[str]:

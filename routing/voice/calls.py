@@ -119,7 +119,7 @@ def take_menu_choice(
     return Outcome(join, voice_offers(engine.dispatch(session, live, config.association_id, now)))
 
 
-def _wait_state(
+def wait_state(
     session: Session, live: LiveState, call: VoiceCall, now: datetime, can_call_back: bool
 ) -> waiting.WaitState:
     assert call.contact_id is not None
@@ -161,7 +161,7 @@ def hold(
     if call.exit_reason:
         return Outcome(decisions.LeaveQueue("crisis" if call.exit_reason == "crisis" else "callback"))
     try:
-        wait = _wait_state(session, live, call, now, caller_number is not None)
+        wait = wait_state(session, live, call, now, caller_number is not None)
     except NotFoundError:
         records.set_exit_reason(session, call, "lost")
         return Outcome(decisions.LeaveQueue("crisis"))

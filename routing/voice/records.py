@@ -39,6 +39,14 @@ def claim_effect(session: Session, call_sid: str, effect: str, key: str, at: dat
     return insert_new(session, WebhookEffect, call_sid=call_sid, effect=effect, key=key[:64], at=at)
 
 
+def has_effect(session: Session, call_sid: str, effect: str, key: str = "") -> bool:
+    """Whether an earlier step of the call claimed (call, effect, key): what it decided, read back."""
+    query = select(WebhookEffect).where(
+        WebhookEffect.call_sid == call_sid, WebhookEffect.effect == effect, WebhookEffect.key == key[:64]
+    )
+    return session.exec(query).first() is not None
+
+
 def find_contact(session: Session, contact_id: str) -> Contact | None:
     return session.get(Contact, contact_id)
 

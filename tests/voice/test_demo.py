@@ -76,3 +76,16 @@ def test_the_demo_says_step_by_step_what_the_crisis_call_met(tmp_path: Path) -> 
     assert "within 120 s" in told and "Tele-MANAS 14416" in told and "112" in told
     assert "2 listener(s) were rung together: Dr. Asha Verma, Dr. Chitra Sen" in told
     assert "heard that another doctor had taken the call" in told
+
+
+def test_the_exotel_demo_answers_every_caller_through_the_flow_and_prints_no_number(tmp_path: Path) -> None:
+    from app.demo.exotel_calls import run_exotel_demo
+
+    lines: list[str] = []
+    assert run_exotel_demo(tmp_path / "exotel", out=lines.append) == 0
+    printed = "\n".join(lines)
+    assert printed.count("talked with: ") == len(CALLERS)
+    assert "answered by: nobody" not in printed
+    assert all(caller.number not in printed and caller.number[3:] not in printed for caller in CALLERS)
+    assert "+91984500" not in printed and "984500" not in printed
+    assert "-> unanswered -> greeting" in printed  # the fourth: nobody picked up, a callback booked
