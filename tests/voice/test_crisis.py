@@ -12,14 +12,19 @@ HI = {"hi": Proficiency.native}
 LIMIT = 120  # SAMVAAD_CRISIS_MAX_WAIT_SECONDS by default
 
 
-def _crisis_transfer(voice: VoiceHelpline) -> str:
+def _in_hindi(voice: VoiceHelpline, message: str, **values: object) -> str:
+    """A crisis message as a Hindi caller hears it, with the numbers from the settings."""
     settings = voice.services.settings
-    return words(
-        messages.CRISIS_TRANSFER,
-        "hi",
-        crisis_line=settings.crisis_line,
-        emergency_number=settings.emergency_number,
-    )
+    numbers = {"crisis_line": settings.crisis_line, "emergency_number": settings.emergency_number}
+    return words(message, "hi", **numbers, **values)
+
+
+def _crisis_transfer(voice: VoiceHelpline) -> str:
+    return _in_hindi(voice, messages.CRISIS_TRANSFER)
+
+
+def _acknowledgement(voice: VoiceHelpline, seconds: int) -> str:
+    return _in_hindi(voice, messages.CRISIS_ACKNOWLEDGED, seconds=seconds)
 
 
 def _call_in_danger(voice: VoiceHelpline) -> Phone:
@@ -40,13 +45,7 @@ def _assert_helped_then_transferred(voice: VoiceHelpline, danger: Phone) -> None
     transfer = _crisis_transfer(voice)
     assert danger.has_heard(transfer), danger.speech()
     settings = voice.services.settings
-    ack = words(
-        messages.CRISIS_ACKNOWLEDGED,
-        "hi",
-        crisis_line=settings.crisis_line,
-        emergency_number=settings.emergency_number,
-        seconds=LIMIT,
-    )
+    ack = _acknowledgement(voice, LIMIT)
     heard = danger.speech()
     assert ack in heard
     after_menu = heard[heard.index(ack) :]
@@ -162,15 +161,7 @@ def test_the_associations_own_wait_limit_is_said_and_kept(voice: VoiceHelpline) 
 
     voice.sim.advance(60 + 40)
 
-    settings = voice.services.settings
-    ack = words(
-        messages.CRISIS_ACKNOWLEDGED,
-        "hi",
-        crisis_line=settings.crisis_line,
-        emergency_number=settings.emergency_number,
-        seconds=60,
-    )
-    assert danger.has_heard(ack), danger.speech()
+    assert danger.has_heard(_acknowledgement(voice, 60)), danger.speech()
     transfer = _crisis_transfer(voice)
     transferred_at = next(h.at for h in danger.spoken() if h.text == transfer)
     assert transferred_at - _pressed_zero_at(voice) <= 60 + 15
