@@ -133,6 +133,8 @@ class ErrorMessage(BaseModel):
 
 # Associations
 
+CrisisPolicy = Literal["queue_first", "crisis_line"]
+
 
 class AssociationFields(Request):
     default_language: LanguageCode = "en"
@@ -165,6 +167,17 @@ class AssociationFields(Request):
         default=90, ge=1, le=3650, description="Days callers' records are kept"
     )
     audit_retention_days: int = Field(default=365, ge=30, le=3650, description="Days audit entries are kept")
+    crisis_policy: CrisisPolicy = Field(
+        default="queue_first",
+        description="A caller in danger: queue_first (the front of the queue, listeners rung together, then "
+        "the crisis line after the wait limit) or crisis_line (transferred to it at once)",
+    )
+    crisis_max_wait_seconds: int | None = Field(
+        default=None, ge=10, le=900, description="None: SAMVAAD_CRISIS_MAX_WAIT_SECONDS"
+    )
+    crisis_ring_together: int = Field(
+        default=3, ge=1, le=10, description="Listeners rung at once for a caller in danger"
+    )
 
 
 class AssociationCreate(AssociationFields):
@@ -172,7 +185,7 @@ class AssociationCreate(AssociationFields):
 
 
 class AssociationUpdate(Patch):
-    nullable = frozenset({"calls_per_hour", "texts_per_minute"})
+    nullable = frozenset({"calls_per_hour", "texts_per_minute", "crisis_max_wait_seconds"})
 
     name: Name | None = None
     default_language: LanguageCode | None = None
@@ -193,6 +206,9 @@ class AssociationUpdate(Patch):
     texts_per_minute: int | None = Field(default=None, ge=1, le=1000)
     contact_retention_days: int | None = Field(default=None, ge=1, le=3650)
     audit_retention_days: int | None = Field(default=None, ge=30, le=3650)
+    crisis_policy: CrisisPolicy | None = None
+    crisis_max_wait_seconds: int | None = Field(default=None, ge=10, le=900)
+    crisis_ring_together: int | None = Field(default=None, ge=1, le=10)
 
 
 class AssociationRead(Read):
@@ -216,6 +232,9 @@ class AssociationRead(Read):
     texts_per_minute: int | None
     contact_retention_days: int
     audit_retention_days: int
+    crisis_policy: str
+    crisis_max_wait_seconds: int | None
+    crisis_ring_together: int
     created_at: UtcTime
 
 

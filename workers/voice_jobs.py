@@ -63,6 +63,10 @@ def enqueue_bridge(queue: Queue, offer_id: str) -> None:
     enqueue_once(queue, f"bridge-{offer_id}", bridge_caller, offer_id, retry=RING_RETRY)
 
 
+def enqueue_taken(queue: Queue, offer_id: str) -> None:
+    enqueue_once(queue, f"taken-{offer_id}", tell_offer_taken, offer_id, retry=RING_RETRY)
+
+
 def _queue(scope: JobScope) -> Queue:
     return Queue(QUEUE_NAME, connection=scope.redis)
 
@@ -130,6 +134,28 @@ def _ensure_queue(rest: RestClient, name: str) -> None:
 
 
 # ---- bringing the caller to the listener ----
+
+
+def tell_offer_taken(offer_id: str) -> None:
+    """Another listener rung together for a caller in danger took the call: a leg still ringing stops, an
+    answered one hears so in its listener's language. A leg already over, or never placed, needs nothing."""
+    with job_scope() as scope:
+        offer = records.get_offer(scope.session, offer_id)
+        if offer is None or not offer.call_sid:
+            return
+        rest = rest_client(scope)
+        try:
+            if rest.get_call_status(offer.call_sid) in ("queued", "ringing"):
+                rest.end_call(offer.call_sid)
+            else:
+                rest.redirect_call(
+                    offer.call_sid, urls(scope).to("/twilio/voice/offer-taken", offer=offer_id)
+                )
+        except TelephonyError as exc:
+            if exc.status != 404 and exc.code not in (20404, 21220):
+                raise  # a passing failure: RQ's retry tries again
+        finally:
+            rest.close()
 
 
 def bridge_caller(offer_id: str) -> None:

@@ -19,7 +19,8 @@ from routing.roster.calendar import (
     list_shifts,
     update_shift,
 )
-from routing.roster.handover import OpenSlot, give_up, list_open, take
+from routing.roster.ending import end_shift_from
+from routing.roster.handover import GiveUp, OpenSlot, give_up, given_up_since, list_open, take
 from routing.roster.listeners import (
     create_listener,
     delete_listener,
@@ -34,6 +35,7 @@ from routing.roster.timetable import Coverage, Slot, coverage, current_slot, occ
 __all__ = [
     "PAUSE_REASONS",
     "Coverage",
+    "GiveUp",
     "LanguageOnShift",
     "OnShift",
     "OpenSlot",
@@ -46,11 +48,13 @@ __all__ = [
     "current_slot",
     "delete_listener",
     "delete_shift",
+    "end_shift_from",
     "expand",
     "find_on_shift",
     "get_listener",
     "get_shift",
     "give_up",
+    "given_up_since",
     "list_listeners",
     "list_open",
     "list_shifts",

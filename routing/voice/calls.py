@@ -90,6 +90,8 @@ def take_menu_choice(
     choice = menus.choose_language(config, crisis, menu, digits, spoken_choice)
     if isinstance(choice, decisions.Menu):
         return Outcome(choice)
+    if choice.crisis and config.crisis_policy == "crisis_line":  # the association's choice: no queue at all
+        return Outcome(waiting.crisis_transfer(choice.language, crisis))
     join = menus.join_queue(config, choice)
     if not records.claim_effect(session, call_sid, "enqueue", "", now):
         return Outcome(join)
@@ -133,6 +135,7 @@ def wait_state(
         crisis=contact.priority == Priority.crisis,
         can_call_back=can_call_back and not contact.callback_requested,
         all_on_calls=position.can_answer > 0 and position.on_calls == position.can_answer,
+        step_seconds_left=position.step_seconds_left,
     )
 
 
@@ -162,7 +165,9 @@ def hold(
     except NotFoundError:
         records.set_exit_reason(session, call, "lost")
         return Outcome(decisions.LeaveQueue("crisis"))
-    decision = waiting.announce_wait(call.language, wait, crisis_max_wait, crisis, first_turn)
+    limit = config.crisis_max_wait_seconds or crisis_max_wait  # the association's own, else the settings'
+    crisis = crisis.within(config.crisis_max_wait_seconds)
+    decision = waiting.announce_wait(call.language, wait, limit, crisis, first_turn)
     if isinstance(decision, decisions.LeaveQueue):
         automatic = AUTO_BUSY if wait.all_on_calls else AUTO_NOBODY
         return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic)

@@ -21,6 +21,7 @@ from schemas.tables import (
     Contact,
     ContactStatus,
     Listener,
+    RingOffer,
     VoiceCall,
     VoiceOffer,
     WebhookEffect,
@@ -71,7 +72,13 @@ def unrung_offers(session: Session, limit: int) -> list[str]:
         )
         .limit(limit)
     ).all()
-    return [offer_id for offer_id in rows if offer_id]
+    alongside = session.exec(
+        select(RingOffer.offer_id)
+        .join(Contact, col(Contact.id) == col(RingOffer.contact_id))
+        .where(Contact.status == ContactStatus.offered, col(RingOffer.offer_id).not_in(rung))
+        .limit(limit)
+    ).all()
+    return [offer_id for offer_id in [*rows, *alongside] if offer_id]
 
 
 def get_callback(session: Session, callback_id: str) -> Callback | None:

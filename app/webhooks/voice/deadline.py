@@ -155,3 +155,5 @@ def _enqueue(services: Services, outcome: voice.Outcome) -> None:
     for name, ident in outcome.jobs:
         if name == "bridge":
             voice_jobs.enqueue_bridge(queue, ident)
+        elif name == "taken":
+            voice_jobs.enqueue_taken(queue, ident)
