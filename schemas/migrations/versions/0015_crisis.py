@@ -1,8 +1,8 @@
 """crisis path: per-association crisis policy (queue first or straight to the crisis line, the wait limit,
 how many listeners ring together) and the offers rung alongside a contact's first
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03 17:45:00.000000
 """
 
@@ -13,8 +13,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0014'
-down_revision: str | None = '0013'
+revision: str = '0015'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
