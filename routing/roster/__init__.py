@@ -29,7 +29,7 @@ from routing.roster.listeners import (
     spoken_languages,
     update_listener,
 )
-from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, take_break
+from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, paused_reasons, take_break
 from routing.roster.timetable import Coverage, Slot, coverage, current_slot, occurrences_between
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "list_shifts",
     "occurrences_between",
     "paused_reason",
+    "paused_reasons",
     "spoken_languages",
     "take",
     "take_break",

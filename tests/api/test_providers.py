@@ -63,5 +63,8 @@ def test_bad_account_fields_are_named(client, admin, association: dict[str, Any]
     url = f"/api/v1/associations/{association['id']}/providers/exotel"
     bad = client.put(url, json={**ACCOUNT, "subdomain": "https://evil/"}, headers=admin)
     assert bad.status_code == 422 and "subdomain" in bad.text
+    for field, value in (("account_sid", "sid\x00"), ("account_sid", "s" * 101), ("sms_sender", "A\x00")):
+        refused = client.put(url, json={**ACCOUNT, field: value}, headers=admin)
+        assert refused.status_code == 422 and field in refused.text, (field, refused.text)
     missing = client.get(f"/api/v1/associations/{association['id']}/providers/exotel", headers=admin)
     assert missing.status_code == 404

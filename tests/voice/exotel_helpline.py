@@ -9,16 +9,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from app.demo.exotel_calls import use_exotel
 from app.services import Services
 from routing import engine
 from routing.clock import SteppedClock
-from routing.configuration import Actor, providers
 from routing.engine.live import LiveState
 from schemas.api import ExotelAccountWrite
-from schemas.tables import HelplineNumber, Proficiency, Provider
-from telephony.exotel.urls import webhook_urls
+from schemas.tables import Proficiency
 from telephony.simulator.exotel import ExotelSimulator, Handset
 from tests.voice.conftest import SHIFT_START, START, builder, make_association
 from workers.runner import InlineJobs
@@ -68,16 +67,7 @@ def exotel_helpline(services: Services, base_url: str) -> Iterator[ExotelHelplin
         Session(services.engine, expire_on_commit=False) as session,
     ):
         association_id = make_association(session, services.vault)
-        actor = Actor(label="test set-up", at=START)
-        account = providers.set_exotel_account(session, services.vault, association_id, ACCOUNT, actor, START)
-        number = session.exec(
-            select(HelplineNumber).where(HelplineNumber.association_id == association_id)
-        ).one()
-        number.number, number.provider = EXOPHONE, Provider.exotel
-        session.add(number)
-        session.commit()
-        token = providers.credentials(services.vault, account).webhook_token
-        urls = webhook_urls(settings.public_base_url, token)
+        urls = use_exotel(services, association_id, EXOPHONE, ACCOUNT)
         with ExotelSimulator(
             http,
             public_base_url=settings.public_base_url,
