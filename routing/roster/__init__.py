@@ -7,6 +7,7 @@ sub-package. May import: ``routing.engine``, ``routing.configuration``, ``routin
 ``routing.phones``, ``locales``, ``schemas``.
 """
 
+from routing.roster.automation import RosterPlan, plan_roster
 from routing.roster.calendar import (
     LanguageOnShift,
     OnShift,
@@ -28,15 +29,21 @@ from routing.roster.listeners import (
     spoken_languages,
     update_listener,
 )
+from routing.roster.notices import RosterMessage, RosterOptions
 from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, take_break
+from routing.roster.reminders import Due, prepare_reminder
 from routing.roster.timetable import Coverage, Slot, coverage, current_slot, occurrences_between
 
 __all__ = [
     "PAUSE_REASONS",
     "Coverage",
+    "Due",
     "LanguageOnShift",
     "OnShift",
     "OpenSlot",
+    "RosterMessage",
+    "RosterOptions",
+    "RosterPlan",
     "Slot",
     "check_window",
     "come_back",
@@ -56,6 +63,8 @@ __all__ = [
     "list_shifts",
     "occurrences_between",
     "paused_reason",
+    "plan_roster",
+    "prepare_reminder",
     "spoken_languages",
     "take",
     "take_break",

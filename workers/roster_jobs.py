@@ -1,0 +1,84 @@
+"""The roster's jobs: shift reminders, confirmation deadlines, invitations to open shifts, "filled" notices,
+and the coordinators' messages.
+
+The cron tick ``plan_roster_work`` (every minute) asks routing what falls due in the next two minutes and
+hands each item to RQ's scheduler for its moment (``enqueue_in``) under an id of its own
+(``reminder-<shift>-<start>-<hours>``, ...), so ticks that overlap schedule it once. Each job then claims
+its message in the database before sending (``routing.roster.notices``): however many workers run it,
+it goes out once. A send that fails rolls the claim back and RQ retries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+import redis
+from rq import Queue, Retry
+
+from routing import roster
+from routing.roster import Due, RosterMessage, RosterOptions
+from schemas.settings import Settings
+from telephony.errors import TelephonyError
+from telephony.rest import RestClient
+from workers.queueing import schedule_once
+from workers.scope import QUEUE_NAME, job_scope
+
+logger = logging.getLogger(__name__)
+
+RETRY = Retry(max=3, interval=[10, 60, 300])
+PLAN_SECONDS = 60
+LEAD = timedelta(seconds=120)
+
+
+def roster_queue(connection: redis.Redis) -> Queue:
+    return Queue(QUEUE_NAME, connection=connection)
+
+
+def options_of(settings: Settings) -> RosterOptions:
+    return RosterOptions(settings.reminder_content_sid, settings.sms_replies_in_india)
+
+
+def plan_roster_work() -> None:
+    """Cron: schedule what falls due soon. Safe to run twice, or in two workers at once."""
+    with job_scope() as scope:
+        now = scope.clock.now()
+        plan = roster.plan_roster(scope.session, now, LEAD)
+    queue = roster_queue(scope.redis)
+    for due in plan.reminders:
+        job_id = f"reminder-{due.shift_id}-{due.starts_at_epoch}-{due.hours}"
+        schedule_once(queue, due.at - now, job_id, send_shift_reminder,
+                      due.shift_id, due.starts_at_epoch, due.hours, retry=RETRY)  # fmt: skip
+
+
+def send_shift_reminder(shift_id: int, starts_at_epoch: int, hours: int) -> None:
+    """Remind the listener of one occurrence, once."""
+    with job_scope() as scope:
+        due = Due(shift_id, starts_at_epoch, scope.clock.now(), hours)
+        message = roster.prepare_reminder(
+            scope.session, scope.vault, options_of(scope.settings), due, scope.clock.now()
+        )
+        if message is None:
+            return
+        send(scope.settings, [message])
+    logger.info("shift reminder sent shift_id=%d start=%d hours=%d", shift_id, starts_at_epoch, hours)
+
+
+def send(settings: Settings, outgoing: Sequence[RosterMessage]) -> None:
+    """Send within the job's transaction: a failure rolls the claims back, and RQ retries."""
+    if not outgoing:
+        return
+    client = RestClient(
+        settings.twilio_account_sid, settings.twilio_auth_token or "", base_url=settings.twilio_api_base_url
+    )
+    try:
+        for message in outgoing:
+            if message.content_sid:
+                client.send_content(message.to, message.from_, message.content_sid, {"1": message.body})
+            else:
+                client.send_message(message.to, message.from_, message.body)
+    except TelephonyError as exc:
+        raise TelephonyError(exc.code, exc.status) from None  # Twilio's text may quote the number
+    finally:
+        client.close()
