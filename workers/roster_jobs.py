@@ -22,7 +22,7 @@ from routing.roster import Due, RosterMessage, RosterOptions
 from schemas.settings import Settings
 from telephony.errors import TelephonyError
 from telephony.rest import RestClient
-from workers.queueing import schedule_once
+from workers.queueing import enqueue_once, schedule_once
 from workers.scope import QUEUE_NAME, job_scope
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,19 @@ def plan_roster_work() -> None:
         job_id = f"reminder-{due.shift_id}-{due.starts_at_epoch}-{due.hours}"
         schedule_once(queue, due.at - now, job_id, send_shift_reminder,
                       due.shift_id, due.starts_at_epoch, due.hours, retry=RETRY)  # fmt: skip
+    for due in plan.deadlines:
+        job_id = f"confirm-by-{due.shift_id}-{due.starts_at_epoch}"
+        schedule_once(queue, due.at - now, job_id, close_confirmation, due.shift_id, due.starts_at_epoch,
+                      retry=RETRY)  # fmt: skip
+    for send in plan.sends:
+        job_id = f"roster-{send.kind}-{send.open_shift_id}-{send.recipient_id}"
+        enqueue_once(queue, job_id, send_open_shift_message, send.kind, send.open_shift_id, send.recipient_id,
+                     retry=RETRY)  # fmt: skip
+
+
+def plan_now(queue: Queue) -> None:
+    """The roster moved (a NO, a take): plan at once rather than at the next tick."""
+    enqueue_once(queue, "roster-plan-now", plan_roster_work, retry=RETRY)
 
 
 def send_shift_reminder(shift_id: int, starts_at_epoch: int, hours: int) -> None:
@@ -63,6 +76,30 @@ def send_shift_reminder(shift_id: int, starts_at_epoch: int, hours: int) -> None
             return
         send(scope.settings, [message])
     logger.info("shift reminder sent shift_id=%d start=%d hours=%d", shift_id, starts_at_epoch, hours)
+
+
+def close_confirmation(shift_id: int, starts_at_epoch: int) -> None:
+    """At the deadline: an occurrence whose reminder is still unanswered opens."""
+    with job_scope() as scope:
+        now = scope.clock.now()
+        limit = roster.confirm_by(scope.session, shift_id)
+        opened = roster.expire_confirmation(scope.session, Due(shift_id, starts_at_epoch, now), now, limit)
+    if opened is not None:
+        logger.info("shift unconfirmed, open shift_id=%d start=%d", shift_id, starts_at_epoch)
+        plan_now(roster_queue(scope.redis))
+
+
+def send_open_shift_message(kind: str, open_shift_id: int, recipient_id: int) -> None:
+    """An invitation, a "filled" notice or a coordinator's notice about one open shift, once."""
+    with job_scope() as scope:
+        send_item = roster.Send(kind, open_shift_id, recipient_id)
+        message = roster.prepare_send(
+            scope.session, scope.vault, options_of(scope.settings), send_item, scope.clock.now()
+        )
+        if message is None:
+            return
+        send(scope.settings, [message])
+    logger.info("open shift message sent kind=%s open_shift_id=%d", kind, open_shift_id)
 
 
 def send(settings: Settings, outgoing: Sequence[RosterMessage]) -> None:

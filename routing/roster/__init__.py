@@ -7,7 +7,8 @@ sub-package. May import: ``routing.engine``, ``routing.configuration``, ``routin
 ``routing.phones``, ``locales``, ``schemas``.
 """
 
-from routing.roster.automation import RosterPlan, plan_roster
+from routing.roster.answers import RosterReply, take_reply
+from routing.roster.automation import RosterPlan, confirm_by, plan_roster
 from routing.roster.calendar import (
     LanguageOnShift,
     OnShift,
@@ -21,6 +22,7 @@ from routing.roster.calendar import (
     update_shift,
 )
 from routing.roster.handover import OpenSlot, give_up, list_open, take
+from routing.roster.invitations import Send, expire_confirmation, prepare_send
 from routing.roster.listeners import (
     create_listener,
     delete_listener,
@@ -44,9 +46,12 @@ __all__ = [
     "RosterMessage",
     "RosterOptions",
     "RosterPlan",
+    "RosterReply",
+    "Send",
     "Slot",
     "check_window",
     "come_back",
+    "confirm_by",
     "coverage",
     "create_listener",
     "create_shift",
@@ -54,6 +59,7 @@ __all__ = [
     "delete_listener",
     "delete_shift",
     "expand",
+    "expire_confirmation",
     "find_on_shift",
     "get_listener",
     "get_shift",
@@ -65,9 +71,11 @@ __all__ = [
     "paused_reason",
     "plan_roster",
     "prepare_reminder",
+    "prepare_send",
     "spoken_languages",
     "take",
     "take_break",
+    "take_reply",
     "update_listener",
     "update_shift",
 ]

@@ -8,14 +8,16 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from routing.roster.invitations import Send, sends_due
 from routing.roster.reminders import Due, deadlines_due, reminders_due
-from schemas.tables import Association
+from schemas.tables import Association, Shift
 
 
 @dataclass
 class RosterPlan:
     reminders: list[Due] = field(default_factory=list)
     deadlines: list[Due] = field(default_factory=list)
+    sends: list[Send] = field(default_factory=list)
 
 
 def plan_roster(session: Session, now: datetime, lead: timedelta) -> RosterPlan:
@@ -23,4 +25,16 @@ def plan_roster(session: Session, now: datetime, lead: timedelta) -> RosterPlan:
     for association in session.exec(select(Association).order_by(col(Association.id))).all():
         plan.reminders += reminders_due(session, association, now, lead)
         plan.deadlines += deadlines_due(session, association, now, lead)
+        plan.sends += sends_due(session, association, now)
     return plan
+
+
+def confirm_by(session: Session, shift_id: int) -> timedelta:
+    """The association's deadline before a shift's start for answering its reminder."""
+    association = session.get(Association, _association_of(session, shift_id))
+    return timedelta(minutes=association.confirm_by_minutes if association is not None else 30)
+
+
+def _association_of(session: Session, shift_id: int) -> int:
+    shift = session.get(Shift, shift_id)
+    return shift.association_id if shift is not None else 0

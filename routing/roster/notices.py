@@ -72,10 +72,9 @@ def latest_question(session: Session, listener_id: int) -> RosterNotice | None:
     return session.exec(query).first()
 
 
-def invited_listeners(session: Session, open_shift_id: int) -> list[RosterNotice]:
-    query = select(RosterNotice).where(
-        RosterNotice.open_shift_id == open_shift_id, RosterNotice.kind == "invitation"
-    )
+def notices_about(session: Session, open_shift_id: int) -> list[RosterNotice]:
+    """Every message sent about one open shift, oldest first."""
+    query = select(RosterNotice).where(RosterNotice.open_shift_id == open_shift_id)
     return list(session.exec(query.order_by(col(RosterNotice.sent_at), col(RosterNotice.id))).all())
 
 

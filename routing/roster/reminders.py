@@ -17,6 +17,7 @@ from locales import messages, translator_for
 from locales.dates import short_moment
 from locales.language_names import spoken_name
 from routing.configuration.languages import list_languages
+from routing.engine.records import aware
 from routing.phones import PhoneVault
 from routing.roster.addresses import address
 from routing.roster.listeners import spoken_languages
@@ -107,6 +108,11 @@ def ensure_confirmation(session: Session, slot: Slot) -> ShiftConfirmation:
     return row
 
 
+def _answered_since(confirmation: ShiftConfirmation, moment: datetime) -> bool:
+    answered = aware(confirmation.answered_at)  # SQLite gives it back naive
+    return confirmation.status == ConfirmationStatus.confirmed and answered is not None and answered >= moment
+
+
 def shift_languages(session: Session, association_id: int, listener_id: int) -> list[str]:
     """The languages of the menu the listener speaks: what their shift covers."""
     spoken = {row.code for row in spoken_languages(session, [listener_id]).get(listener_id, [])}
@@ -142,6 +148,8 @@ def prepare_reminder(
     confirmation = ensure_confirmation(session, slot)
     if confirmation.status not in (ConfirmationStatus.pending, ConfirmationStatus.confirmed):
         return None
+    if _answered_since(confirmation, slot.occurrence.start - due.hours * HOUR):
+        return None  # they said YES after this reminder fell due: they know
     locale = listener.prompt_language
     body = say(locale, messages.SHIFT_REMINDER, **describe_slot(session, slot, locale))
     message = address(session, vault, listener.association_id, listener.phone_encrypted,

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from app.demo.helpline import ShiftTimes
+from routing import engine
+from routing.engine.live import LiveState
 from routing.roster.notices import ACTOR
 from schemas.tables import AuditEntry, Channel, Proficiency, StaffMember
 from telephony.simulator.messaging import ContentTemplate, QuickReply, SimMessage
@@ -45,7 +47,7 @@ class Roster:
         name: str,
         languages: tuple[str, ...] = ("ta",),
         *,
-        starts: datetime | None = TOMORROW,
+        starts: datetime | tuple[datetime, ...] | None = TOMORROW,
         minutes: int = 240,
         country: str = "+91",
         channel: Channel = Channel.whatsapp,
@@ -55,13 +57,17 @@ class Roster:
         """A listener with one shift (none with ``starts=None``) and a handset; returns it and their id."""
         self.numbers += 1
         number = f"{country}9812{self.numbers:06d}"
-        shifts = [ShiftTimes(starts, minutes)] if starts is not None else []
+        moments = () if starts is None else starts if isinstance(starts, tuple) else (starts,)
+        shifts = [ShiftTimes(moment, minutes) for moment in moments]
         with self.line.session() as session:
             listener_id = builder(session, self.line.services.vault).listener(
                 self.line.association_id, name, number, dict.fromkeys(languages, Proficiency.fluent), shifts,
                 prompt_language=prompt_language, text_channel=channel, **fields,
             )  # fmt: skip
             session.commit()
+            live = LiveState(self.line.services.redis)
+            if not engine.ensure_live(session, live, self.clock.now()):
+                engine.sync_roster(session, live, self.line.association_id, self.clock.now())
         return self.line.sim.phone(number, name), listener_id
 
     def coordinator(self, name: str, app_language: str = "en", channel: Channel = Channel.whatsapp) -> Phone:
