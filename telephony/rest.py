@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar
 
+import certifi
 import httpx
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http import HttpClient
@@ -28,12 +31,19 @@ T = TypeVar("T")
 DEFAULT_CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context per process: loading the CA bundle takes tens of milliseconds, and a job that sends
+    one message would spend most of its time on it."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class HttpxTransport(HttpClient):
     """twilio's HttpClient over httpx: one pooled, thread-safe client with a hard timeout."""
 
     def __init__(self, timeout: float) -> None:
         super().__init__(logger, is_async=False, timeout=timeout)
-        self._client = httpx.Client(timeout=timeout)
+        self._client = httpx.Client(timeout=timeout, verify=_tls())
 
     def request(  # type: ignore[override]
         self,

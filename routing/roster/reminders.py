@@ -24,7 +24,7 @@ from routing.roster.listeners import spoken_languages
 from routing.roster.notices import RosterMessage, RosterOptions, audit, claim
 from routing.roster.timetable import Slot, occurrences_between
 from schemas.database import insert_new
-from schemas.tables import Association, ConfirmationStatus, Listener, Shift, ShiftConfirmation
+from schemas.tables import Association, ConfirmationStatus, Listener, RosterNotice, Shift, ShiftConfirmation
 
 HOUR = timedelta(hours=1)
 
@@ -54,13 +54,29 @@ def reminders_due(session: Session, association: Association, now: datetime, lea
     hours = sorted(set(association.reminder_hours or []))
     if not hours or association.id is None:
         return []
-    found = []
+    found, sent = [], sent_reminders(session, association.id, now)
     for slot in occurrences_between(session, association.id, now, now + max(hours) * HOUR + lead):
         start = slot.occurrence.start
         chosen = reminder_for(start, hours, now, lead)
         if chosen is not None and slot.shift.id is not None:
-            found.append(Due(slot.shift.id, epoch_of(start), max(now, start - chosen * HOUR), chosen))
+            due = Due(slot.shift.id, epoch_of(start), max(now, start - chosen * HOUR), chosen)
+            if reminder_key(due) not in sent:
+                found.append(due)
     return found
+
+
+def reminder_key(due: Due) -> str:
+    return f"reminder:{due.shift_id}:{due.starts_at_epoch}:{due.hours}"
+
+
+def sent_reminders(session: Session, association_id: int, now: datetime) -> set[str]:
+    """The keys of reminders already sent for occurrences still to come: planned no more."""
+    query = select(RosterNotice.key).where(
+        RosterNotice.association_id == association_id,
+        RosterNotice.kind == "reminder",
+        col(RosterNotice.starts_at_epoch) > now.timestamp(),
+    )
+    return set(session.exec(query).all())
 
 
 def deadlines_due(session: Session, association: Association, now: datetime, lead: timedelta) -> list[Due]:
@@ -154,8 +170,7 @@ def prepare_reminder(
     body = say(locale, messages.SHIFT_REMINDER, **describe_slot(session, slot, locale))
     message = address(session, vault, listener.association_id, listener.phone_encrypted,
                       listener.text_channel, body, options, asks=True)  # fmt: skip
-    key = f"reminder:{due.shift_id}:{due.starts_at_epoch}:{due.hours}"
-    if message is None or not claim(session, listener.association_id, key, "reminder", now,
+    if message is None or not claim(session, listener.association_id, reminder_key(due), "reminder", now,
                                     listener_id=listener.id, shift_id=due.shift_id,
                                     starts_at_epoch=due.starts_at_epoch):  # fmt: skip
         return None
