@@ -17,7 +17,7 @@ from datetime import timedelta
 import redis
 from rq import Queue, Retry
 
-from routing import roster
+from routing import reports, roster
 from routing.roster import Due, RosterMessage, RosterOptions
 from schemas.settings import Settings
 from telephony.errors import TelephonyError
@@ -45,6 +45,7 @@ def plan_roster_work() -> None:
     with job_scope() as scope:
         now = scope.clock.now()
         plan = roster.plan_roster(scope.session, now, LEAD)
+        digests = reports.digests_due(scope.session, now)
     queue = roster_queue(scope.redis)
     for due in plan.reminders:
         job_id = f"reminder-{due.shift_id}-{due.starts_at_epoch}-{due.hours}"
@@ -54,6 +55,12 @@ def plan_roster_work() -> None:
         job_id = f"confirm-by-{due.shift_id}-{due.starts_at_epoch}"
         schedule_once(queue, due.at - now, job_id, close_confirmation, due.shift_id, due.starts_at_epoch,
                       retry=RETRY)  # fmt: skip
+    for no_show in plan.no_shows:
+        enqueue_once(queue, f"roster-{no_show.key.replace(':', '-')}", send_no_show, no_show.shift_id,
+                     no_show.starts_at_epoch, no_show.staff_id, retry=RETRY)  # fmt: skip
+    for digest in digests:
+        enqueue_once(queue, f"roster-{digest.key.replace(':', '-')}", send_coverage_digest, digest.association_id,
+                     digest.staff_id, digest.local_date, retry=RETRY)  # fmt: skip
     for send in plan.sends:
         job_id = f"roster-{send.kind}-{send.open_shift_id}-{send.recipient_id}"
         enqueue_once(queue, job_id, send_open_shift_message, send.kind, send.open_shift_id, send.recipient_id,
@@ -100,6 +107,30 @@ def send_open_shift_message(kind: str, open_shift_id: int, recipient_id: int) ->
             return
         send(scope.settings, [message])
     logger.info("open shift message sent kind=%s open_shift_id=%d", kind, open_shift_id)
+
+
+def send_no_show(shift_id: int, starts_at_epoch: int, staff_id: int) -> None:
+    """Tell a coordinator, once, that a shift started with its listener offline."""
+    with job_scope() as scope:
+        due = roster.NoShow(shift_id, starts_at_epoch, staff_id)
+        message = roster.prepare_no_show(scope.session, scope.vault, options_of(scope.settings), due,
+                                         scope.clock.now())  # fmt: skip
+        if message is None:
+            return
+        send(scope.settings, [message])
+    logger.info("no-show told shift_id=%d start=%d", shift_id, starts_at_epoch)
+
+
+def send_coverage_digest(association_id: int, staff_id: int, local_date: str) -> None:
+    """The day's coverage digest to one coordinator, once."""
+    with job_scope() as scope:
+        digest = reports.Digest(association_id, staff_id, local_date)
+        message = reports.prepare_digest(scope.session, scope.vault, options_of(scope.settings), digest,
+                                         scope.clock.now())  # fmt: skip
+        if message is None:
+            return
+        send(scope.settings, [message])
+    logger.info("coverage digest sent association_id=%d", association_id)
 
 
 def send(settings: Settings, outgoing: Sequence[RosterMessage]) -> None:

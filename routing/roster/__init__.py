@@ -31,6 +31,7 @@ from routing.roster.listeners import (
     spoken_languages,
     update_listener,
 )
+from routing.roster.no_show import NoShow, prepare_no_show
 from routing.roster.notices import RosterMessage, RosterOptions
 from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, take_break
 from routing.roster.reminders import Due, prepare_reminder
@@ -41,6 +42,7 @@ __all__ = [
     "Coverage",
     "Due",
     "LanguageOnShift",
+    "NoShow",
     "OnShift",
     "OpenSlot",
     "RosterMessage",
@@ -70,6 +72,7 @@ __all__ = [
     "occurrences_between",
     "paused_reason",
     "plan_roster",
+    "prepare_no_show",
     "prepare_reminder",
     "prepare_send",
     "spoken_languages",

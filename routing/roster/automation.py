@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from routing.roster.invitations import Send, sends_due
+from routing.roster.no_show import NoShow, no_shows_due
 from routing.roster.reminders import Due, deadlines_due, reminders_due
 from schemas.tables import Association, Shift
 
@@ -18,6 +19,7 @@ class RosterPlan:
     reminders: list[Due] = field(default_factory=list)
     deadlines: list[Due] = field(default_factory=list)
     sends: list[Send] = field(default_factory=list)
+    no_shows: list[NoShow] = field(default_factory=list)
 
 
 def plan_roster(session: Session, now: datetime, lead: timedelta) -> RosterPlan:
@@ -26,6 +28,7 @@ def plan_roster(session: Session, now: datetime, lead: timedelta) -> RosterPlan:
         plan.reminders += reminders_due(session, association, now, lead)
         plan.deadlines += deadlines_due(session, association, now, lead)
         plan.sends += sends_due(session, association, now)
+        plan.no_shows += no_shows_due(session, association, now)
     return plan
 
 
