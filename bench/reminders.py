@@ -2,9 +2,13 @@
 
     python -m bench.reminders                 # 1,000 listeners, 2 workers, own redis-server and SQLite file
     python -m bench.reminders --listeners 200 --workers 3 --database-url postgresql://…/db
+    python -m bench.reminders --mode fork     # `samvaad worker` processes (a forked work horse per job)
 
 1,000 listeners each have a shift starting 24 hours and 20-80 seconds from now, so 1,000 reminders fall due
-within a minute. Two real ``samvaad worker`` processes run (jobs, RQ's scheduler, cron with its lease), and
+within a minute. Two worker processes run (jobs, RQ's scheduler, cron with its lease): by default each runs
+the parts as threads, as ``samvaad serve`` does (``workers.runner.start_worker_threads``); ``--mode fork``
+runs ``samvaad worker``, whose work horse is a fork per job (slow on a loaded machine: the figure is then
+throughput, not correctness). And
 this process runs the roster's tick (``plan_roster_work``) every second on top, as a cron without a lease
 would: every reminder is planned again and again while it is due, scheduled and sent. The Twilio
 simulator's REST API takes the messages; the figure is how many each listener got. Goal (issue 10): 1,000
@@ -76,6 +80,23 @@ def seed(settings: Settings, listeners: int, now: datetime) -> None:
         services.close()
 
 
+def child() -> int:
+    """One worker process of ``--mode threads``: jobs, scheduler and cron in threads until SIGTERM."""
+    import signal
+
+    from schemas.settings import load_settings
+    from workers.runner import start_worker_threads
+
+    services = build_services(load_settings())
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    threads = start_worker_threads(services)
+    done.wait()
+    threads.stop()
+    services.close()
+    return 0
+
+
 def race(stop: threading.Event, ticks: list[int]) -> None:
     """The roster's tick every second, as a second cron would run it."""
     while not stop.is_set():
@@ -90,7 +111,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--mode", choices=("threads", "fork"), default="threads")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child()
     folder = Path(tempfile.mkdtemp(prefix="samvaad-reminders-"))
     database_url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
     redis_process, redis_url, _ = start_redis()
@@ -114,7 +139,8 @@ def main() -> int:
             print(f"seeding {args.listeners} listeners with a shift in 24 h 20-80 s …", flush=True)
             seed(settings, args.listeners, now)
             for _ in range(args.workers):
-                processes.append(subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env,
+                command = ["app.cli", "worker"] if args.mode == "fork" else ["bench.reminders", "--child"]
+                processes.append(subprocess.Popen([sys.executable, "-m", *command], env=env,
                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
             services = build_services(settings)
             install(services)
@@ -131,6 +157,7 @@ def main() -> int:
                 if len(received) >= args.listeners:
                     break
                 time.sleep(5)
+            elapsed = time.monotonic() - started
             print("  letting the ticks race for 15 s more …", flush=True)
             time.sleep(15)
             stop.set()
@@ -156,7 +183,8 @@ def main() -> int:
     missing = args.listeners - len(received)
     total = sum(received.values())
     print(
-        f"reminders: {args.listeners} listeners, {args.workers} workers + a racing tick ({ticks[0]} extra runs)"
+        f"reminders: {args.listeners} listeners, {args.workers} workers ({args.mode}) + a racing tick"
+        f" ({ticks[0]} extra runs), {elapsed:.0f} s to remind them all (or give up)"
     )
     print(
         f"  messages sent {total}, listeners reminded {len(received)}, reminded twice {twice}, missing {missing}"

@@ -11,8 +11,8 @@ it goes out once. A send that fails rolls the claim back and RQ retries.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 import redis
 from rq import Queue, Retry
@@ -20,10 +20,9 @@ from rq import Queue, Retry
 from routing import reports, roster
 from routing.roster import Due, RosterMessage, RosterOptions
 from schemas.settings import Settings
-from telephony.errors import TelephonyError
-from telephony.rest import RestClient
 from workers.queueing import enqueue_once, schedule_once
-from workers.scope import QUEUE_NAME, job_scope
+from workers.scope import QUEUE_NAME, JobScope, job_scope
+from workers.sending import rest_client
 
 logger = logging.getLogger(__name__)
 
@@ -74,15 +73,10 @@ def plan_now(queue: Queue) -> None:
 
 def send_shift_reminder(shift_id: int, starts_at_epoch: int, hours: int) -> None:
     """Remind the listener of one occurrence, once."""
-    with job_scope() as scope:
-        due = Due(shift_id, starts_at_epoch, scope.clock.now(), hours)
-        message = roster.prepare_reminder(
-            scope.session, scope.vault, options_of(scope.settings), due, scope.clock.now()
-        )
-        if message is None:
-            return
-        send(scope.settings, [message])
-    logger.info("shift reminder sent shift_id=%d start=%d hours=%d", shift_id, starts_at_epoch, hours)
+    due = Due(shift_id, starts_at_epoch, datetime.min, hours)
+    if _send_prepared(lambda scope, options: roster.prepare_reminder(
+            scope.session, scope.vault, options, due, scope.clock.now())):  # fmt: skip
+        logger.info("shift reminder sent shift_id=%d start=%d hours=%d", shift_id, starts_at_epoch, hours)
 
 
 def close_confirmation(shift_id: int, starts_at_epoch: int) -> None:
@@ -98,55 +92,45 @@ def close_confirmation(shift_id: int, starts_at_epoch: int) -> None:
 
 def send_open_shift_message(kind: str, open_shift_id: int, recipient_id: int) -> None:
     """An invitation, a "filled" notice or a coordinator's notice about one open shift, once."""
-    with job_scope() as scope:
-        send_item = roster.Send(kind, open_shift_id, recipient_id)
-        message = roster.prepare_send(
-            scope.session, scope.vault, options_of(scope.settings), send_item, scope.clock.now()
-        )
-        if message is None:
-            return
-        send(scope.settings, [message])
-    logger.info("open shift message sent kind=%s open_shift_id=%d", kind, open_shift_id)
+    item = roster.Send(kind, open_shift_id, recipient_id)
+    if _send_prepared(lambda scope, options: roster.prepare_send(
+            scope.session, scope.vault, options, item, scope.clock.now())):  # fmt: skip
+        logger.info("open shift message sent kind=%s open_shift_id=%d", kind, open_shift_id)
 
 
 def send_no_show(shift_id: int, starts_at_epoch: int, staff_id: int) -> None:
     """Tell a coordinator, once, that a shift started with its listener offline."""
-    with job_scope() as scope:
-        due = roster.NoShow(shift_id, starts_at_epoch, staff_id)
-        message = roster.prepare_no_show(scope.session, scope.vault, options_of(scope.settings), due,
-                                         scope.clock.now())  # fmt: skip
-        if message is None:
-            return
-        send(scope.settings, [message])
-    logger.info("no-show told shift_id=%d start=%d", shift_id, starts_at_epoch)
+    due = roster.NoShow(shift_id, starts_at_epoch, staff_id)
+    if _send_prepared(lambda scope, options: roster.prepare_no_show(
+            scope.session, scope.vault, options, due, scope.clock.now())):  # fmt: skip
+        logger.info("no-show told shift_id=%d start=%d", shift_id, starts_at_epoch)
 
 
 def send_coverage_digest(association_id: int, staff_id: int, local_date: str) -> None:
     """The day's coverage digest to one coordinator, once."""
+    digest = reports.Digest(association_id, staff_id, local_date)
+    if _send_prepared(lambda scope, options: reports.prepare_digest(
+            scope.session, scope.vault, options, digest, scope.clock.now())):  # fmt: skip
+        logger.info("coverage digest sent association_id=%d", association_id)
+
+
+def _send_prepared(prepare: Callable[[JobScope, RosterOptions], RosterMessage | None]) -> bool:
+    """Prepare (and claim) one message in the job's transaction and send it before the commit."""
     with job_scope() as scope:
-        digest = reports.Digest(association_id, staff_id, local_date)
-        message = reports.prepare_digest(scope.session, scope.vault, options_of(scope.settings), digest,
-                                         scope.clock.now())  # fmt: skip
+        message = prepare(scope, options_of(scope.settings))
         if message is None:
-            return
+            return False
         send(scope.settings, [message])
-    logger.info("coverage digest sent association_id=%d", association_id)
+    return True
 
 
 def send(settings: Settings, outgoing: Sequence[RosterMessage]) -> None:
     """Send within the job's transaction: a failure rolls the claims back, and RQ retries."""
     if not outgoing:
         return
-    client = RestClient(
-        settings.twilio_account_sid, settings.twilio_auth_token or "", base_url=settings.twilio_api_base_url
-    )
-    try:
+    with rest_client(settings) as client:
         for message in outgoing:
             if message.content_sid:
                 client.send_content(message.to, message.from_, message.content_sid, {"1": message.body})
             else:
                 client.send_message(message.to, message.from_, message.body)
-    except TelephonyError as exc:
-        raise TelephonyError(exc.code, exc.status) from None  # Twilio's text may quote the number
-    finally:
-        client.close()
