@@ -128,6 +128,28 @@ def move_shift(
     return redirect(f"/roster?language={form.get('language', '')}&week={form.get('date', '')}")
 
 
+@router.post("/roster/shifts/{shift_id}/end-from")
+def end_shift_from(
+    request: Request, shift_id: int, form: FormDep, visitor: VisitorDep, user: StaffDep,
+    services: ServicesDep, session: SessionDep,
+) -> Response:  # fmt: skip
+    """A weekly shift ends from a day on: later occurrences disappear, earlier ones stay."""
+    row = roster.get_shift(session, user.association_id, shift_id)
+    try:
+        try:
+            day = date.fromisoformat(form.get("from", ""))
+        except ValueError:
+            raise FormErrors({"from": "Enter a date as YYYY-MM-DD"}) from None
+        attempt(lambda: roster.end_shift_from(session, row, day, actor_for(user, services)))
+    except FormErrors as refused:
+        session.rollback()
+        errors = {f"end_from_{shift_id}": next(iter(refused.errors.values()))}
+        return _page(request, visitor, session, user, services, form.get("language"), form.get("week"), 422,
+                     errors=errors)  # fmt: skip
+    commit(session)
+    return redirect(f"/roster?language={form.get('language', '')}&week={form.get('week', '')}")
+
+
 @router.post("/roster/shifts/{shift_id}/end")
 def end_shift(
     shift_id: int, form: FormDep, user: StaffDep, services: ServicesDep, session: SessionDep

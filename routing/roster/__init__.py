@@ -21,7 +21,8 @@ from routing.roster.calendar import (
     list_shifts,
     update_shift,
 )
-from routing.roster.handover import OpenSlot, give_up, list_open, take
+from routing.roster.ending import end_shift_from
+from routing.roster.handover import GiveUp, OpenSlot, give_up, given_up_since, list_open, take
 from routing.roster.invitations import Send, expire_confirmation, prepare_send
 from routing.roster.listeners import (
     create_listener,
@@ -41,6 +42,7 @@ __all__ = [
     "PAUSE_REASONS",
     "Coverage",
     "Due",
+    "GiveUp",
     "LanguageOnShift",
     "NoShow",
     "OnShift",
@@ -60,12 +62,14 @@ __all__ = [
     "current_slot",
     "delete_listener",
     "delete_shift",
+    "end_shift_from",
     "expand",
     "expire_confirmation",
     "find_on_shift",
     "get_listener",
     "get_shift",
     "give_up",
+    "given_up_since",
     "list_listeners",
     "list_open",
     "list_shifts",

@@ -53,6 +53,7 @@ SAMPLE_VALUES = {
     "days": "14",
     "count": "5",
     "gaps": "GAPLIST",
+    "seconds": "95",
 }
 KEYWORDS = ("CALL", "END", "STOP", "START")
 
