@@ -34,7 +34,7 @@ from routing.roster.listeners import (
 )
 from routing.roster.no_show import NoShow, prepare_no_show
 from routing.roster.notices import RosterMessage, RosterOptions
-from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, take_break
+from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, paused_reasons, take_break
 from routing.roster.reminders import Due, prepare_reminder
 from routing.roster.timetable import Coverage, Slot, coverage, current_slot, occurrences_between
 
@@ -75,6 +75,7 @@ __all__ = [
     "list_shifts",
     "occurrences_between",
     "paused_reason",
+    "paused_reasons",
     "plan_roster",
     "prepare_no_show",
     "prepare_reminder",

@@ -14,7 +14,7 @@ from routing.configuration.audit import Actor, Subject, create_audited, update_a
 from routing.errors import InvalidConfigurationError, NotFoundError
 from routing.roster.calendar import create_shift, expand, get_shift
 from schemas.api import ShiftCreate
-from schemas.tables import Listener, OpenShift
+from schemas.tables import Listener, OpenShift, Shift
 
 
 @dataclass(frozen=True)
@@ -78,19 +78,22 @@ def give_up(
 
 
 def list_open(session: Session, association_id: int, now: datetime) -> list[OpenSlot]:
-    """Open shifts not taken yet that have not begun, soonest first."""
-    query = select(OpenShift).where(
-        OpenShift.association_id == association_id,
-        col(OpenShift.taken_by).is_(None),
-        OpenShift.starts_at_epoch > now.timestamp(),
+    """Open shifts not taken yet that have not begun, soonest first (with their shift's zone, in one query)."""
+    query = (
+        select(OpenShift, Shift.timezone)
+        .join(Shift, col(Shift.id) == col(OpenShift.shift_id))
+        .where(
+            OpenShift.association_id == association_id,
+            col(OpenShift.taken_by).is_(None),
+            OpenShift.starts_at_epoch > now.timestamp(),
+        )
     )
     found = []
-    for row in session.exec(query.order_by(col(OpenShift.starts_at_epoch))).all():
+    for row, timezone in session.exec(query.order_by(col(OpenShift.starts_at_epoch))).all():
         assert row.id is not None
-        shift = get_shift(session, association_id, row.shift_id)
         start = datetime.fromtimestamp(row.starts_at_epoch, UTC)
         found.append(OpenSlot(row.id, start, start + timedelta(minutes=row.duration_minutes), row.given_up_by,
-                              shift.timezone))  # fmt: skip
+                              timezone))  # fmt: skip
     return found
 
 
