@@ -110,17 +110,22 @@ def find_slot(session: Session, shift_id: int, starts_at_epoch: int) -> Slot | N
     )
 
 
+def get_confirmation(session: Session, shift_id: int, starts_at_epoch: int) -> ShiftConfirmation | None:
+    return session.exec(
+        select(ShiftConfirmation).where(
+            ShiftConfirmation.shift_id == shift_id, ShiftConfirmation.starts_at_epoch == starts_at_epoch
+        )
+    ).first()
+
+
 def ensure_confirmation(session: Session, slot: Slot) -> ShiftConfirmation:
     shift = slot.shift
     assert shift.id is not None
     epoch = epoch_of(slot.occurrence.start)
     insert_new(session, ShiftConfirmation, association_id=shift.association_id, shift_id=shift.id,
                listener_id=shift.listener_id, starts_at_epoch=epoch, status=ConfirmationStatus.pending)  # fmt: skip
-    row = session.exec(
-        select(ShiftConfirmation).where(
-            ShiftConfirmation.shift_id == shift.id, ShiftConfirmation.starts_at_epoch == epoch
-        )
-    ).one()
+    row = get_confirmation(session, shift.id, epoch)
+    assert row is not None
     return row
 
 
@@ -161,10 +166,13 @@ def prepare_reminder(
     listener = session.get(Listener, slot.shift.listener_id)
     if listener is None or not listener.active:
         return None
-    confirmation = ensure_confirmation(session, slot)
-    if confirmation.status not in (ConfirmationStatus.pending, ConfirmationStatus.confirmed):
+    confirmation = get_confirmation(session, due.shift_id, due.starts_at_epoch)
+    if confirmation is not None and confirmation.status not in (
+        ConfirmationStatus.pending,
+        ConfirmationStatus.confirmed,
+    ):
         return None
-    if _answered_since(confirmation, slot.occurrence.start - due.hours * HOUR):
+    if confirmation is not None and _answered_since(confirmation, slot.occurrence.start - due.hours * HOUR):
         return None  # they said YES after this reminder fell due: they know
     locale = listener.prompt_language
     body = say(locale, messages.SHIFT_REMINDER, **describe_slot(session, slot, locale))
@@ -174,6 +182,7 @@ def prepare_reminder(
                                     listener_id=listener.id, shift_id=due.shift_id,
                                     starts_at_epoch=due.starts_at_epoch):  # fmt: skip
         return None
+    ensure_confirmation(session, slot)  # only a listener who was asked can leave it unanswered
     audit(session, listener.association_id, "remind", "shift", due.shift_id, now,
           starts_at=slot.occurrence.start, hours=due.hours, listener_id=listener.id)  # fmt: skip
     return message
