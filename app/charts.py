@@ -19,17 +19,17 @@ SERIES = (
 )
 
 
-def report_chart(report: Report) -> str:
-    """Calls per period, stacked by what became of them, with the service level as a line (right axis)."""
+def report_chart(report: Report, chart_id: str = "report-chart") -> str:
+    """Calls per period, stacked by what became of them, with the service level as a line (right axis).
+    ``chart_id`` names the drawing's title and description, so a page can hold several."""
     periods = _by_period(report.rows)
     title = _title(report)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     tallest = max((sum(_stack(row)) for row in periods.values()), default=0) or 1
     step = plot_w / max(1, len(periods))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" class="samvaad-chart" font-family="sans-serif" font-size="11">',
-        f"<title>{escape(title)}</title>",
+        _opening(chart_id, HEIGHT),
+        *_named(chart_id, title, report_summary(report)),
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
         *_axes(tallest, plot_w, plot_h),
     ]
@@ -49,6 +49,35 @@ def report_chart(report: Report) -> str:
     parts += _legend()
     parts.append("</svg>")
     return "".join(parts)
+
+
+def report_summary(report: Report) -> str:
+    """The drawing in words (its description, for a screen reader and for anyone who cannot see it)."""
+    t = report.total.tally
+    later = t.calls_answered - t.calls_in_target
+    abandoned = t.calls_abandoned - t.calls_short_abandoned
+    other = t.calls_offered - t.calls_answered - abandoned
+    return (
+        f"{t.calls_offered} calls offered over {len(_by_period(report.rows))} {report.range.period.value}s: "
+        f"{t.calls_in_target} answered within {report.answer_target_seconds} s, {later} answered later, "
+        f"{abandoned} abandoned, {max(0, other)} by callback, the crisis line or a short abandon."
+    )
+
+
+def _opening(chart_id: str, height: float) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" class="samvaad-chart" '
+        f'id="{escape(chart_id)}" font-family="sans-serif" font-size="11">'
+    )
+
+
+def _named(chart_id: str, title: str, description: str) -> list[str]:
+    """The accessible name and description (SVG's own ``title`` and ``desc``), and the title drawn."""
+    return [
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
+    ]
 
 
 def _by_period(rows: list[ReportRow]) -> dict[datetime, ReportRow]:
@@ -128,10 +157,23 @@ def _legend() -> list[str]:
     return parts
 
 
+def staffing_summary(hours: list[StaffingHour]) -> str:
+    """The heat map in words: per language, how many hours are short, enough and more than needed."""
+    counts: dict[str, dict[str, int]] = {}
+    for hour in hours:
+        per = counts.setdefault(hour.language, dict.fromkeys(VERDICT_COLOURS, 0))
+        per[hour.verdict] += 1
+    said = "; ".join(
+        f"{language}: " + ", ".join(f"{n} {verdict}" for verdict, n in per.items())
+        for language, per in counts.items()
+    )
+    return f"Hours per language: {said}." if said else "No hours to plan."
+
+
 VERDICT_COLOURS = {"short": "#c62828", "enough": "#2e7d32", "more than needed": "#90caf9"}
 
 
-def staffing_chart(hours: list[StaffingHour]) -> str:
+def staffing_chart(hours: list[StaffingHour], chart_id: str = "staffing-chart") -> str:
     """A heat map of the hours ahead: a row per language, a cell per hour, coloured short / enough / more
     than needed; each cell's title says needed and rostered."""
     languages = list(dict.fromkeys(h.language for h in hours))
@@ -142,9 +184,8 @@ def staffing_chart(hours: list[StaffingHour]) -> str:
     height = top + cell_h * len(languages) + 40
     title = f"Listeners rostered against those needed, {len(starts)} hours ahead"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="samvaad-chart" font-family="sans-serif" font-size="11">',
-        f"<title>{escape(title)}</title>",
+        _opening(chart_id, height),
+        *_named(chart_id, title, staffing_summary(hours)),
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
     for row, language in enumerate(languages):

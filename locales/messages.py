@@ -46,11 +46,12 @@ CRISIS_TRANSFER = N_(
     "Connecting you to the Tele-MANAS crisis line, %(crisis_line)s. "
     "In an emergency, dial %(emergency_number)s."
 )
-# TRANSLATORS: said once to a caller who pressed 0 (in danger), as they start to wait; keep both placeholders.
+# TRANSLATORS: said once to a caller who pressed 0 (in danger), as they start to wait; keep the placeholders;
+# %(seconds)s is the association's crisis wait limit in seconds, such as 120.
 CRISIS_ACKNOWLEDGED = N_(
-    "We hear you, and we are calling every doctor on duty for you now. "
-    "If none can answer soon, we will connect you to the Tele-MANAS crisis line, %(crisis_line)s. "
-    "In an emergency, dial %(emergency_number)s."
+    "We hear you, and we are finding a doctor for you now. "
+    "If nobody answers within %(seconds)s seconds, we will connect you to Tele-MANAS on %(crisis_line)s. "
+    "If you are in immediate danger, call %(emergency_number)s."
 )
 # TRANSLATORS: repeated every few seconds to a caller in danger while the doctors' phones ring.
 CRISIS_STILL_CALLING = N_("We are still calling doctors for you. Please stay on the line.")
@@ -79,6 +80,10 @@ LISTENER_OFFER_WAITED_A_MINUTE = N_(
 LISTENER_OFFER = N_("A caller who speaks %(language)s is waiting. Press 1 to take the call.")
 LISTENER_CALLBACK_OFFER = N_("Callback for a caller who speaks %(language)s. Press 1 to connect.")
 LISTENER_ALREADY_TAKEN = N_("The caller has already been connected. Thank you.")
+# TRANSLATORS: said first in the whisper when the caller pressed the danger key; several doctors are rung at once.
+LISTENER_URGENT_CALL = N_("Urgent: this caller said they are in danger.")
+# TRANSLATORS: said to the doctors rung together for a caller in danger once one of them has taken the call.
+LISTENER_OFFER_TAKEN = N_("Another doctor has taken this call. Thank you for answering.")
 # TRANSLATORS: %(tag)s is a short conversation label such as #A7; keep it exactly as it is.
 LISTENER_NEW_CONVERSATION = N_(
     "New conversation %(tag)s in %(language)s. Reply to this number to answer. "
@@ -105,10 +110,11 @@ TEXT_WELCOME = N_(
     "%(minutes)s minutes. If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s. "
     "Reply CALL for a call back instead."
 )
+# TRANSLATORS: the text version of the crisis acknowledgement; %(seconds)s is a number of seconds, such as 120.
 TEXT_CRISIS = N_(
-    "If you are in danger right now, please call Tele-MANAS on %(crisis_line)s, "
-    "or %(emergency_number)s in an emergency. "
-    "We are moving you to the front of the line."
+    "We hear you, and we are finding a doctor for you now. "
+    "If nobody replies within %(seconds)s seconds, please call Tele-MANAS on %(crisis_line)s. "
+    "If you are in immediate danger, call %(emergency_number)s."
 )
 TEXT_CALLBACK_CONFIRMED = N_(
     "We will call you back from this number, in %(language)s. Your place in line is kept."

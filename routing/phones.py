@@ -67,6 +67,10 @@ class PhoneVault:
         """A one-time code as it is stored: a six-digit code is guessable from a plain hash, not from this."""
         return self._keyed(f"code:{signin_key}:{code}")
 
+    def webhook_key(self, token: str) -> str:
+        """How a provider account is found from the secret token in its webhook URLs (Exotel signs nothing)."""
+        return self._keyed(f"webhook:{token}")
+
     def _keyed(self, message: str) -> str:
         """Nobody without the secret can reverse it or compute it."""
         return hmac.new(self.hash_secret.encode(), message.encode(), hashlib.sha256).hexdigest()

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from schemas.policy import PolicySteps
-from schemas.tables import Channel, Proficiency, Role
+from schemas.tables import Channel, Proficiency, Provider, Role
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer
 EARLIEST = datetime(2000, 1, 1)
@@ -133,6 +133,8 @@ class ErrorMessage(BaseModel):
 
 # Associations
 
+CrisisPolicy = Literal["queue_first", "crisis_line"]
+
 
 class AssociationFields(Request):
     default_language: LanguageCode = "en"
@@ -165,6 +167,17 @@ class AssociationFields(Request):
         default=90, ge=1, le=3650, description="Days callers' records are kept"
     )
     audit_retention_days: int = Field(default=365, ge=30, le=3650, description="Days audit entries are kept")
+    crisis_policy: CrisisPolicy = Field(
+        default="queue_first",
+        description="A caller in danger: queue_first (the front of the queue, listeners rung together, then "
+        "the crisis line after the wait limit) or crisis_line (transferred to it at once)",
+    )
+    crisis_max_wait_seconds: int | None = Field(
+        default=None, ge=10, le=900, description="None: SAMVAAD_CRISIS_MAX_WAIT_SECONDS"
+    )
+    crisis_ring_together: int = Field(
+        default=3, ge=1, le=10, description="Listeners rung at once for a caller in danger"
+    )
 
 
 class AssociationCreate(AssociationFields):
@@ -172,7 +185,7 @@ class AssociationCreate(AssociationFields):
 
 
 class AssociationUpdate(Patch):
-    nullable = frozenset({"calls_per_hour", "texts_per_minute"})
+    nullable = frozenset({"calls_per_hour", "texts_per_minute", "crisis_max_wait_seconds"})
 
     name: Name | None = None
     default_language: LanguageCode | None = None
@@ -193,6 +206,9 @@ class AssociationUpdate(Patch):
     texts_per_minute: int | None = Field(default=None, ge=1, le=1000)
     contact_retention_days: int | None = Field(default=None, ge=1, le=3650)
     audit_retention_days: int | None = Field(default=None, ge=30, le=3650)
+    crisis_policy: CrisisPolicy | None = None
+    crisis_max_wait_seconds: int | None = Field(default=None, ge=10, le=900)
+    crisis_ring_together: int | None = Field(default=None, ge=1, le=10)
 
 
 class AssociationRead(Read):
@@ -216,6 +232,9 @@ class AssociationRead(Read):
     texts_per_minute: int | None
     contact_retention_days: int
     audit_retention_days: int
+    crisis_policy: str
+    crisis_max_wait_seconds: int | None
+    crisis_ring_together: int
     created_at: UtcTime
 
 
@@ -226,12 +245,17 @@ class NumberCreate(Request):
     number: PhoneText = Field(description="The number callers dial or text, E.164 (+91…) or national format")
     channel: Channel = Channel.voice
     label: Label = ""
+    provider: Provider = Field(
+        default=Provider.twilio,
+        description="Who carries this number: twilio, or exotel (needs the association's Exotel account)",
+    )
 
 
 class NumberUpdate(Patch):
     number: PhoneText | None = None
     channel: Channel | None = None
     label: Label | None = None
+    provider: Provider | None = None
 
 
 class NumberRead(Read):
@@ -240,6 +264,54 @@ class NumberRead(Read):
     number: str
     channel: Channel
     label: str
+    provider: Provider
+
+
+# Provider accounts (Exotel)
+
+ExotelText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+DltId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[0-9]*$")]
+
+
+class ExotelAccountWrite(Request):
+    """An association's Exotel account. The key and token are stored encrypted and never shown again."""
+
+    account_sid: ExotelText = Field(
+        description="The account SID from Exotel's dashboard (Settings, API Settings)"
+    )
+    api_key: ExotelText = Field(description="API key (the user name of Exotel's basic authentication)")
+    api_token: ExotelText = Field(description="API token (its password); stored encrypted")
+    subdomain: str = Field(
+        default="api.in.exotel.com",
+        pattern=r"^[a-z0-9.-]+$",
+        max_length=200,
+        description="api.in.exotel.com for the Mumbai cluster, api.exotel.com for Singapore",
+    )
+    sms_sender: str = Field(
+        default="", max_length=32, description="DLT-registered sender ID (header) for SMS, e.g. SAMVAD"
+    )
+    dlt_entity_id: DltId = Field(
+        default="", description="The association's DLT principal entity ID (India's SMS rules)"
+    )
+    dlt_template_id: DltId = Field(
+        default="", description="The DLT content template ID Samvaad's SMS are sent under"
+    )
+    rotate_webhook_token: bool = Field(
+        default=False, description="Issue a new webhook token (the old URLs stop working)"
+    )
+
+
+class ExotelAccountRead(Read):
+    association_id: int
+    account_sid: str
+    subdomain: str
+    api_key_last4: str
+    sms_sender: str
+    dlt_entity_id: str
+    dlt_template_id: str
+    webhook_urls: dict[str, str] = Field(
+        description="The URLs to paste into the flow's applets in Exotel's dashboard"
+    )
 
 
 # Languages offered by an association

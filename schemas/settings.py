@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     twilio_account_sid: str = Field("AC" + "0" * 32, description="Twilio account SID")
     twilio_auth_token: str | None = Field(None, description="Twilio auth token (signs webhooks)")
     twilio_api_base_url: str = Field("https://api.twilio.com", description="Twilio REST base URL")
+    exotel_api_base_url: str = Field(
+        "", description="Exotel REST base URL; empty: https:// + the account's subdomain (api.in.exotel.com)"
+    )
     phone_hash_secret: str | None = Field(None, description="Secret for keyed hashes of phone numbers")
     encryption_key: str | None = Field(None, description="Fernet key encrypting stored phone numbers")
     crisis_line: str = Field(

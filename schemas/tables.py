@@ -26,6 +26,13 @@ class Channel(StrEnum):
     whatsapp = "whatsapp"
 
 
+class Provider(StrEnum):
+    """Who carries a helpline number's calls and texts."""
+
+    twilio = "twilio"
+    exotel = "exotel"
+
+
 class Proficiency(StrEnum):
     """Ordered from strongest: a step asking for ``fluent`` accepts native and fluent speakers."""
 
@@ -69,6 +76,12 @@ class Association(SQLModel, table=True):
     # kept; a cron job purges what is older (docs/data-protection.md).
     contact_retention_days: int = Field(default=90)
     audit_retention_days: int = Field(default=365)
+    # A caller who pressed 0 (or a crisis word in a text): ``queue_first`` puts them at the front of the queue
+    # and rings ``crisis_ring_together`` listeners at once, then the crisis line after the wait limit
+    # (None: SAMVAAD_CRISIS_MAX_WAIT_SECONDS); ``crisis_line`` transfers a caller to it at once.
+    crisis_policy: str = Field(default="queue_first", max_length=16)
+    crisis_max_wait_seconds: int | None = None
+    crisis_ring_together: int = Field(default=3)
     created_at: datetime = utc_column()
 
 
@@ -84,6 +97,30 @@ class HelplineNumber(SQLModel, table=True):
     number: str = Field(max_length=32)
     channel: Channel = Field(default=Channel.voice, sa_type=enum_type(Channel))
     label: str = Field(default="", max_length=200)
+    provider: Provider = Field(default=Provider.twilio, sa_type=enum_type(Provider))
+
+
+class ProviderAccount(SQLModel, table=True):
+    """An association's account with a provider other than the platform's Twilio (Exotel). The API key and
+    token are Fernet-encrypted with ``SAMVAAD_ENCRYPTION_KEY`` (the callback numbers' key); the webhook
+    token is found by its keyed hash, and kept encrypted so the API can show the webhook URLs again."""
+
+    __tablename__ = "provider_accounts"
+    __table_args__ = (
+        UniqueConstraint("association_id", "provider", name="uq_provider_accounts_association"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    provider: Provider = Field(default=Provider.exotel, sa_type=enum_type(Provider))
+    account_sid: str = Field(max_length=100)
+    subdomain: str = Field(default="api.in.exotel.com", max_length=200)
+    credentials_encrypted: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    webhook_key: str = Field(max_length=64, unique=True)
+    sms_sender: str = Field(default="", max_length=32)
+    dlt_entity_id: str = Field(default="", max_length=32)
+    dlt_template_id: str = Field(default="", max_length=32)
+    created_at: datetime = utc_column()
 
 
 class AssociationLanguage(SQLModel, table=True):
@@ -324,6 +361,19 @@ class RoutingSettings(SQLModel, table=True):
     # A listener in a text conversation is still offered calls (a text waits while they talk) unless this is
     # set: then an open text conversation keeps them out of the voice pools until it ends.
     text_blocks_calls: bool = Field(default=False)
+
+
+class RingOffer(SQLModel, table=True):
+    """An offer rung alongside a contact's first (a crisis contact is offered to several listeners at once):
+    the contact row names one offer, these name the others, so each listener's leg finds its contact."""
+
+    __tablename__ = "ring_offers"
+
+    offer_id: str = Field(primary_key=True, max_length=36)
+    contact_id: str = Field(foreign_key="contacts.id", index=True, max_length=36, ondelete="CASCADE")
+    listener_id: int = Field(foreign_key="listeners.id", ondelete="CASCADE")
+    deadline_us: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime = utc_column()
 
 
 class ConversationStatus(StrEnum):

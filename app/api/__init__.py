@@ -15,6 +15,7 @@ from app.api import (
     numbers,
     policies,
     privacy,
+    providers,
     reports,
     roster,
     routing,
@@ -37,6 +38,7 @@ api_router.include_router(catalog.router)
 for module in (
     associations,
     numbers,
+    providers,
     languages,
     listeners,
     shifts,

@@ -6,8 +6,8 @@ calls, and renders a template from ``app/templates`` with the person's language.
 
 from fastapi import APIRouter
 
-from app.web import board, coverage, docs, listeners, profile, roster, signin, staff, today
+from app.web import board, coverage, docs, listeners, profile, reports, roster, signin, staff, today
 
 web_router = APIRouter(include_in_schema=False)
-for module in (signin, today, profile, board, roster, coverage, listeners, staff, docs):
+for module in (signin, today, profile, board, roster, coverage, reports, listeners, staff, docs):
     web_router.include_router(module.router)

@@ -2,7 +2,7 @@
 
 The page shows the board at once, then follows ``/board/events`` (server-sent events): a fresh board is
 pushed within a quarter of a second of any change a viewer could see, and the page says when the feed is
-lost (the browser reconnects by itself). Every figure comes from ``routing.engine.read_board``, which the
+lost (the browser reconnects by itself). Shifts given up in the last day are a notice in the same live part. Every figure comes from ``routing.engine.read_board``, which the
 API's ``GET …/board`` answers too.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,7 +20,7 @@ from sqlmodel import Session
 from app.deps import ServicesDep, SessionDep
 from app.services import Services
 from app.web.security import StaffDep, VisitorDep
-from app.web.templating import TEMPLATES, page_locale, render
+from app.web.templating import TEMPLATES, clock_text, page_locale, render
 from app.web.today import timezone_of
 from locales import web_translator_for
 from locales.language_names import native_name
@@ -30,6 +31,7 @@ from routing.engine.live import LiveState
 router = APIRouter()
 
 CHECK_SECONDS = 0.25
+GIVE_UP_NOTICE_HOURS = 24
 HEARTBEAT_SECONDS = 10
 STREAM_SECONDS = 300  # then the browser reconnects: no stream outlives a restart by long
 
@@ -46,18 +48,28 @@ def board_page(
     open_slots = roster.list_open(session, user.association_id, services.clock.now())
     names = {row.id: row.name for row in roster.list_listeners(session, user.association_id)}
     return render(request, visitor, "board.html", board=current_board(services, session, user),
-                  open_slots=open_slots, names=names, timezone=timezone)  # fmt: skip
+                  give_ups=recent_give_ups(services, session, user), open_slots=open_slots, names=names,
+                  timezone=timezone)  # fmt: skip
+
+
+def recent_give_ups(services: Services, session: Session, user: Account) -> list[roster.GiveUp]:
+    since = services.clock.now() - timedelta(hours=GIVE_UP_NOTICE_HOURS)
+    return roster.given_up_since(session, user.association_id, since)
 
 
 def board_fragment(services: Services, user: Account, locale: str) -> tuple[str, str]:
-    """The board's live part as HTML, and what a viewer would see change (to push only changes)."""
+    """The board's live part as HTML, and what a viewer would see change (to push only changes): the
+    figures, and the shifts given up lately (so an open board tells the coordinator at once)."""
     with Session(services.engine) as session:
         board = current_board(services, session, user)
+        give_ups = recent_give_ups(services, session, user)
+        timezone = timezone_of(session, user)
     translator = web_translator_for(locale)
     html = TEMPLATES.get_template("board_live.html").render(
-        board=board, _=translator.gettext, language_name=native_name
-    )
-    return html, board.fingerprint()
+        board=board, give_ups=give_ups, timezone=timezone, clock=clock_text, _=translator.gettext,
+        language_name=native_name,
+    )  # fmt: skip
+    return html, board.fingerprint() + repr(give_ups)
 
 
 def as_event(html: str) -> str:

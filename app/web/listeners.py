@@ -32,7 +32,7 @@ def _page(request: Request, visitor: Any, session: Session, user: Account, servi
     today = services.clock.now().astimezone(zone(timezone_of(session, user))).date()
     rows = roster.list_listeners(session, user.association_id)
     spoken = roster.spoken_languages(session, [row.id for row in rows if row.id is not None])
-    paused = {row.id: roster.paused_reason(session, row.id) for row in rows if row.id is not None}
+    paused = roster.paused_reasons(session, [row.id for row in rows if row.id is not None])
     return render(request, visitor, "listeners.html", status, rows=rows, spoken=spoken, paused=paused,
                   today=today, soon=today + timedelta(days=LAPSE_WARNING_DAYS), **extra)  # fmt: skip
 

@@ -107,6 +107,15 @@ def add_shift(
     return redirect(f"/roster?language={form.get('language', '')}&week={form.get('date', '')}")
 
 
+def _refused_beside(request: Request, visitor: Any, session: Session, user: Account, services: Any,
+                    form: dict[str, str], name: str, refused: FormErrors) -> Response:  # fmt: skip
+    """The week again, with a one-shift form's refusal beside that form (``name``), nothing changed."""
+    session.rollback()
+    errors = {name: next(iter(refused.errors.values()))}
+    return _page(request, visitor, session, user, services, form.get("language"), form.get("week"), 422,
+                 errors=errors)  # fmt: skip
+
+
 @router.post("/roster/shifts/{shift_id}/move")
 def move_shift(
     request: Request, shift_id: int, form: FormDep, visitor: VisitorDep, user: StaffDep,
@@ -120,12 +129,30 @@ def move_shift(
         data = parse(ShiftUpdate, fields)
         attempt(lambda: roster.update_shift(session, row, data, actor_for(user, services)))
     except FormErrors as refused:
-        session.rollback()
-        errors = {f"move_{shift_id}": next(iter(refused.errors.values()))}
-        return _page(request, visitor, session, user, services, form.get("language"), form.get("week"), 422,
-                     errors=errors)  # fmt: skip
+        return _refused_beside(request, visitor, session, user, services, form, f"move_{shift_id}", refused)
     commit(session)
     return redirect(f"/roster?language={form.get('language', '')}&week={form.get('date', '')}")
+
+
+@router.post("/roster/shifts/{shift_id}/end-from")
+def end_shift_from(
+    request: Request, shift_id: int, form: FormDep, visitor: VisitorDep, user: StaffDep,
+    services: ServicesDep, session: SessionDep,
+) -> Response:  # fmt: skip
+    """A weekly shift ends from a day on: later occurrences disappear, earlier ones stay."""
+    row = roster.get_shift(session, user.association_id, shift_id)
+    try:
+        try:
+            day = date.fromisoformat(form.get("from", ""))
+        except ValueError:
+            raise FormErrors({"from": "Enter a date as YYYY-MM-DD"}) from None
+        attempt(lambda: roster.end_shift_from(session, row, day, actor_for(user, services)))
+    except FormErrors as refused:
+        return _refused_beside(
+            request, visitor, session, user, services, form, f"end_from_{shift_id}", refused
+        )
+    commit(session)
+    return redirect(f"/roster?language={form.get('language', '')}&week={form.get('week', '')}")
 
 
 @router.post("/roster/shifts/{shift_id}/end")

@@ -42,6 +42,7 @@ class Visitor:
     browser: str
     new_browser: bool
     csrf: str
+    others: tuple[Account, ...] = ()  # the other accounts the session's number signs in to (switch view)
 
 
 def web_sessions(services: Services) -> WebSessions:
@@ -55,16 +56,20 @@ def csrf_for(services: Services, cookie: str) -> str:
 
 def current_visitor(request: Request, services: ServicesDep, session: SessionDep) -> Visitor:
     token = request.cookies.get(SESSION_COOKIE)
-    account = None
+    account: Account | None = None
+    others: tuple[Account, ...] = ()
     if token:
         found = web_sessions(services).find(token, services.clock.now())
         account = account_of(session, found.kind, found.account_id) if found else None
+        if found is not None and account is not None:
+            others = tuple(a for kind, i in found.others if (a := account_of(session, kind, i)) is not None)
     browser = request.cookies.get(BROWSER_COOKIE, "")
     new_browser = len(browser) < 16
     if new_browser:
         browser = secrets.token_urlsafe(24)
     live_token = token if account else None
-    return Visitor(account, live_token, browser, new_browser, csrf_for(services, live_token or browser))
+    csrf = csrf_for(services, live_token or browser)
+    return Visitor(account, live_token, browser, new_browser, csrf, others)
 
 
 VisitorDep = Annotated[Visitor, Depends(current_visitor)]

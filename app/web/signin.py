@@ -17,7 +17,7 @@ from app.web.security import SESSION_COOKIE, FormDep, VisitorDep, web_sessions
 from app.web.templating import redirect, remember_browser, render
 from locales.web_messages import BAD_CODE, PHONE_HELP, TOO_MANY_ATTEMPTS
 from routing.access import Account, SignInCodes, find_accounts
-from routing.errors import InvalidPhoneNumberError, TooManyAttemptsError
+from routing.errors import InvalidPhoneNumberError, NotFoundError, TooManyAttemptsError
 from routing.phones import mask, to_e164
 from workers.access_jobs import enqueue_signin_code
 
@@ -101,11 +101,29 @@ def check_code(
         errors = {"code": BAD_CODE}
         return render(request, visitor, "signin_code.html", 422, masked=mask(number), errors=errors)
     codes.release(visitor.browser)
-    token = web_sessions(services).start(accounts[0], now)
-    response = redirect(home_of(accounts[0]))
+    token = web_sessions(services).start(accounts[0], now, accounts[1:])
+    return _signed_in(services, accounts[0], token)
+
+
+def _signed_in(services: ServicesDep, account: Account, token: str) -> Response:
+    response = redirect(home_of(account))
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=services.settings.secure_cookies)  # fmt: skip
     return response
+
+
+@router.post("/switch-view")
+def switch_view(form: FormDep, visitor: VisitorDep, services: ServicesDep) -> Response:
+    """A person whose number signs in to two accounts (a coordinator who also listens) changes view without
+    a new code; only to an account the session's number proved, or it is not found."""
+    if visitor.account is None or visitor.token is None:
+        return redirect("/sign-in")
+    to = next((a for a in visitor.others if f"{a.kind}:{a.account_id}" == form.get("account")), None)
+    if to is None:
+        raise NotFoundError("account not found")
+    token = web_sessions(services).switch(visitor.token, visitor.account, to, visitor.others,
+                                          services.clock.now())  # fmt: skip
+    return _signed_in(services, to, token)
 
 
 @router.post("/sign-out")

@@ -36,6 +36,7 @@ def render(
         "ngettext": translator.ngettext,
         "locale": locale.replace("_", "-"),
         "user": visitor.account,
+        "other_views": visitor.others,
         "csrf": visitor.csrf,
         "language_name": native_name,
         "app_locales": web_locales(),

@@ -2,12 +2,17 @@
 
 A session ends after ``idle`` without a request (measured on the caller's clock), when its person signs
 out, or everywhere at once (each account's sessions are listed). Nothing here is a phone number.
+
+A number may sign in to several accounts (a coordinator who is also a listener): the session starts as the
+first and remembers the others (``kind:id``), so the person can switch view without a new code, and only to
+an account their number proved.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +29,7 @@ class WebSession:
     kind: str
     account_id: int
     started_at: float
+    others: tuple[tuple[str, int], ...] = ()
 
 
 def _digest(token: str) -> str:
@@ -35,8 +41,9 @@ class WebSessions:
         self.client = client
         self.idle = idle
 
-    def start(self, account: Account, now: datetime) -> str:
-        """A new session for the account; returns the token for the cookie."""
+    def start(self, account: Account, now: datetime, others: Sequence[Account] = ()) -> str:
+        """A new session for the account (``others``: the number's other accounts, to switch to); returns
+        the token for the cookie."""
         token = secrets.token_urlsafe(32)
         digest = _digest(token)
         key = f"{PREFIX}s:{digest}"
@@ -48,6 +55,7 @@ class WebSessions:
             "id": account.account_id,
             "start": now.timestamp(),
             "seen": now.timestamp(),
+            "others": " ".join(f"{a.kind}:{a.account_id}" for a in others if a != account),
         }
         pipe = self.client.pipeline(transaction=True)
         pipe.hset(key, mapping=fields)
@@ -68,7 +76,17 @@ class WebSessions:
         pipe.hset(key, "seen", now.timestamp())
         pipe.expire(key, self.idle)
         pipe.execute()
-        return WebSession(digest, raw["kind"], int(raw["id"]), float(raw["start"]))
+        others = tuple((kind, int(i)) for kind, i in (w.split(":") for w in raw.get("others", "").split()))
+        return WebSession(digest, raw["kind"], int(raw["id"]), float(raw["start"]), others)
+
+    def switch(
+        self, token: str, current: Account, to: Account, others: Sequence[Account], now: datetime
+    ) -> str:
+        """End this session and start one as ``to``, another account the session's number signs in to
+        (the caller checked it is in ``found.others``); the accounts left to switch to are ``others`` with
+        ``current`` among them. Returns the new token."""
+        self.end(token)
+        return self.start(to, now, [current, *(a for a in others if a != to)])
 
     def end(self, token: str) -> None:
         self.client.delete(f"{PREFIX}s:{_digest(token)}")

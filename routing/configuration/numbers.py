@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from routing.configuration.audit import Actor, Subject, create_audited, delete_audited, update_audited
 from routing.configuration.checks import check_number, set_fields
+from routing.configuration.providers import check_provider
 from routing.errors import ConflictError, NotFoundError
 from schemas.api import NumberCreate, NumberUpdate
 from schemas.tables import Channel, HelplineNumber
@@ -39,8 +40,15 @@ def _ensure_number_free(
 def add_number(session: Session, association_id: int, data: NumberCreate, actor: Actor) -> HelplineNumber:
     number = check_number(data.number, "number")
     _ensure_number_free(session, association_id, number, data.channel)
-    row = HelplineNumber(association_id=association_id, number=number, channel=data.channel, label=data.label)
-    changes = {"number": number, "channel": data.channel, "label": data.label}
+    check_provider(session, association_id, data.provider)
+    row = HelplineNumber(
+        association_id=association_id,
+        number=number,
+        channel=data.channel,
+        label=data.label,
+        provider=data.provider,
+    )
+    changes = {"number": number, "channel": data.channel, "label": data.label, "provider": data.provider}
     create_audited(session, actor, row, "helpline_number", changes)
     return row
 
@@ -52,6 +60,8 @@ def update_number(session: Session, row: HelplineNumber, data: NumberUpdate, act
     if "number" in fields or "channel" in fields:
         number, channel = fields.get("number", row.number), Channel(fields.get("channel", row.channel))
         _ensure_number_free(session, row.association_id, number, channel, keep_id=row.id)
+    if fields.get("provider") is not None:
+        check_provider(session, row.association_id, fields["provider"])
     update_audited(session, actor, row, fields, _subject(row))
     return row
 

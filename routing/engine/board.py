@@ -2,7 +2,8 @@
 listeners who speak it by state. Counts only: never a contact's id, hash or words, never a phone number.
 
 The coordinators' board, a listener's "waiting in my languages" and ``GET …/board`` all read this, so the
-three can never disagree. It reads Redis in two pipelined round trips and the database in two queries.
+three can never disagree. It reads Redis in two pipelined round trips and one script call (every listener's state in one reply),
+and the database in two queries.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from routing.engine.live import LiveContact, LiveListener, LiveState, to_us
+from routing.engine.live import LiveContact, LiveState, to_us
 from routing.engine.policy import US
 from schemas.tables import AssociationLanguage, Listener, ListenerLanguage
 
@@ -55,7 +56,7 @@ def read_board(
 ) -> Board:
     """The board now; ``only`` keeps those languages (a listener's own)."""
     waiting = live.waiting(association_id)
-    states = live.listeners(association_id)
+    states = live.listener_states(association_id)
     speakers = _speakers(session, association_id)
     codes = _menu(session, association_id) + sorted({c.language for c in waiting} | set(speakers))
     shown = [code for i, code in enumerate(codes) if code not in codes[:i] and (only is None or code in only)]
@@ -68,7 +69,7 @@ def read_board(
 
 
 def _language(
-    code: str, waiting: list[LiveContact], speakers: list[int], states: dict[int, LiveListener], now_us: int
+    code: str, waiting: list[LiveContact], speakers: list[int], states: dict[int, str], now_us: int
 ) -> LanguageBoard:
     oldest = min((c.arrival_us for c in waiting), default=now_us)
     seen = Counter(_state_of(states.get(listener_id)) for listener_id in speakers)
@@ -83,11 +84,9 @@ def _language(
     )
 
 
-def _state_of(live: LiveListener | None) -> str:
+def _state_of(state: str | None) -> str:
     """A listener the live state does not know yet (no shift synced) is offline."""
-    if live is None:
-        return "offline"
-    return live.state if live.state in LISTENER_STATES else "offline"
+    return state if state in LISTENER_STATES else "offline"
 
 
 def _menu(session: Session, association_id: int) -> list[str]:

@@ -38,6 +38,7 @@ class QueuePosition:
     step_reason: str
     can_answer: int = 0  # listeners who could take it now: on shift, eligible, not paused, speaking it
     on_calls: int = 0  # of those, how many are engaged (offered, in a call, in wrap-up)
+    step_seconds_left: float | None = None  # until the policy's next step; None at the terminal steps
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,14 @@ def queue_position(session: Session, live: LiveState, contact_id: str, now: date
     )
     if live_contact.state != "waiting":
         return QueuePosition(
-            contact_id, live_contact.state, 0, 0.0, choice.index, choice.step.kind, choice.reason
+            contact_id,
+            live_contact.state,
+            0,
+            0.0,
+            choice.index,
+            choice.step.kind,
+            choice.reason,
+            step_seconds_left=choice.seconds_left,
         )
     ahead = [
         c
@@ -184,6 +192,7 @@ def queue_position(session: Session, live: LiveState, contact_id: str, now: date
         choice.reason,
         len(speakers),
         engaged,
+        choice.seconds_left,
     )
 
 

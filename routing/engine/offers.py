@@ -5,6 +5,7 @@ place and offer it again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -56,6 +57,7 @@ class AcceptOutcome:
     reason: str = ""
     contact_id: str | None = None
     offers: tuple[Offer, ...] = ()
+    taken: tuple[str, ...] = ()  # offers rung alongside this one, taken back: tell their listeners
 
 
 def dispatch(session: Session, live: LiveState, association_id: int, now: datetime) -> list[Offer]:
@@ -84,7 +86,58 @@ def _dispatch(session: Session, live: LiveState, association_id: int, now: datet
             hopeless.add(key)
         elif offer is not None:
             offers.append(offer)
+            offers += ring_alongside(session, live, config, contact, choice, now)
     return offers
+
+
+def ring_alongside(
+    session: Session,
+    live: LiveState,
+    config: RoutingConfig,
+    contact: LiveContact,
+    choice: StepChoice,
+    now: datetime,
+) -> list[Offer]:
+    """A caller in danger is offered to the first few eligible listeners at once (the association's
+    ``crisis_ring_together``): the first to accept takes the call, the others are told it was taken. Each
+    extra claim is its own atomic script call, so no listener is reserved twice."""
+    if contact.priority != "crisis" or contact.kind != "voice":
+        return []
+    offers: list[Offer] = []
+    for _ in range(config.crisis_ring_together - 1):
+        offer_id = new_id()
+        deadline = now + timedelta(seconds=offer_seconds(config, contact.kind))
+        listener_id = live.claim_alongside(
+            contact.contact_id,
+            choice.pools,
+            to_us(now),
+            to_us(deadline),
+            offer_id,
+            choice.index,
+            config.crisis_ring_together,
+        )
+        if listener_id is None:
+            break
+        if not records.record_ring_offer(
+            session, contact.contact_id, listener_id, offer_id, to_us(deadline), now
+        ):
+            live.drop_offer(offer_id, to_us(now), "cancelled")
+            break
+        transaction.undo_unless_committed(session, _take_back(live, offer_id, to_us(now)))
+        offers.append(_offer(offer_id, contact, listener_id, deadline, choice.index))
+    return offers
+
+
+def _take_back(live: LiveState, offer_id: str, now_us: int) -> Callable[[], object]:
+    """The undo of an offer rung alongside, if its step does not commit."""
+    return lambda: live.drop_offer(offer_id, now_us, "cancelled")
+
+
+def _offer(offer_id: str, contact: LiveContact, listener_id: int, deadline: datetime, step: int) -> Offer:
+    return Offer(
+        offer_id, contact.contact_id, listener_id, contact.association_id, contact.kind, contact.language,
+        deadline, step,
+    )  # fmt: skip
 
 
 def dispatch_order(waiting: list[LiveContact], loads: dict[tuple[str, str], QueueLoad]) -> list[LiveContact]:
@@ -136,16 +189,7 @@ def _claim(
         return None
     if not record_offer(session, live, contact.contact_id, listener_id, offer_id, now, deadline):
         return None
-    return Offer(
-        offer_id,
-        contact.contact_id,
-        listener_id,
-        contact.association_id,
-        contact.kind,
-        contact.language,
-        deadline,
-        choice.index,
-    )
+    return _offer(offer_id, contact, listener_id, deadline, choice.index)
 
 
 def record_offer(
@@ -189,7 +233,8 @@ def accept_offer(session: Session, live: LiveState, offer_id: str, now: datetime
     result = with_rebuild(session, live, now, lambda: live.accept(offer_id, to_us(now)))
     if result.ok and result.contact_id is not None and result.listener_id is not None:
         records.record_connected(session, result.contact_id, result.listener_id, now)
-        return AcceptOutcome(True, "", result.contact_id)
+        records.forget_ring_offers(session, result.contact_id)
+        return AcceptOutcome(True, "", result.contact_id, taken=tuple(t.offer_id for t in result.taken))
     offers: list[Offer] = []
     if result.dropped is not None:
         record_dropped(session, [result.dropped], now)
@@ -233,7 +278,11 @@ def _drop(
 
 def record_dropped(session: Session, dropped: list[Dropped], now: datetime) -> None:
     for item in dropped:
-        records.record_back_in_queue(session, item.contact_id, item.offer_id)
+        if item.requeued:
+            records.record_back_in_queue(session, item.contact_id, item.offer_id)
+        elif item.successor:
+            records.record_successor(session, item.contact_id, item.offer_id, item.successor)
+        records.forget_ring_offers(session, item.contact_id, item.offer_id)
         if item.paused:
             records.set_pause(session, item.listener_id, True, records.AUTOMATIC_PAUSE, now)
             by = "routing: offers missed in a row"

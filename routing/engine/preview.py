@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from routing.engine.live import LiveListener, LiveState
-from routing.engine.policy import US, StepChoice, meets, step_at
+from routing.engine.policy import US, StepChoice, listener_steps, meets, step_at
 from routing.engine.selection import RosterListener, ineligibility
 from routing.engine.snapshot import Roster, load_roster
+from schemas.policy import PolicySteps
 from schemas.tables import Channel, Proficiency
 
 
@@ -53,6 +54,8 @@ class Preview:
     next_listener: CandidateView | None
     candidates: list[CandidateView] = field(default_factory=list)
     excluded: list[ExcludedView] = field(default_factory=list)
+    fallback_languages: list[str] = field(default_factory=list)
+    fallback_note: str = ""
 
 
 def preview(
@@ -93,6 +96,29 @@ def preview(
         next_listener=candidates[0] if candidates else None,
         candidates=candidates[:10],
         excluded=sorted(excluded, key=lambda e: (e.reason, e.name)),
+        fallback_languages=(others := fallback_languages(policy, language)),
+        fallback_note=fallback_note(others, language, explicit=language in roster.policies.explicit),
+    )
+
+
+def fallback_languages(policy: PolicySteps, language: str) -> list[str]:
+    """The other languages the policy's listener steps offer this caller to, in the order they appear."""
+    found: list[str] = []
+    for step in listener_steps(policy):
+        found += [code for code in step.languages if code != language and code not in found]
+    return found
+
+
+def fallback_note(others: list[str], language: str, *, explicit: bool) -> str:
+    """Said plainly when no step offers the caller to a listener of another language: an idle listener who
+    speaks only another language is then never offered them (the default policy makes no such switch)."""
+    if others:
+        return f"after the same-language steps, offered to listeners of: {', '.join(others)}"
+    whose = "this association's policy" if explicit else "the default policy"
+    return (
+        f"no step to another language: {whose} offers a {language} caller only to {language} listeners, "
+        "then a callback, then the crisis line; add a listeners step with other languages (PUT "
+        f"…/policies/{language}) to offer them to a bilingual listener"
     )
 
 

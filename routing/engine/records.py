@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from routing.engine.live.keys import to_us
 from routing.errors import NotFoundError
-from schemas.tables import AuditEntry, Contact, ContactStatus, Listener, ListenerPresence
+from schemas.tables import AuditEntry, Contact, ContactStatus, Listener, ListenerPresence, RingOffer
 
 ACTIVE = (ContactStatus.waiting, ContactStatus.offered, ContactStatus.connected, ContactStatus.callback)
 
@@ -103,6 +103,43 @@ def record_offer(
     """False when the contact is already connected or over: the offer must not be made."""
     values = {"listener_id": listener_id, "offer_id": offer_id, "offer_deadline_us": deadline_us}
     return _move(session, contact_id, ContactStatus.offered, values)
+
+
+def record_ring_offer(
+    session: Session, contact_id: str, listener_id: int, offer_id: str, deadline_us: int, at: datetime
+) -> bool:
+    """An offer rung alongside the contact's first; False when the contact is no longer offered."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.status != ContactStatus.offered:
+        return False
+    session.add(RingOffer(offer_id=offer_id, contact_id=contact_id, listener_id=listener_id,
+                          deadline_us=deadline_us, created_at=at))  # fmt: skip
+    session.flush()
+    return True
+
+
+def get_ring_offer(session: Session, offer_id: str) -> RingOffer | None:
+    return session.get(RingOffer, offer_id)
+
+
+def forget_ring_offers(session: Session, contact_id: str, offer_id: str | None = None) -> None:
+    """The offers rung alongside are over (one of them, or all of the contact's)."""
+    statement = delete(RingOffer).where(col(RingOffer.contact_id) == contact_id)
+    if offer_id is not None:
+        statement = statement.where(col(RingOffer.offer_id) == offer_id)
+    session.exec(statement)  # type: ignore[call-overload]
+
+
+def record_successor(session: Session, contact_id: str, offer_id: str, successor: str) -> None:
+    """The offer the contact row named ended while others still ring: the row names one of those instead."""
+    ring = session.get(RingOffer, successor)
+    if ring is None:
+        return
+    values = {"listener_id": ring.listener_id, "offer_id": successor, "offer_deadline_us": ring.deadline_us}
+    _move(
+        session, contact_id, ContactStatus.offered, values, since=(ContactStatus.offered,), offer_id=offer_id
+    )
+    forget_ring_offers(session, contact_id, successor)
 
 
 def record_back_in_queue(session: Session, contact_id: str, offer_id: str | None = None) -> bool:

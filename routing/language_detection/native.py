@@ -1,7 +1,8 @@
 """Languages that share a script: Hindi or Marathi (Devanagari), Bengali or Assamese (Bengali script).
 
-py3langid's naive Bayes model, restricted to the two candidates, decides most messages; a few
-letters and words that only one of the pair uses then sharpen it. Assamese writes r and w with
+py3langid's naive Bayes model, restricted to the two candidates (`native_model`: a small table cut
+from it), decides most messages; a few letters and words that only one of the pair uses then
+sharpen it. Assamese writes r and w with
 its own letters (ৰ ৱ) where Bengali uses র ব; Marathi keeps ळ, which Hindi lacks, and its
 commonest words (आहे, आणि, नाही) differ from Hindi's (है, और, नहीं).
 """
@@ -13,7 +14,7 @@ import re
 from functools import cache
 from importlib.resources import files
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from routing.language_detection.native_model import native_model
 
 # Likelihood ratios, first language of the pair over the second, per occurrence.
 LETTER_EVIDENCE: dict[str, tuple[str, float]] = {
@@ -62,15 +63,9 @@ LISTED_MARKER_RATIO = 2.5  # a function word of only one of Hindi and Marathi (d
 _WORD = re.compile(r"[\w\u0900-\u09FF]+")  # \w alone splits words at their vowel signs
 
 
-@cache
-def identifier() -> LanguageIdentifier:
-    """py3langid with its shipped model, raw scores (we normalise over the pair ourselves)."""
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
-
-
 def rank_pair(text: str, pair: tuple[str, str]) -> dict[str, float]:
     """Probability of each language of the pair, from py3langid scores and the marker evidence."""
-    scores = dict(identifier().rank(text))
+    scores = native_model().scores(text)
     log_odds = (scores[pair[0]] - scores[pair[1]]) / NB_TEMPERATURE
     log_odds += _marker_log_odds(text, pair)
     log_odds = max(min(log_odds, 30.0), -30.0)

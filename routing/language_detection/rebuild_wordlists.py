@@ -28,6 +28,8 @@ are romanized with our own `transliteration.romanize_word`, plus the informal va
   tables, worked out from all of the above (`latin_model.LatinModels.build`), so that loading
   is one read. Rebuild it whenever a list changes (a test checks that it matches the lists).
 * `names.txt`: Indian given names, surnames and places that are not also a hand-listed or stop word.
+* `native-nb.npz`: py3langid's naive Bayes model cut down to Hindi, Marathi, Bengali and Assamese
+  and the automaton states their scripts reach (`native_model.compile_native_model`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from pathlib import Path
 from routing.language_detection import lexicon, lexicon_sources
 from routing.language_detection.latin_model import COMPILED, LatinModels
 from routing.language_detection.lexicon import ROMANIZED_LANGUAGES
+from routing.language_detection.native_model import COMPILED as NATIVE_COMPILED
+from routing.language_detection.native_model import compile_native_model
 from routing.language_detection.spelling import fold_line
 from routing.language_detection.transliteration import casual_spellings, romanize_word
 
@@ -176,6 +180,7 @@ def main() -> None:
     write_words(DATA / "native-markers.tsv", (f"{word}\t{code}" for word, code in native_markers()))
     write_words(DATA / "names.txt", names(listed_words()))
     write_models()
+    compile_native_model(str(DATA / NATIVE_COMPILED))
 
 
 def write_models() -> None:

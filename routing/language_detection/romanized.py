@@ -21,7 +21,10 @@ from routing.language_detection.latin_model import LatinModels, Scores
 from routing.language_detection.latin_words import Word
 from routing.language_detection.lexicon import LATIN_LANGUAGES, ROMANIZED_LANGUAGES
 
-PRIORS = {"en": 0.3, "hi": 0.2, **{code: 0.5 / 6 for code in ROMANIZED_LANGUAGES[1:]}}
+# English is the likeliest Latin-script language; the Indian languages are equally likely. Hindi's far
+# larger word lists already favour it, and a higher prior on top made unseen Kannada, Marathi and
+# English-with-names messages come out as Hindi (issue 13).
+PRIORS = {"en": 0.3, **{code: 0.7 / len(ROMANIZED_LANGUAGES) for code in ROMANIZED_LANGUAGES}}
 MAX_WORDS = 16  # enough to settle any language; bounds the time a long message takes
 
 

@@ -27,3 +27,18 @@ def fold(token: str) -> tuple[str, ...]:
 def fold_line(line: str) -> list[str]:
     """The folded words of a line of whitespace-separated tokens."""
     return [word for token in line.split() for word in fold(token)]
+
+
+VOWELS = "aeiouy"
+
+
+def vowel_neighbours(word: str) -> set[str]:
+    """Every spelling one vowel away: a vowel dropped, changed or added ("stori" -> "story", "store")."""
+    near = set()
+    for i, char in enumerate(word):
+        if char in VOWELS:
+            near.add(word[:i] + word[i + 1 :])
+            near.update(word[:i] + vowel + word[i + 1 :] for vowel in VOWELS if vowel != char)
+    near.update(word[:i] + vowel + word[i:] for i in range(len(word) + 1) for vowel in VOWELS)
+    near.discard(word)
+    return near

@@ -19,7 +19,8 @@ from routing.roster.calendar import (
     list_shifts,
     update_shift,
 )
-from routing.roster.handover import OpenSlot, give_up, list_open, take
+from routing.roster.ending import end_shift_from
+from routing.roster.handover import GiveUp, OpenSlot, give_up, given_up_since, list_open, take
 from routing.roster.listeners import (
     create_listener,
     delete_listener,
@@ -28,12 +29,13 @@ from routing.roster.listeners import (
     spoken_languages,
     update_listener,
 )
-from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, take_break
+from routing.roster.presence import PAUSE_REASONS, come_back, paused_reason, paused_reasons, take_break
 from routing.roster.timetable import Coverage, Slot, coverage, current_slot, occurrences_between
 
 __all__ = [
     "PAUSE_REASONS",
     "Coverage",
+    "GiveUp",
     "LanguageOnShift",
     "OnShift",
     "OpenSlot",
@@ -46,16 +48,19 @@ __all__ = [
     "current_slot",
     "delete_listener",
     "delete_shift",
+    "end_shift_from",
     "expand",
     "find_on_shift",
     "get_listener",
     "get_shift",
     "give_up",
+    "given_up_since",
     "list_listeners",
     "list_open",
     "list_shifts",
     "occurrences_between",
     "paused_reason",
+    "paused_reasons",
     "spoken_languages",
     "take",
     "take_break",

@@ -1,6 +1,7 @@
 """Open shifts: a listener gives up one occurrence of a shift (it stops counting as worked at once, for the
 engine too), and another listener takes it, which makes it a one-off shift of their own. Both are audited;
-the coordinators' board lists what is open."""
+the coordinators' board lists what is open and tells them of each shift given up (``given_up_since``: also
+what a message to the coordinators would say)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from routing.configuration.audit import Actor, Subject, create_audited, update_a
 from routing.errors import InvalidConfigurationError, NotFoundError
 from routing.roster.calendar import create_shift, expand, get_shift
 from schemas.api import ShiftCreate
-from schemas.tables import OpenShift
+from schemas.tables import Listener, OpenShift, Shift
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,36 @@ class OpenSlot:
     end: datetime
     given_up_by: int
     timezone: str
+
+
+@dataclass(frozen=True)
+class GiveUp:
+    """A shift a listener gave up: who, which occurrence, when they gave it up, and whether it is taken."""
+
+    open_id: int
+    listener_id: int
+    listener_name: str
+    start: datetime
+    end: datetime
+    given_up_at: datetime
+    taken: bool
+
+
+def given_up_since(session: Session, association_id: int, since: datetime) -> list[GiveUp]:
+    """Shifts given up at or after ``since``, newest first, in one query: the coordinators' notice."""
+    query = (
+        select(OpenShift, Listener.name)
+        .join(Listener, col(Listener.id) == col(OpenShift.given_up_by))
+        .where(OpenShift.association_id == association_id, col(OpenShift.created_at) >= since)
+        .order_by(col(OpenShift.created_at).desc(), col(OpenShift.id).desc())
+    )
+    found = []
+    for row, name in session.exec(query).all():
+        assert row.id is not None
+        start = datetime.fromtimestamp(row.starts_at_epoch, UTC)
+        found.append(GiveUp(row.id, row.given_up_by, name, start, start + timedelta(minutes=row.duration_minutes),
+                            row.created_at, row.taken_by is not None))  # fmt: skip
+    return found
 
 
 def give_up(
@@ -47,19 +78,22 @@ def give_up(
 
 
 def list_open(session: Session, association_id: int, now: datetime) -> list[OpenSlot]:
-    """Open shifts not taken yet that have not begun, soonest first."""
-    query = select(OpenShift).where(
-        OpenShift.association_id == association_id,
-        col(OpenShift.taken_by).is_(None),
-        OpenShift.starts_at_epoch > now.timestamp(),
+    """Open shifts not taken yet that have not begun, soonest first (with their shift's zone, in one query)."""
+    query = (
+        select(OpenShift, Shift.timezone)
+        .join(Shift, col(Shift.id) == col(OpenShift.shift_id))
+        .where(
+            OpenShift.association_id == association_id,
+            col(OpenShift.taken_by).is_(None),
+            OpenShift.starts_at_epoch > now.timestamp(),
+        )
     )
     found = []
-    for row in session.exec(query.order_by(col(OpenShift.starts_at_epoch))).all():
+    for row, timezone in session.exec(query.order_by(col(OpenShift.starts_at_epoch))).all():
         assert row.id is not None
-        shift = get_shift(session, association_id, row.shift_id)
         start = datetime.fromtimestamp(row.starts_at_epoch, UTC)
         found.append(OpenSlot(row.id, start, start + timedelta(minutes=row.duration_minutes), row.given_up_by,
-                              shift.timezone))  # fmt: skip
+                              timezone))  # fmt: skip
     return found
 
 

@@ -24,6 +24,7 @@ from routing.voice.offers import (
     listener_call_status,
     offered_contacts_without_call,
     prepare_offer,
+    taken_notice,
     whisper,
 )
 from routing.voice.outcome import Outcome
@@ -47,5 +48,6 @@ __all__ = [
     "prepare_offer",
     "press_while_waiting",
     "take_menu_choice",
+    "taken_notice",
     "whisper",
 ]

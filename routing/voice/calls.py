@@ -90,6 +90,8 @@ def take_menu_choice(
     choice = menus.choose_language(config, crisis, menu, digits, spoken_choice)
     if isinstance(choice, decisions.Menu):
         return Outcome(choice)
+    if choice.crisis and config.crisis_policy == "crisis_line":  # the association's choice: no queue at all
+        return Outcome(waiting.crisis_transfer(choice.language, crisis))
     join = menus.join_queue(config, choice)
     if not records.claim_effect(session, call_sid, "enqueue", "", now):
         return Outcome(join)
@@ -117,7 +119,7 @@ def take_menu_choice(
     return Outcome(join, voice_offers(engine.dispatch(session, live, config.association_id, now)))
 
 
-def _wait_state(
+def wait_state(
     session: Session, live: LiveState, call: VoiceCall, now: datetime, can_call_back: bool
 ) -> waiting.WaitState:
     assert call.contact_id is not None
@@ -133,6 +135,7 @@ def _wait_state(
         crisis=contact.priority == Priority.crisis,
         can_call_back=can_call_back and not contact.callback_requested,
         all_on_calls=position.can_answer > 0 and position.on_calls == position.can_answer,
+        step_seconds_left=position.step_seconds_left,
     )
 
 
@@ -158,11 +161,13 @@ def hold(
     if call.exit_reason:
         return Outcome(decisions.LeaveQueue("crisis" if call.exit_reason == "crisis" else "callback"))
     try:
-        wait = _wait_state(session, live, call, now, caller_number is not None)
+        wait = wait_state(session, live, call, now, caller_number is not None)
     except NotFoundError:
         records.set_exit_reason(session, call, "lost")
         return Outcome(decisions.LeaveQueue("crisis"))
-    decision = waiting.announce_wait(call.language, wait, crisis_max_wait, crisis, first_turn)
+    limit = config.crisis_max_wait_seconds or crisis_max_wait  # the association's own, else the settings'
+    crisis = crisis.within(config.crisis_max_wait_seconds)
+    decision = waiting.announce_wait(call.language, wait, limit, crisis, first_turn)
     if isinstance(decision, decisions.LeaveQueue):
         automatic = AUTO_BUSY if wait.all_on_calls else AUTO_NOBODY
         return leave_queue(session, live, vault, config, call, decision, caller_number, now, automatic)

@@ -125,13 +125,25 @@ class ConnectListener:
 
 
 @dataclass(frozen=True)
+class RingListener:
+    """For a provider whose own applet rings the listener and bridges (Exotel's Connect): whom to ring (in
+    clear, for this answer only), the helpline number they see, and what they hear on answering. No number:
+    nobody can take the call now."""
+
+    numbers: tuple[str, ...]
+    caller_id: str
+    lines: tuple[Line, ...] = ()
+    ring_seconds: int = 20
+
+
+@dataclass(frozen=True)
 class Silence:
     """Nothing to say: an acknowledgement, or a superseded request."""
 
 
 Decision = (
     Menu | LanguageChosen | JoinQueue | HoldAnnouncement | LeaveQueue | Goodbye | Transfer | Whisper
-    | ConnectListener | Silence
+    | ConnectListener | RingListener | Silence
 )  # fmt: skip
 
 

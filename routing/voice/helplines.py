@@ -52,6 +52,8 @@ class HelplineConfig:
     callback_attempts: int = 3
     ring_seconds: int = 20
     calls_per_hour: int | None = None  # the association's own limit; None: the settings'
+    crisis_policy: str = "queue_first"  # or "crisis_line": a caller who presses 0 is transferred at once
+    crisis_max_wait_seconds: int | None = None  # None: SAMVAAD_CRISIS_MAX_WAIT_SECONDS
 
     def language(self, code: str) -> MenuLanguage | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -97,6 +99,8 @@ def load_helpline(session: Session, number: str) -> HelplineConfig | None:
         callback_attempts=association.callback_attempts,
         ring_seconds=association.ring_seconds,
         calls_per_hour=association.calls_per_hour,
+        crisis_policy=association.crisis_policy,
+        crisis_max_wait_seconds=association.crisis_max_wait_seconds,
     )
 
 

@@ -15,10 +15,7 @@ from routing.engine.live import LiveState
 from routing.engine.policy import US
 from routing.voice import decisions, records, whispers
 from routing.voice.outcome import Outcome, settled, voice_offers
-from schemas.tables import (
-    ContactStatus,
-    VoiceOffer,
-)
+from schemas.tables import Contact, ContactStatus, Priority, VoiceOffer
 
 
 @dataclass(frozen=True)
@@ -37,8 +34,8 @@ def prepare_offer(session: Session, offer_id: str, now: datetime) -> VoiceOffer 
     existing = records.get_offer(session, offer_id)
     if existing is not None:
         return existing
-    contact = records.find_offered_contact(session, offer_id)
-    if contact is None or contact.status != ContactStatus.offered or contact.listener_id is None:
+    contact, listener_id = _offered(session, offer_id)
+    if contact is None or contact.status != ContactStatus.offered or listener_id is None:
         return None
     call = records.get_call_for_contact(session, contact.id)
     open_callback = records.get_open_callback(session, contact.id)
@@ -48,13 +45,25 @@ def prepare_offer(session: Session, offer_id: str, now: datetime) -> VoiceOffer 
     row = VoiceOffer(
         offer_id=offer_id,
         contact_id=contact.id,
-        listener_id=contact.listener_id,
+        listener_id=listener_id,
         association_id=contact.association_id,
         helpline=helpline,
         callback_id=open_callback.id if open_callback is not None and contact.callback_requested else None,
         created_at=now,
     )
     return records.claim_offer(session, row) or records.get_offer(session, offer_id)
+
+
+def _offered(session: Session, offer_id: str) -> tuple[Contact | None, int | None]:
+    """The contact an offer is for and the listener it rings: the contact's own offer, or one rung
+    alongside it (a caller in danger is offered to several listeners at once)."""
+    contact = records.find_offered_contact(session, offer_id)
+    if contact is not None:
+        return contact, contact.listener_id
+    ring = contacts.get_ring_offer(session, offer_id)
+    if ring is None:
+        return None, None
+    return records.find_contact(session, ring.contact_id), ring.listener_id
 
 
 def offered_contacts_without_call(session: Session, limit: int = 50) -> list[str]:
@@ -81,7 +90,12 @@ def whisper(
     if contact is None:
         return Outcome(decisions.Goodbye())
     waited = max(0.0, now.timestamp() - contact.arrival_us / US)
-    return Outcome(whispers.whisper(language, contact.language, waited, offer.callback_id is not None))
+    if offer.outcome == "taken":
+        return Outcome(whispers.taken(language))
+    urgent = contact.priority == Priority.crisis
+    return Outcome(
+        whispers.whisper(language, contact.language, waited, offer.callback_id is not None, urgent)
+    )
 
 
 def answer_offer(
@@ -111,12 +125,29 @@ def answer_offer(
         decision = whispers.accept(
             language, whispers.AcceptResult(True), queue, callback=offer.callback_id is not None
         )
-        return Outcome(decision, jobs=(("bridge", offer_id),))
+        return Outcome(decision, jobs=(("bridge", offer_id), *_taken(session, result.taken)))
     records.set_offer_outcome(session, offer, result.reason or "gone")
     return Outcome(
         whispers.accept(language, whispers.AcceptResult(False, result.reason), queue),
         voice_offers(result.offers),
     )
+
+
+def _taken(session: Session, offer_ids: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The offers rung alongside the accepted one are over: a leg not yet placed is never placed, a ringing
+    one stops, an answered one hears that the call was taken (a job, after the commit)."""
+    for offer_id in offer_ids:
+        row = records.get_offer(session, offer_id)
+        if row is not None and not row.outcome:
+            records.set_offer_outcome(session, row, "taken")
+    return tuple(("taken", offer_id) for offer_id in offer_ids)
+
+
+def taken_notice(session: Session, offer_id: str) -> Outcome:
+    """The leg of a listener whose offer was taken by another, redirected: told so, in their language."""
+    offer = records.get_offer(session, offer_id)
+    listener = records.find_listener(session, offer.listener_id) if offer is not None else None
+    return Outcome(whispers.taken(listener.prompt_language if listener is not None else "en"))
 
 
 def listener_call_status(

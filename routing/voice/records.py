@@ -21,6 +21,7 @@ from schemas.tables import (
     Contact,
     ContactStatus,
     Listener,
+    RingOffer,
     VoiceCall,
     VoiceOffer,
     WebhookEffect,
@@ -36,6 +37,14 @@ def claim_effect(session: Session, call_sid: str, effect: str, key: str, at: dat
     if not try_lock(session, f"webhook-effect/{call_sid}/{effect}/{key[:64]}"):
         return False  # the first delivery is acting on it right now: this one is a repeat
     return insert_new(session, WebhookEffect, call_sid=call_sid, effect=effect, key=key[:64], at=at)
+
+
+def has_effect(session: Session, call_sid: str, effect: str, key: str = "") -> bool:
+    """Whether an earlier step of the call claimed (call, effect, key): what it decided, read back."""
+    query = select(WebhookEffect).where(
+        WebhookEffect.call_sid == call_sid, WebhookEffect.effect == effect, WebhookEffect.key == key[:64]
+    )
+    return session.exec(query).first() is not None
 
 
 def find_contact(session: Session, contact_id: str) -> Contact | None:
@@ -63,7 +72,13 @@ def unrung_offers(session: Session, limit: int) -> list[str]:
         )
         .limit(limit)
     ).all()
-    return [offer_id for offer_id in rows if offer_id]
+    alongside = session.exec(
+        select(RingOffer.offer_id)
+        .join(Contact, col(Contact.id) == col(RingOffer.contact_id))
+        .where(Contact.status == ContactStatus.offered, col(RingOffer.offer_id).not_in(rung))
+        .limit(limit)
+    ).all()
+    return [offer_id for offer_id in [*rows, *alongside] if offer_id]
 
 
 def get_callback(session: Session, callback_id: str) -> Callback | None:

@@ -38,6 +38,7 @@ class WaitState:
     crisis: bool = False
     can_call_back: bool = True
     all_on_calls: bool = False  # everyone who could answer is on another call (not paused, not away)
+    step_seconds_left: float | None = None  # until the policy's next step (None at a terminal step)
 
 
 def announce_wait(
@@ -60,7 +61,15 @@ def announce_wait(
     lines = [say("position", messages.QUEUE_POSITION, language, position=wait.position)]
     lines.append(expected_wait_line(language, wait.expected_wait_seconds))
     lines.append(say("hold_options", messages.HOLD_OPTIONS, language))
-    return HoldAnnouncement(tuple(lines), HOLD_SECONDS)
+    return HoldAnnouncement(tuple(lines), hold_seconds(wait.step_seconds_left))
+
+
+def hold_seconds(step_seconds_left: float | None) -> int:
+    """The music after a turn ends when the policy's step does, so the next turn finds the caller at the new
+    step (a callback offered, another language tried) rather than a whole turn later."""
+    if step_seconds_left is None:
+        return HOLD_SECONDS
+    return max(1, min(HOLD_SECONDS, math.ceil(step_seconds_left)))
 
 
 def crisis_wait(
@@ -87,6 +96,7 @@ def crisis_acknowledgement(language: str, crisis: CrisisNumbers) -> Line:
         language,
         crisis_line=crisis.crisis_line,
         emergency_number=crisis.emergency_number,
+        seconds=crisis.wait_seconds,
     )
 
 

@@ -17,8 +17,18 @@ from routing.voice.decisions import (
 )
 
 
-def whisper(listener_language: str, caller_language: str, waited_seconds: float, callback: bool) -> Whisper:
-    """In the listener's language: the caller's language, how long they waited, and "press 1"."""
+def whisper(
+    listener_language: str, caller_language: str, waited_seconds: float, callback: bool, urgent: bool = False
+) -> Whisper:
+    """In the listener's language: the caller's language, how long they waited, and "press 1"; first, for
+    a caller who pressed the danger key, that it is urgent."""
+    spoken = _whisper(listener_language, caller_language, waited_seconds, callback)
+    if not urgent:
+        return spoken
+    return Whisper((say("listener_urgent", messages.LISTENER_URGENT_CALL, listener_language), *spoken.lines))
+
+
+def _whisper(listener_language: str, caller_language: str, waited_seconds: float, callback: bool) -> Whisper:
     names = {"language": caller_language}
     if callback:
         return Whisper(
@@ -51,7 +61,14 @@ def accept(
         return ConnectListener(
             queue, timeout=CALLBACK_WAIT_SECONDS if callback else LISTENER_WAITS_FOR_CALLER_SECONDS
         )
+    if result.reason == "taken":
+        return taken(listener_language)
     return Goodbye((say("listener_taken", messages.LISTENER_ALREADY_TAKEN, listener_language),))
+
+
+def taken(listener_language: str) -> Goodbye:
+    """One of the doctors rung together for a caller in danger took the call: the others are told so."""
+    return Goodbye((say("listener_offer_taken", messages.LISTENER_OFFER_TAKEN, listener_language),))
 
 
 def is_machine(answered_by: str | None) -> bool:

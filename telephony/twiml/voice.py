@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from locales import translator_for
 from locales.language_names import spoken_name
 from routing.voice.decisions import (
     ConnectListener,
@@ -30,6 +29,7 @@ from routing.voice.decisions import (
     Whisper,
 )
 from routing.voice.helplines import HelplineConfig
+from telephony.speech import sentence
 from telephony.voices import voice_for
 
 TWIML_MEDIA_TYPE = "application/xml"
@@ -45,15 +45,6 @@ class Urls:
         url = self.base.rstrip("/") + path
         pairs = {k: str(v) for k, v in query.items() if v is not None and v != ""}
         return url + ("?" + urlencode(pairs) if pairs else "")
-
-
-@lru_cache(maxsize=4096)
-def sentence(line: Line, text_locale: str) -> str:
-    """The line's words in ``text_locale``; language-code values become that language's name there."""
-    values = dict(line.values)
-    values.update({key: spoken_name(code, text_locale) for key, code in line.names})
-    text = translator_for(text_locale).gettext(line.message)
-    return text % values if values else text
 
 
 class Speaker:

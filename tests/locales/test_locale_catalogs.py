@@ -47,6 +47,7 @@ SAMPLE_VALUES = {
     "tag": "#A7",
     "crisis_line": "CRISISLINE",
     "emergency_number": "EMERGENCYNO",
+    "seconds": "95",
 }
 KEYWORDS = ("CALL", "END", "STOP", "START")
 

@@ -66,6 +66,7 @@ POLICIES = PolicyBook(
     },
 )
 LANGUAGES = ("ta", "mr", "hi")
+TOGETHER = 3  # listeners rung at once for one contact (a caller in danger)
 
 
 def pools_of(listener_id: int) -> tuple[str, ...]:
@@ -94,6 +95,7 @@ class LiveMachine(RuleBasedStateMachine):
         self.paused = {i: False for i in ROSTER}
         self.text_blocks_calls = False
         self.cooling: dict[tuple[str, int], int] = {}  # (contact, listener) -> end of the decline's cool-down
+        self.accepted: dict[str, int] = {}  # contact -> offers of it accepted
         self._sync(list(ROSTER))
         self._ids = 0
 
@@ -176,6 +178,46 @@ class LiveMachine(RuleBasedStateMachine):
         assert got == expected
         self._check_offer(offer_id, contact, got)
 
+    @precondition(lambda self: bool(self.contacts))
+    @rule(data=st.data())
+    def claim_alongside(self, data: st.DataObject) -> None:
+        """A contact already offered rings one more listener (a caller in danger is offered to several at
+        once): the longest-idle eligible one, never a listener already reserved, never past ``TOGETHER``."""
+        offered = [
+            self.contacts[cid]
+            for cid in sorted(self.contacts)
+            if (live := self.live.contact(cid)) is not None and live.state == "offered"
+        ]
+        if not offered:
+            return
+        contact = data.draw(st.sampled_from(offered))
+        choice = step_at(POLICIES.policy_for(contact.language), (self.now - contact.arrival) / US)
+        candidates = {
+            listener_id: idle
+            for suffix in choice.pools
+            for listener_id, idle in self.live.pool_members(ASSOCIATION, contact.kind, suffix).items()
+            if listener_id not in contact.skip and not self._cooling(contact, listener_id)
+        }
+        ringing = len(self._ring_of(contact.contact_id))
+        offer_id = self._new_id("o")
+        got = self.live.claim_alongside(
+            contact.contact_id, choice.pools, self.now, self.now + RING, offer_id, choice.index, TOGETHER
+        )
+        if not candidates or ringing >= TOGETHER:
+            assert got is None
+            return
+        assert got == min(candidates, key=lambda i: (candidates[i], i))
+        self._check_offer(offer_id, contact, got)
+
+    def _ring_of(self, contact_id: str) -> list[str]:
+        """The contact's live offers."""
+        found = []
+        for offer_id in self._offers():
+            offer = self.live.offer(offer_id)
+            if offer is not None and offer.contact_id == contact_id:
+                found.append(offer_id)
+        return found
+
     @rule(listener_id=st.sampled_from(sorted(ROSTER)))
     def free(self, listener_id: int) -> None:
         """A listener frees up (or is poked while free): the contact chosen must be the right one."""
@@ -239,7 +281,11 @@ class LiveMachine(RuleBasedStateMachine):
         offer_id = data.draw(st.sampled_from(offers))
         offer = self.live.offer(offer_id)
         if action == "accept":
-            self.live.accept(offer_id, self.now)
+            others = [o for o in self._ring_of(offer.contact_id) if o != offer_id] if offer else []
+            accepted = self.live.accept(offer_id, self.now)
+            if accepted.ok and offer is not None:
+                self.accepted[offer.contact_id] = self.accepted.get(offer.contact_id, 0) + 1
+                assert sorted(t.offer_id for t in accepted.taken) == sorted(others)
         elif action == "decline":
             dropped = self.live.drop_offer(offer_id, self.now, "declined", self.now + COOL)
             if dropped is not None and offer is not None:
@@ -315,11 +361,14 @@ class LiveMachine(RuleBasedStateMachine):
                 )
             )
         listeners = []
+        named = {record.offer_id for record in contacts if record.offer_id}
         for listener_id, live_l in sorted(self.live.listeners(ASSOCIATION).items()):
             record = ListenerRecord(
                 listener_id, ASSOCIATION, pools_of(listener_id), live_l.on_shift, live_l.paused, 2, 3
             )
             state = live_l.state if live_l.state in ("offered", "busy", "wrapup") else "free"
+            if state == "offered" and live_l.offer_id not in named:
+                state = "free"  # an offer rung alongside the contact's own: the database names only that one
             listeners.append(
                 (record, state, live_l.call_contact, live_l.texts, live_l.offer_id, live_l.wrap_until_us)
             )
@@ -358,6 +407,21 @@ class LiveMachine(RuleBasedStateMachine):
                         eligible = listener_id not in INELIGIBLE
                         should = live.state == "available" and room and eligible and level == own
                         assert member == should, (listener_id, live.state, kind, code, level)
+
+    @invariant()
+    def one_accepted_offer_per_contact(self) -> None:
+        """A contact is taken by one listener at most; a connected contact has no offer left ringing, an
+        offered one rings at most ``TOGETHER`` listeners and names one of its own offers."""
+        assert all(n == 1 for n in self.accepted.values()), self.accepted
+        for contact_id in self.contacts:
+            contact = self.live.contact(contact_id)
+            ring = self._ring_of(contact_id)
+            if contact is None or contact.state != "offered":
+                assert ring == [], (contact_id, contact, ring)
+                continue
+            assert 1 <= len(ring) <= TOGETHER, ring
+            assert contact.offer_id in ring
+            assert contact.listener_id == self.live.offer(contact.offer_id).listener_id  # type: ignore[union-attr]
 
     @invariant()
     def at_most_one_offer_or_call(self) -> None:

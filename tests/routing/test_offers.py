@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from routing import engine
 from routing.engine.offers import WHISPER_SECONDS
-from schemas.tables import Contact, ContactStatus, ListenerPresence, Priority, Proficiency
+from schemas.tables import Association, Contact, ContactStatus, ListenerPresence, Priority, Proficiency
 from tests.routing.conftest import Helpline
 
 TA = {"ta": Proficiency.native}
@@ -74,6 +74,9 @@ def test_crisis_goes_first_then_first_come_first_served(helpline: Helpline) -> N
     helpline.at(1)
     crisis = helpline.call("ta", priority=Priority.crisis)
     listeners = [helpline.listener(name, TA) for name in ("A", "B", "C")]
+    association = helpline.session.get(Association, helpline.association_id)
+    assert association is not None
+    association.crisis_ring_together = 1  # the order here, not ringing together (test_ring_together.py)
     helpline.sync()
     offers = helpline.dispatch()
     assert [o.contact_id for o in offers] == [crisis, normal_early, normal_late]

@@ -85,3 +85,15 @@ def test_stale_pool_members_never_hide_a_free_listener(live: LiveState) -> None:
     for level in LEVELS:
         members = live.client.zrange(pool_key(ASSOCIATION, "voice", f"ta:{level}"), 0, -1)
         assert not {m.decode() for m in members} & {*stale, "94"}
+
+
+def test_the_boards_state_reading_agrees_with_the_full_reading(live: LiveState) -> None:
+    """``listener_states`` (one script call, for the board) says what ``listeners`` says of each state."""
+    _seed(live, {1: {"ta": Proficiency.native}, 2: {"hi": Proficiency.fluent}, 3: {"ta": Proficiency.fluent}})
+    live.enqueue("c0", ASSOCIATION, "voice", "ta", "normal", NOW)
+    assert live.claim("c0", ["ta:fluent"], NOW, NOW + 20 * US, "o0", 0) == 1
+    live.free_listener(2, NOW, 0, "", [], paused=True)
+    states = live.listener_states(ASSOCIATION)
+    assert states == {i: listener.state for i, listener in live.listeners(ASSOCIATION).items()}
+    assert states == {1: "offered", 2: "paused", 3: "available"}
+    assert live.listener_states(ASSOCIATION + 1) == {}

@@ -55,3 +55,26 @@ def test_preview_names_the_step_the_next_listener_and_why_others_are_left_out(he
     assert seen.waiting == 1 and seen.step_for_longest_waiting is not None
     assert seen.step_for_longest_waiting.index == 1
     assert seen.step_for_longest_waiting.pools == ["mr:fluent", "hi:fluent"]
+
+
+def test_preview_says_plainly_when_no_step_goes_to_another_language(helpline: Helpline) -> None:
+    """Issue 16: an idle English listener sat free while a Tamil caller waited; the default policy has no
+    step to another language, and the dry run says so instead of leaving a coordinator to guess."""
+    helpline.listener("Asha", {"en": N})
+    helpline.sync()
+
+    seen = preview(helpline.session, helpline.live, helpline.association_id, "ta", helpline.now)
+    assert seen.fallback_languages == []
+    assert seen.fallback_note.startswith("no step to another language: the default policy")
+
+    helpline.policy(
+        "ta",
+        [
+            {"kind": "listeners", "languages": ["ta"], "seconds": 60},
+            {"kind": "listeners", "languages": ["ta", "en"], "seconds": 60},
+            {"kind": "callback"},
+        ],
+    )
+    seen = preview(helpline.session, helpline.live, helpline.association_id, "ta", helpline.now)
+    assert seen.fallback_languages == ["en"]
+    assert "en" in seen.fallback_note

@@ -16,7 +16,9 @@ def test_a_crisis_message_is_answered_with_the_associations_own_crisis_line(help
     replies = helpline.text(caller, "main mar jaana chahta hoon")
 
     assert OWN_LINE in replies[0] and "14416" not in replies[0]
-    assert replies[0] == say("hi_Latn", messages.TEXT_CRISIS, crisis_line=OWN_LINE, emergency_number="112")
+    assert replies[0] == say(
+        "hi_Latn", messages.TEXT_CRISIS, crisis_line=OWN_LINE, emergency_number="112", seconds="120"
+    )
     listener = helpline.listener("Asha", ("hi",))
     helpline.offer_waiting()
     intro = bodies(listener.inbox)[0]

@@ -45,6 +45,7 @@ def _assert_helped_then_transferred(voice: VoiceHelpline, danger: Phone) -> None
         "hi",
         crisis_line=settings.crisis_line,
         emergency_number=settings.emergency_number,
+        seconds=LIMIT,
     )
     heard = danger.speech()
     assert ack in heard
@@ -89,3 +90,37 @@ def test_a_caller_in_danger_while_every_listener_is_on_a_call_hears_no_normal_lo
 
     _assert_helped_then_transferred(voice, danger)
     assert asha.bridged_with == [first]
+
+
+def test_a_caller_in_danger_rings_several_listeners_at_once_and_the_first_to_press_1_takes_it(
+    voice: VoiceHelpline,
+) -> None:
+    """Issue 11: a crisis contact is offered to the first few eligible listeners together (three by default);
+    the first to press 1 takes it, the one who answered too hears it was taken in her own language, the
+    phone still ringing stops, and nobody is left reserved."""
+    asha = voice.listener("Asha", HI, prompt_language="hi", answer_after=2.0)
+    bela = voice.listener("Bela", HI, prompt_language="ta", answer_after=6.0)
+    chitra = voice.listener("Chitra", HI, prompt_language="en", answer_after=None)
+    voice.listener("Dev", HI, prompt_language="en", answer_after=None)  # the fourth is not rung
+    for phone in (asha, bela):
+        phone.respond(".", press="1")
+    danger = _call_in_danger(voice)
+
+    voice.sim.run_until(lambda: danger.is_bridged)
+    voice.sim.advance(30)
+
+    rang = {
+        name: [h.at for h in voice.phones[name].transcript if h.kind == "ring"]
+        for name in ("Asha", "Bela", "Chitra", "Dev")
+    }
+    assert rang["Dev"] == []
+    assert len({round(times[0]) for times in (rang["Asha"], rang["Bela"], rang["Chitra"])}) == 1, rang
+    assert danger.bridged_with == [asha]
+    assert asha.spoken()[0].text == words(messages.LISTENER_URGENT_CALL, "hi")
+    assert bela.spoken()[0].text == words(messages.LISTENER_URGENT_CALL, "ta")
+    assert bela.has_heard(words(messages.LISTENER_OFFER_TAKEN, "ta")), bela.speech()
+    assert not bela.is_bridged and not chitra.ringing
+    assert [voice.listener_state(n) for n in ("Asha", "Bela", "Chitra", "Dev")] == [
+        "busy", "available", "available", "available",
+    ]  # fmt: skip
+    voice.sim.assert_no_errors()

@@ -64,3 +64,16 @@ def test_the_demo_helpline_is_an_indian_toll_free_number() -> None:
     parsed = phonenumbers.parse(HELPLINE)
     assert phonenumbers.region_code_for_number(parsed) == "IN"
     assert phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
+
+
+def test_the_exotel_demo_answers_every_caller_through_the_flow_and_prints_no_number(tmp_path: Path) -> None:
+    from app.demo.exotel_calls import run_exotel_demo
+
+    lines: list[str] = []
+    assert run_exotel_demo(tmp_path / "exotel", out=lines.append) == 0
+    printed = "\n".join(lines)
+    assert printed.count("talked with: ") == len(CALLERS)
+    assert "answered by: nobody" not in printed
+    assert all(caller.number not in printed and caller.number[3:] not in printed for caller in CALLERS)
+    assert "+91984500" not in printed and "984500" not in printed
+    assert "-> unanswered -> greeting" in printed  # the fourth: nobody picked up, a callback booked

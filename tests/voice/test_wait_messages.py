@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from locales import messages
 from routing import engine
 from routing.engine.live import LiveState
@@ -70,11 +68,6 @@ def test_nobody_who_can_answer_means_no_estimate_and_no_all_busy(voice: VoiceHel
     assert not caller.has_heard(words(messages.ALL_BUSY_CALLBACK, "hi"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open defect: with the only Hindi listener on a call, the second caller is not moved to the "
-    "policy's callback step after its 60 s, so 'all busy' is never said (issue 16, item 6)",
-)
 def test_all_busy_is_said_when_everyone_is_on_a_call(voice: VoiceHelpline) -> None:
     _history(voice)
     voice.policy("hi", QUICK_CALLBACK)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 from sqlmodel import Session
 
+from routing.configuration.audit import list_changes
 from routing.engine.snapshot import load_listener
 from schemas.tables import Proficiency, Shift
 from tests.voice.conftest import START
@@ -55,3 +56,32 @@ def test_a_shift_given_up_is_open_on_the_board_until_another_listener_takes_it(w
     assert on_shift(web, bala_id, TOMORROW_10)
     board.reload()
     expect(board.get_by_text("No open shifts.")).to_be_visible()
+
+
+def test_an_open_board_tells_the_coordinator_of_a_shift_given_up_and_the_audit_log_names_it(
+    web: WebApp,
+) -> None:
+    asha = web.voice.listener("Asha", HI)
+    asha_id = web.voice.listeners["Asha"]
+    web.voice.session.add(Shift(association_id=web.voice.association_id, listener_id=asha_id,
+                                starts_at=TOMORROW_9, duration_minutes=480))  # fmt: skip
+    web.voice.session.commit()
+    nisha = web.staff("Nisha", "+919876500100")
+    board = web.page()
+    web.sign_in(board, nisha)
+    board.evaluate("window.loadedOnce = true")
+    expect(board.locator("#give-ups")).to_have_count(0)
+
+    page = web.page()
+    web.sign_in(page, asha)
+    page.goto("/me/shifts")
+    page.get_by_role("button", name="Give up the shift of Thu 26 Nov 09:00").click()
+    expect(page.locator("#open-shifts")).to_contain_text("given up by me")
+
+    notice = board.locator("#give-ups li")
+    expect(notice).to_have_text("Asha gave up Thu 26 Nov 09:00 – 17:00 (still open)")
+    assert board.evaluate("window.loadedOnce") is True, "the board reloaded"
+    with Session(web.voice.services.engine) as session:
+        entries, _ = list_changes(session, web.voice.association_id, 20, 0)
+    given = [e for e in entries if e.entity == "open_shift" and e.action == "create"]
+    assert len(given) == 1 and given[0].actor == f"web: listener Asha (listener {asha_id})"

@@ -14,7 +14,7 @@ from tests.web.conftest import DESKTOP_SIZE, PHONE_SIZE, WebApp, screenshot
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
 LISTENER_PAGES = ("/me", "/me/shifts", "/me/profile")
-STAFF_PAGES = ("/board", "/roster", "/coverage", "/listeners", "/staff", "/me/profile")
+STAFF_PAGES = ("/board", "/roster", "/coverage", "/reports", "/listeners", "/staff", "/me/profile")
 
 
 def cut_off_network(page: Page, base_url: str) -> list[str]:

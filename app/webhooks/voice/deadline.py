@@ -16,7 +16,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from fastapi import Response
 from rq import Queue
@@ -35,6 +35,18 @@ from workers.scope import QUEUE_NAME
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class Hook(Protocol):
+    """A checked webhook, whatever the provider: the process's services and the request's parameters."""
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def path(self) -> str: ...
+
+    def param(self, name: str) -> str: ...
 
 
 class Turn:
@@ -67,7 +79,7 @@ def run_step(services: Services, turn: Turn, work: Callable[[Session], T]) -> T:
         return answer  # a late answer: the session closes uncommitted, and its Redis effects are undone
 
 
-async def within_deadline(hook: TwilioHook, work: Callable[[Session], T], on_failure: Callable[[], T]) -> T:
+async def within_deadline(hook: Hook, work: Callable[[Session], T], on_failure: Callable[[], T]) -> T:
     """Run ``work`` in the request pool; past the deadline or on any error, answer ``on_failure()``."""
     services, turn = hook.services, Turn()
     loop = asyncio.get_running_loop()
@@ -143,3 +155,5 @@ def _enqueue(services: Services, outcome: voice.Outcome) -> None:
     for name, ident in outcome.jobs:
         if name == "bridge":
             voice_jobs.enqueue_bridge(queue, ident)
+        elif name == "taken":
+            voice_jobs.enqueue_taken(queue, ident)

@@ -44,7 +44,23 @@ async def whisper(hook: SignedHook) -> Response:
             return twiml.render_whisper(
                 outcome.decision, speaker, urls(hook).to("/twilio/voice/accept", offer=offer_id)
             )
+        if isinstance(outcome.decision, decisions.Goodbye):
+            return twiml.render_goodbye(outcome.decision, speaker)
         return twiml.render_hangup()
+
+    return await listener_answer(hook, work)
+
+
+@router.post("/offer-taken")
+async def offer_taken(hook: SignedHook) -> Response:
+    """A listener rung together with others for a caller in danger, whose offer another took: told so."""
+    offer_id = hook.query.get("offer", "")
+
+    def work(session: Session, live: LiveState) -> str:
+        outcome = voice.taken_notice(session, offer_id)
+        assert isinstance(outcome.decision, decisions.Goodbye)
+        speaker = twiml.Speaker(hook.services.helplines.peek(hook.param("From")))
+        return twiml.render_goodbye(outcome.decision, speaker)
 
     return await listener_answer(hook, work)
 

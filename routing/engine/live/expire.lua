@@ -6,11 +6,8 @@ local out = {}
 for _, oid in ipairs(due) do
   local o = load(okey(oid))
   if o and not o.gone then
-    local paused = drop_offer(oid, o, now, 'missed')
     out[#out + 1] = oid
-    out[#out + 1] = o.l
-    out[#out + 1] = o.c
-    out[#out + 1] = paused and '1' or '0'
+    for _, v in ipairs({dropped_fields(o, drop_offer(oid, o, now, 'missed'))}) do out[#out + 1] = v end
   else
     redis.call('ZREM', DEADLINES, oid)
   end

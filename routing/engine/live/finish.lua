@@ -5,14 +5,18 @@ if redis.call('EXISTS', BUILT) == 0 then return {'rebuild'} end
 local cid, now, wrap = ARGV[1], ARGV[2], ARGV[3]
 local c = load(ckey(cid))
 if not c then return {'unknown'} end
-redis.call('DEL', ckey(cid), ckey(cid) .. ':skip', ckey(cid) .. ':cool')
+local ring = redis.call('SMEMBERS', ring_key(cid))
+redis.call('DEL', ckey(cid), ckey(cid) .. ':skip', ckey(cid) .. ':cool', ring_key(cid))
 if c.st == 'waiting' then
   redis.call('ZREM', wait_key(c.a, c.kind, c.lang, c.prio), cid)
   return {'removed'}
 end
 if c.st == 'offered' then
-  local o = load(okey(c.offer))
-  if o and not o.gone then drop_offer(c.offer, o, now, 'cancelled') end
+  if c.offer ~= '' then ring[#ring + 1] = c.offer end
+  for _, oid in ipairs(ring) do
+    local o = load(okey(oid))
+    if o and not o.gone then drop_offer(oid, o, now, 'cancelled') end
+  end
   return {'cancelled', c.l}
 end
 local lid = c.l

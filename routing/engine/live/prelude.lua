@@ -22,6 +22,8 @@
 --   sv:c:<contact>:skip          set of listener ids this contact must never be offered to
 --   sv:c:<contact>:cool          listeners who declined this contact, scored by the end of their cool-down
 --                                (µs): not offered it again before then (``skip`` is set to 1 with it)
+--   sv:c:<contact>:ring          the contact's live offers: one, or several rung together (a crisis
+--                                contact); ``offer``/``l`` name one of them, the first to be accepted wins
 --   sv:o:<offer>                 hash: c, l, a, kind, dl (deadline), step, at; or a tombstone {gone = why}
 --   sv:deadlines                 offers by deadline, so expiry is O(log n)
 --   sv:wrapups                   listeners in wrap-up, by the time it ends
@@ -37,6 +39,7 @@ local TOMBSTONE_SECONDS = 3600
 
 local function lkey(lid) return P .. 'l:' .. lid end
 local function ckey(cid) return P .. 'c:' .. cid end
+local function ring_key(cid) return P .. 'c:' .. cid .. ':ring' end
 local function okey(oid) return P .. 'o:' .. oid end
 local function akey(a) return P .. 'a:' .. a end
 local function wait_key(a, kind, lang, prio) return akey(a) .. ':w:' .. kind .. ':' .. lang .. ':' .. prio end
@@ -150,12 +153,16 @@ local function settle_free(lid, l, idle)
   return state
 end
 
--- Reserve the listener for the contact: out of every pool at once, with a deadline.
+-- Reserve the listener for the contact: out of every pool at once, with a deadline. The contact's first
+-- offer takes it out of the queue; another rung alongside it (a crisis contact) joins its ring.
 local function make_offer(cid, c, lid, l, now, deadline, oid, step)
   leave_pools(lid, l)
   redis.call('HSET', lkey(lid), 'st', 'offered', 'offer', oid, 'prev_idle', l.idle or now, 'joined', '')
-  redis.call('ZREM', wait_key(c.a, c.kind, c.lang, c.prio), cid)
-  redis.call('HSET', ckey(cid), 'st', 'offered', 'offer', oid, 'l', lid)
+  if c.st ~= 'offered' then
+    redis.call('ZREM', wait_key(c.a, c.kind, c.lang, c.prio), cid)
+    redis.call('HSET', ckey(cid), 'st', 'offered', 'offer', oid, 'l', lid)
+  end
+  redis.call('SADD', ring_key(cid), oid)
   redis.call('HSET', okey(oid), 'c', cid, 'l', lid, 'a', c.a, 'kind', c.kind, 'dl', deadline,
     'step', step, 'at', now)
   redis.call('ZADD', DEADLINES, deadline, oid)
@@ -179,14 +186,26 @@ end
 -- A missed or declined offer counts towards the automatic pause; a cancelled one gives the listener
 -- back their place in the idle order; a declined one sends them to the back, and (with `cool_until`)
 -- keeps them from being offered this contact again before then.
--- Returns whether the listener was paused automatically.
+-- While other offers of the contact still ring, it stays offered (one of them becomes its ``offer``).
+-- Returns whether the listener was paused automatically, whether the contact went back to its place, and
+-- the offer that now stands for the contact when this one did.
 local function drop_offer(oid, o, now, why, cool_until)
   local lid, cid = o.l, o.c
   bury_offer(oid, why)
   local c = load(ckey(cid))
-  if c and c.offer == oid then
-    redis.call('HSET', ckey(cid), 'st', 'waiting', 'offer', '', 'l', '')
-    redis.call('ZADD', wait_key(c.a, c.kind, c.lang, c.prio), c.arr, cid)
+  local ringing = redis.call('SREM', ring_key(cid), oid) == 1
+  local requeued, successor = false, ''
+  if c and c.st == 'offered' and (c.offer == oid or ringing) then
+    local rest = redis.call('SMEMBERS', ring_key(cid))
+    table.sort(rest)
+    if #rest == 0 then
+      redis.call('HSET', ckey(cid), 'st', 'waiting', 'offer', '', 'l', '')
+      redis.call('ZADD', wait_key(c.a, c.kind, c.lang, c.prio), c.arr, cid)
+      requeued = true
+    elseif c.offer == oid then
+      successor = rest[1]
+      redis.call('HSET', ckey(cid), 'offer', successor, 'l', redis.call('HGET', okey(successor), 'l'))
+    end
   end
   if c and cool_until and tonumber(cool_until) > tonumber(now) then
     redis.call('ZADD', ckey(cid) .. ':cool', cool_until, lid)
@@ -208,7 +227,12 @@ local function drop_offer(oid, o, now, why, cool_until)
     end
     settle_free(lid, l, idle)
   end
-  return paused
+  return paused, requeued, successor
+end
+
+-- The answer's fields for a dropped offer: listener, contact, paused, requeued, successor.
+local function dropped_fields(o, paused, requeued, successor)
+  return o.l, o.c, paused and '1' or '0', requeued and '1' or '0', successor
 end
 
 -- The waiting contact in `key` with arrival in [lo, hi] (Redis score ranges) that arrived first and
@@ -245,4 +269,62 @@ local function better(x, y)
   if x.ratio ~= y.ratio then return x.ratio < y.ratio end
   if x.arr ~= y.arr then return x.arr < y.arr end
   return x.cid < y.cid
+end
+
+-- The listener idle longest across the policy pools ARGV[first..] admit for contact `cid` (skipping its
+-- exclusions and cooling declines), with their fields; nil when nobody fits. The hot path: the head of
+-- each pool. A pool member that is not available is never expected (a crash, an older layout): it is
+-- removed from the key it was found in (and every pool it recorded), so it can never hide a free listener.
+local function longest_idle(cid, c, first, now)
+  local keys, seen = {}, {}
+  for i = first, #ARGV do
+    for _, suffix in ipairs(level_suffixes(ARGV[i])) do
+      if not seen[suffix] then
+        seen[suffix] = true
+        keys[#keys + 1] = pool_key(c.a, c.kind, suffix)
+      end
+    end
+  end
+  local function pick()
+    local best, best_score, best_key = nil, nil, nil
+    local function consider(lid, score, key)
+      if not best_score or score < best_score or (score == best_score and tonumber(lid) < tonumber(best)) then
+        best, best_score, best_key = lid, score, key
+      end
+    end
+    for _, key in ipairs(keys) do
+      if c.skip ~= '1' then
+        local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+        if #head > 0 then consider(head[1], tonumber(head[2]), key) end
+      else
+        local offset, done = 0, false
+        while not done do
+          local page = redis.call('ZRANGE', key, offset, offset + 7, 'WITHSCORES')
+          if #page == 0 then break end
+          for j = 1, #page, 2 do
+            local lid, score = page[j], tonumber(page[j + 1])
+            if best_score and score > best_score then done = true break end
+            if not is_blocked(cid, lid, now) then
+              consider(lid, score, key)
+              done = true
+              break
+            end
+          end
+          offset = offset + 8
+        end
+      end
+    end
+    return best, best_key
+  end
+  while true do
+    local best, best_key = pick()
+    if not best then return nil end
+    local l = load_fields(lkey(best), 'st', 'idle', 'joined', 'a', 'pools')
+    if l and l.st == 'available' then return best, l end
+    redis.call('ZREM', best_key, best)
+    if l then
+      leave_pools(best, l)
+      redis.call('HSET', lkey(best), 'joined', '')
+    end
+  end
 end

@@ -70,12 +70,24 @@ class LiveOffer:
 
 @dataclass(frozen=True)
 class Dropped:
-    """An offer that ended unanswered; ``paused`` if the listener was paused for missing too many."""
+    """An offer that ended unanswered; ``paused`` if the listener was paused for missing too many.
+    ``requeued``: the contact went back to its place (no other offer of it still rings); ``successor``: the
+    offer rung alongside that now stands for the contact, when this one did."""
 
     offer_id: str
     listener_id: int
     contact_id: str
     paused: bool
+    requeued: bool = True
+    successor: str = ""
+
+
+@dataclass(frozen=True)
+class Taken:
+    """An offer rung alongside the one accepted, taken back: its listener is told the contact was taken."""
+
+    offer_id: str
+    listener_id: int
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class Accepted:
     listener_id: int | None = None
     kind: str = ""
     dropped: Dropped | None = None
+    taken: tuple[Taken, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,5 +16,6 @@ elseif st == 'offered' then
   redis.call('HSET', okey(oid), 'c', cid, 'l', lid, 'a', a, 'kind', kind, 'dl', ARGV[11], 'step', ARGV[12],
     'at', ARGV[13])
   redis.call('ZADD', DEADLINES, ARGV[11], oid)
+  redis.call('SADD', ring_key(cid), oid)
 end
 return 1

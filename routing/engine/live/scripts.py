@@ -3,7 +3,8 @@
 sentinel is missing: Redis lost its data) becomes ``LiveStateLostError``.
 
 Each operation is a ``.lua`` file beside the module that runs it; ``prelude.lua`` (the key layout and the
-moves the operations share) is prepended to each, except the rebuild lock's, which touches one key only.
+moves the operations share) is prepended to each, except the standalone ones: the rebuild lock's, which
+touches one key only, and the board's read of every listener's state, which changes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ HERE = Path(__file__).parent
 OPERATIONS = (
     "enqueue",
     "claim",
+    "claim_alongside",
     "free",
     "accept",
     "drop",
@@ -32,7 +34,7 @@ OPERATIONS = (
     "restore_listener",
     "restore_contact",
 )
-STANDALONE = ("renew_lock",)
+STANDALONE = ("renew_lock", "listener_states")
 
 
 def source(name: str) -> str:
