@@ -63,7 +63,7 @@ class Services:
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     main_redis = open_redis(settings)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, **pool_options(settings))
     return Services(
         settings=settings,
         engine=engine,
@@ -73,6 +73,19 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         request_redis=open_request_redis(settings, main_redis),
         request_engine=open_request_engine(settings, engine),
     )
+
+
+def pool_options(settings: Settings) -> dict[str, object]:
+    """The main engine's pool on PostgreSQL, sized by the settings; each connection is checked before use
+    (pool_pre_ping), so a database restarted since is reconnected to rather than failing the next query."""
+    if not settings.resolved_database_url.startswith("postgresql"):
+        return {}
+    return {
+        "pool_size": settings.database_pool_size,
+        "max_overflow": settings.database_max_overflow,
+        "pool_timeout": settings.database_pool_timeout,
+        "pool_pre_ping": True,
+    }
 
 
 def open_request_redis(settings: Settings, main: redis.Redis) -> redis.Redis:

@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     voice_deadline_ms: int = Field(
         250, ge=50, le=10000, description="A voice webhook's budget before it answers the degraded TwiML"
     )
+    database_pool_size: int = Field(
+        10, ge=1, le=200, description="PostgreSQL connections each process keeps open for jobs and pages"
+    )
+    database_max_overflow: int = Field(
+        10, ge=0, le=200, description="Connections a process may open beyond the pool under load"
+    )
+    database_pool_timeout: float = Field(
+        30, gt=0, le=300, description="Seconds a job or page waits for a free connection before it fails"
+    )
     fallback_languages: str = Field(
         "hi,en", description="Languages of the degraded answer when the number's association is unknown"
     )

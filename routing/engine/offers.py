@@ -18,10 +18,16 @@ from routing.engine.policy import US, StepChoice, step_at
 from routing.engine.recovery import with_rebuild
 from routing.engine.selection import QueueLoad, hardest_first
 from routing.engine.snapshot import RoutingConfig, load_config, load_policies
+from schemas.tables import ContactStatus
 
 DECLINE_COOLDOWN_SECONDS = 300
 """A listener who declined a contact is not offered that same contact again for this long (per listener and
 contact; kept in the live state only, so a rebuild forgets it)."""
+
+UNCOMMITTED_GRACE_SECONDS = 30
+"""A queued contact the database does not show yet may belong to a step of another process that has not
+committed (a webhook commits within its deadline, seconds at most): for this long after its arrival it keeps
+its place; after that it is taken for the leftover of a step that died before its commit."""
 
 WHISPER_SECONDS = 12
 """Added to a voice offer's deadline: after ringing for ``ring_seconds`` the listener who answers must still
@@ -196,13 +202,29 @@ def record_offer(
     deadline: datetime,
 ) -> bool:
     """Record an offer the live state made. When the database says the contact is already connected or over
-    (the live state lagged behind it), the contact leaves the queue and the listener gets their place back."""
+    (the live state lagged behind it), the contact leaves the queue and the listener gets their place back;
+    when it does not show the contact yet (``is_awaiting_commit``), the contact keeps its place."""
     if records.record_offer(session, contact_id, listener_id, offer_id, to_us(deadline)):
         # the contact goes back to its place, the listener keeps their idle time, if the step does not commit
         transaction.undo_unless_committed(session, lambda: live.drop_offer(offer_id, to_us(now), "cancelled"))
         return True
+    if is_awaiting_commit(session, live, contact_id, now):
+        live.drop_offer(offer_id, to_us(now), "cancelled")  # its own step commits it; the tick offers it then
+        return False
     live.finish(contact_id, to_us(now), to_us(now))
     return False
+
+
+def is_awaiting_commit(session: Session, live: LiveState, contact_id: str, now: datetime) -> bool:
+    """Queued lately by a step of another process that had not committed when the offer was recorded: the
+    database shows no row yet, or shows it waiting now (that step committed in between)."""
+    queued = live.contact(contact_id)
+    if queued is None:
+        return False
+    row = records.find_contact(session, contact_id)
+    if row is not None:
+        return row.status in (ContactStatus.waiting, ContactStatus.callback)
+    return to_us(now) - queued.arrival_us < UNCOMMITTED_GRACE_SECONDS * US
 
 
 def accept_offer(session: Session, live: LiveState, offer_id: str, now: datetime) -> AcceptOutcome:

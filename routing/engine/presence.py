@@ -70,10 +70,10 @@ def listener_freed(
     )
     if freed.contact_id is None or freed.step is None:
         return None
-    contact = records.get_contact(session, freed.contact_id)
     recorded = record_offer(session, live, freed.contact_id, listener_id, offer_id, now, deadline)
     if not recorded:
         return None
+    contact = records.get_contact(session, freed.contact_id)
     return Offer(
         offer_id,
         freed.contact_id,

@@ -25,6 +25,10 @@ def aware(at: datetime | None) -> datetime | None:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
+def find_contact(session: Session, contact_id: str) -> Contact | None:
+    return session.get(Contact, contact_id)
+
+
 def get_contact(session: Session, contact_id: str) -> Contact:
     contact = session.get(Contact, contact_id)
     if contact is None:

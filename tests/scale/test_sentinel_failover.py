@@ -6,7 +6,8 @@ listeners and a third is waiting when the primary is killed (SIGKILL, once the r
 Until the Sentinels promote the replica, callers keep calling (the worker is down with Redis meanwhile):
 each hears something, the degraded answer putting them through to the backup number or the normal menu,
 never silence, until a caller is routed normally again (queued, through the new primary). The two calls
-in progress are still known as busy, and neither listener was offered a second caller.
+in progress are still known as busy, and neither listener was offered a second caller. A caller arriving
+once the replica is promoted is offered to a listener and bridged as on any day.
 """
 
 from __future__ import annotations
@@ -110,6 +111,22 @@ def test_calls_keep_being_answered_while_sentinel_promotes_the_replica(
 
     assert all(len(caller.bridged_with) == 1 for caller in talking)
     assert [len(phone.caller_ids_seen) for phone in listeners] == [1, 1], "a listener was offered twice"
+
+    after = voice.caller("after the failover", "+919800000130")
+    assert call_in(voice, after).is_in_queue
+    let_go: set[str] = set()
+
+    def bridged_after_the_others_hang_up() -> bool:
+        """Whoever else is talking hangs up after a minute, so the listeners come free in turn."""
+        for caller in [*talking, waiting, *(c for c, _ in during)]:
+            if caller.is_bridged and caller.name not in let_go:
+                let_go.add(caller.name)
+                caller.hang_up(after=60)
+        return after.is_bridged
+
+    sim.run_until(bridged_after_the_others_hang_up)
+    assert after.bridged_with[0] in listeners, "the caller after the failover was not put through normally"
+    assert not after.has_heard(APOLOGY)
     sim.assert_no_errors()
 
 
