@@ -169,3 +169,31 @@ TEXT_NOT_ANSWERED = N_(
     "This helpline cannot answer messages from this number. "
     "If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s."
 )
+
+# Roster automation: text messages to listeners about their shifts, and to coordinators about the roster.
+# %(when)s is the shift's start as a date and local time ("Thu 3 Dec, 09:00"); %(languages)s the languages
+# the shift covers, named in the reader's language. Keep YES and NO in Latin capitals (they always work) and
+# add the local words of locales/replies/<code>.json where it reads naturally.
+
+SHIFT_REMINDER = N_(
+    "Reminder: your helpline shift is on %(when)s (%(languages)s). "
+    "Reply YES to confirm, or NO if you cannot come."
+)
+SHIFT_CONFIRMED = N_("Thank you. Your shift on %(when)s is confirmed.")
+SHIFT_DECLINED = N_("Thank you for telling us. We will ask other doctors to take your shift on %(when)s.")
+SHIFT_INVITATION = N_(
+    "A helpline shift is open on %(when)s (%(languages)s). Can you take it? Reply YES to take it, or NO."
+)
+SHIFT_TAKEN = N_("Thank you. The shift on %(when)s is yours.")
+INVITATION_PASSED = N_("Thank you for letting us know.")
+SHIFT_FILLED = N_("Thank you: the open shift on %(when)s has been taken by another doctor.")
+# TRANSLATORS: to a coordinator; %(listener)s is the listener's name.
+COORDINATOR_SHIFT_OPEN = N_(
+    "Open shift on %(when)s (%(languages)s): %(listener)s will not come or did not confirm. "
+    "Other listeners have been invited."
+)
+# TRANSLATORS: to a coordinator, once a day; %(gaps)s lists languages and hours, e.g. "ta 3 Dec 09:00-12:00".
+COVERAGE_DIGEST = N_("Coverage for the next %(days)s days: %(count)s hours with too few listeners. %(gaps)s")
+COVERAGE_DIGEST_NONE = N_("Coverage for the next %(days)s days: every hour has enough listeners.")
+# TRANSLATORS: to a coordinator; %(listener)s is the listener's name.
+NO_SHOW = N_("%(listener)s's shift started at %(when)s, but they have not come online.")

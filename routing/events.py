@@ -119,6 +119,7 @@ class MessageReceived:
     channel: Channel
     num_media: int = 0
     num_segments: int | None = None
+    button_payload: str | None = None  # a WhatsApp quick reply's id (``ButtonPayload``), when one was tapped
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,14 @@ class ErrorMessage(BaseModel):
 CrisisPolicy = Literal["queue_first", "crisis_line"]
 
 
+ReminderHours = Annotated[
+    list[Annotated[int, Field(ge=1, le=168)]],
+    Field(
+        max_length=4, description="Hours before a shift's start, 1 to 168; at most four; empty: no reminders"
+    ),
+]
+
+
 class AssociationFields(Request):
     default_language: LanguageCode = "en"
     timezone: TimeZoneName = "Asia/Kolkata"
@@ -167,6 +175,24 @@ class AssociationFields(Request):
         default=90, ge=1, le=3650, description="Days callers' records are kept"
     )
     audit_retention_days: int = Field(default=365, ge=30, le=3650, description="Days audit entries are kept")
+    reminder_hours: ReminderHours = Field(
+        default_factory=lambda: [24, 1], description="Shift reminders this many hours before each start"
+    )
+    confirm_by_minutes: int = Field(
+        default=30,
+        ge=0,
+        le=1440,
+        description="A reminder unanswered this long before the start opens the shift",
+    )
+    invite_turn_minutes: int = Field(
+        default=0, ge=0, le=1440, description="0: invite every eligible listener at once; else one per turn"
+    )
+    digest_hour: int = Field(
+        default=8, ge=0, le=23, description="Local hour of the coordinators' daily digest"
+    )
+    no_show_minutes: int = Field(
+        default=10, ge=1, le=240, description="A listener still offline this long after their shift starts"
+    )
     crisis_policy: CrisisPolicy = Field(
         default="queue_first",
         description="A caller in danger: queue_first (the front of the queue, listeners rung together, then "
@@ -206,6 +232,11 @@ class AssociationUpdate(Patch):
     texts_per_minute: int | None = Field(default=None, ge=1, le=1000)
     contact_retention_days: int | None = Field(default=None, ge=1, le=3650)
     audit_retention_days: int | None = Field(default=None, ge=30, le=3650)
+    reminder_hours: ReminderHours | None = None
+    confirm_by_minutes: int | None = Field(default=None, ge=0, le=1440)
+    invite_turn_minutes: int | None = Field(default=None, ge=0, le=1440)
+    digest_hour: int | None = Field(default=None, ge=0, le=23)
+    no_show_minutes: int | None = Field(default=None, ge=1, le=240)
     crisis_policy: CrisisPolicy | None = None
     crisis_max_wait_seconds: int | None = Field(default=None, ge=10, le=900)
     crisis_ring_together: int | None = Field(default=None, ge=1, le=10)
@@ -232,6 +263,11 @@ class AssociationRead(Read):
     texts_per_minute: int | None
     contact_retention_days: int
     audit_retention_days: int
+    reminder_hours: list[int]
+    confirm_by_minutes: int
+    invite_turn_minutes: int
+    digest_hour: int
+    no_show_minutes: int
     crisis_policy: str
     crisis_max_wait_seconds: int | None
     crisis_ring_together: int

@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     text_reply_minutes: int = Field(
         15, ge=1, description="Reply time promised to texters when the queue has no recent history"
     )
+    reminder_content_sid: str = Field(
+        "",
+        description="Twilio content template (HX…, quick replies Confirm/Can't come) for WhatsApp shift"
+        " reminders and invitations; empty: plain text",
+    )
+    sms_replies_in_india: bool = Field(
+        False, description="The SMS provider takes replies from Indian numbers (Twilio does not)"
+    )
     embedded_worker: bool = Field(
         True, description="Run an RQ worker inside `samvaad serve` (embedded default)"
     )

@@ -76,6 +76,14 @@ class Association(SQLModel, table=True):
     # kept; a cron job purges what is older (docs/data-protection.md).
     contact_retention_days: int = Field(default=90)
     audit_retention_days: int = Field(default=365)
+    # Roster automation: reminders so many hours before each shift, an answer due ``confirm_by_minutes``
+    # before it starts, invitations together (0) or one listener every so many minutes, the daily coverage
+    # digest at this local hour, and a no-show told so many minutes after a shift starts.
+    reminder_hours: list[int] = Field(default_factory=lambda: [24, 1], sa_column=Column(JSON, nullable=False))
+    confirm_by_minutes: int = Field(default=30)
+    invite_turn_minutes: int = Field(default=0)
+    digest_hour: int = Field(default=8)
+    no_show_minutes: int = Field(default=10)
     # A caller who pressed 0 (or a crisis word in a text): ``queue_first`` puts them at the front of the queue
     # and rings ``crisis_ring_together`` listeners at once, then the crisis line after the wait limit
     # (None: SAMVAAD_CRISIS_MAX_WAIT_SECONDS); ``crisis_line`` transfers a caller to it at once.
@@ -579,3 +587,49 @@ class ContactFlag(SQLModel, table=True):
     created_at: datetime = utc_column()
     decided_by: str = Field(default="", max_length=200)
     decided_at: datetime | None = utc_column(nullable=True)
+
+
+class ConfirmationStatus(StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    declined = "declined"
+    unanswered = "unanswered"
+
+
+class ShiftConfirmation(SQLModel, table=True):
+    """Whether the listener of one occurrence of a shift said they will come: asked by the reminders,
+    answered by a reply, or left unanswered past the association's deadline (then the occurrence is open)."""
+
+    __tablename__ = "shift_confirmations"
+    __table_args__ = (UniqueConstraint("shift_id", "starts_at_epoch"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    shift_id: int = Field(foreign_key="shifts.id", ondelete="CASCADE")
+    listener_id: int = Field(foreign_key="listeners.id", index=True, ondelete="CASCADE")
+    starts_at_epoch: int
+    status: ConfirmationStatus = Field(
+        default=ConfirmationStatus.pending, sa_type=enum_type(ConfirmationStatus)
+    )
+    answered_at: datetime | None = utc_column(nullable=True)
+    open_shift_id: int | None = Field(default=None, foreign_key="open_shifts.id", ondelete="SET NULL")
+
+
+class RosterNotice(SQLModel, table=True):
+    """A roster message claimed before it is sent (reminder, invitation, filled, open, digest, no-show): its
+    ``key`` is unique, so however many workers and ticks race, each goes out once. Reminders and invitations
+    are questions; ``answer`` keeps the reply. No number: the recipient is a listener or staff id."""
+
+    __tablename__ = "roster_notices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = Field(foreign_key="associations.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=120, unique=True)
+    kind: str = Field(max_length=20)
+    listener_id: int | None = Field(default=None, foreign_key="listeners.id", index=True, ondelete="CASCADE")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="CASCADE")
+    shift_id: int | None = Field(default=None, foreign_key="shifts.id", ondelete="CASCADE")
+    starts_at_epoch: int | None = None
+    open_shift_id: int | None = Field(default=None, foreign_key="open_shifts.id", ondelete="CASCADE")
+    answer: str = Field(default="", max_length=10)
+    sent_at: datetime = utc_column()

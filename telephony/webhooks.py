@@ -143,6 +143,7 @@ def parse_message(form: Form) -> MessageReceived:
         channel=channel,
         num_media=_optional_int(form, "NumMedia") or 0,
         num_segments=_count(form.get("NumSegments")),
+        button_payload=str(form.get("ButtonPayload") or "").replace("\x00", "")[:64] or None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from rq import Queue, Retry
@@ -26,3 +27,18 @@ def enqueue_once(queue: Queue, job_id: str, func: Callable[..., Any], *args: Any
             if existing is not None:
                 existing.delete()
     return False
+
+
+def schedule_once(
+    queue: Queue, delay: timedelta, job_id: str, func: Callable[..., Any], *args: Any, retry: Retry
+) -> bool:
+    """Hand the job to RQ's scheduler to run after ``delay`` (at once when it is due already), unless a job
+    with this id is waiting, scheduled or running. The job itself must still be safe to run twice: a job
+    that ran is not in the way of a new one."""
+    if delay <= timedelta(0):
+        return enqueue_once(queue, job_id, func, *args, retry=retry)
+    try:
+        queue.enqueue_in(delay, func, *args, job_id=job_id, retry=retry, unique=True)
+    except DuplicateJobError:
+        return False
+    return True

@@ -16,6 +16,7 @@ class Schedule:
 def schedules() -> list[Schedule]:
     """Every recurring job. Modules add theirs here, so one list says what runs on a timer."""
     from workers.retention_jobs import RETENTION_SECONDS, purge_expired_records
+    from workers.roster_jobs import PLAN_SECONDS, plan_roster_work
     from workers.routing_jobs import TICK_SECONDS, routing_tick
     from workers.text_jobs import (
         IDLE_SWEEP_SECONDS,
@@ -40,4 +41,5 @@ def schedules() -> list[Schedule]:
         Schedule(sweep_unrelayed_messages, RELAY_SWEEP_SECONDS),
         Schedule(notify_waiting_texters, WAITING_SWEEP_SECONDS),
         Schedule(purge_expired_records, RETENTION_SECONDS),
+        Schedule(plan_roster_work, PLAN_SECONDS),
     ]

@@ -23,9 +23,9 @@ from routing.engine.live import LiveState
 from routing.text import Outgoing
 from schemas.settings import Settings
 from telephony.errors import TelephonyError
-from telephony.rest import RestClient
 from workers.queueing import enqueue_once
 from workers.scope import QUEUE_NAME, job_scope
+from workers.sending import rest_client
 
 logger = logging.getLogger(__name__)
 
@@ -191,18 +191,9 @@ def _send_quietly(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
 def _send(settings: Settings, outgoing: Sequence[Outgoing]) -> None:
     if not outgoing:
         return
-    client = RestClient(
-        settings.twilio_account_sid, settings.twilio_auth_token or "", base_url=settings.twilio_api_base_url
-    )
-    try:
+    with rest_client(settings) as client:  # a refusal goes on with its code and status only
         for message in outgoing:
             client.send_message(message.to, message.from_, message.body)
-    except TelephonyError as exc:
-        # Twilio's text may quote the number it refused: only the code and status go on, into RQ's
-        # results and the log, and the original is not chained.
-        raise TelephonyError(exc.code, exc.status) from None
-    finally:
-        client.close()
 
 
 def notify_waiting_texters() -> None:

@@ -21,6 +21,7 @@ class LanguageBoardRead(BaseModel):
     calls_waiting: int
     texts_waiting: int
     crisis_waiting: int
+    crisis_ringing: int
     callbacks_pending: int
     longest_wait_seconds: int
     listeners: dict[str, int]

@@ -20,11 +20,13 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session
 
+from app.demo.crisis import explain_crisis
 from app.demo.helpline import HelplineBuilder, ShiftTimes
 from app.main import create_app
 from app.services import Services, build_services
 from routing import engine
 from routing.configuration import Actor
+from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
 from schemas.migrate import upgrade_database
 from schemas.settings import Settings, load_settings
@@ -132,10 +134,10 @@ def run_demo(data_dir: Path | None = None, out: OUT = print) -> int:
         settings = demo_settings(data_dir or Path(scratch))
         with running(settings) as (services, sim):
             seed(services)
-            return play(sim, out)
+            return play(sim, out, CrisisNumbers.from_settings(settings))
 
 
-def play(sim: Simulator, out: OUT) -> int:
+def play(sim: Simulator, out: OUT, crisis: CrisisNumbers | None = None) -> int:
     listeners = {name: sim.phone(listener_number(i), name) for i, (name, _, _) in enumerate(LISTENERS)}
     for phone in listeners.values():
         phone.respond(".", press="1", once=False)  # every listener takes the call they are offered
@@ -157,6 +159,10 @@ def play(sim: Simulator, out: OUT) -> int:
     call2 = second.call(HELPLINE)
     sim.run_until(lambda: second.is_bridged)
     second.hang_up(after=120)
+    sim.run_until(lambda: call1.is_over)
+    sim.advance(
+        90
+    )  # Dr. Asha's wrap-up after the first call: two Hindi speakers are free for the crisis call
     call3 = third.call(HELPLINE)
     sim.run_until(lambda: third.is_bridged or call3.is_over)
     if not call3.is_over:
@@ -171,6 +177,8 @@ def play(sim: Simulator, out: OUT) -> int:
         zip(CALLERS, (first, second, third, fourth), strict=True), start=1
     ):
         failures += report(out, number, caller, phone, listeners)
+        if caller.press_zero:
+            explain_crisis(out, phone, listeners, crisis or CrisisNumbers("14416", "112"))
     out(f"Simulator errors: {len(sim.errors)}")
     return 1 if failures or sim.errors else 0
 

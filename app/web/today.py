@@ -50,6 +50,7 @@ def today(
         request, visitor, "today.html",
         slot=roster.current_slot(session, user.association_id, user.account_id, now),
         state=my_state(session, live, user.account_id),
+        urgent=engine.is_rung_for_crisis(live, user.account_id),
         paused_reason=roster.paused_reason(session, user.account_id),
         board=board,
         timezone=timezone_of(session, user),

@@ -23,6 +23,7 @@ from routing.text import TextContext, TextOutcome, handle_text
 from telephony import twiml
 from telephony.errors import WebhookFormError
 from telephony.webhooks import parse_message
+from workers.roster_jobs import plan_now
 from workers.text_jobs import deliver_offers, enqueue_closing_notices, enqueue_relays, text_queue
 from workers.voice_jobs import enqueue_offer_calls
 
@@ -89,3 +90,5 @@ def _hand_to_jobs(redis: RedisDep, outcome: TextOutcome) -> None:
     enqueue_offer_calls(queue, outcome.offers)  # a texter's CALL: the voice callback's first offer
     enqueue_relays(queue, outcome.relays)
     enqueue_closing_notices(queue, outcome.closed)
+    if outcome.roster_changed:
+        plan_now(queue)

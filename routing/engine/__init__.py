@@ -9,7 +9,7 @@ ends). ``request_callback`` keeps the contact's place; ``cancel_contact`` is a c
 May import: ``routing.errors``, ``routing.clock``, ``routing.transaction``, ``locales``, ``schemas``; no other routing sub-package.
 """
 
-from routing.engine.board import LISTENER_STATES, Board, LanguageBoard, read_board
+from routing.engine.board import LISTENER_STATES, Board, LanguageBoard, is_rung_for_crisis, read_board
 from routing.engine.contacts import (
     Ended,
     QueuePosition,
@@ -72,6 +72,7 @@ __all__ = [
     "ensure_live",
     "freed_queries",
     "from_us",
+    "is_rung_for_crisis",
     "kind_of",
     "listener_freed",
     "miss_offer",

@@ -3,18 +3,19 @@ listeners who speak it by state. Counts only: never a contact's id, hash or word
 
 The coordinators' board, a listener's "waiting in my languages" and ``GET …/board`` all read this, so the
 three can never disagree. It reads Redis in two pipelined round trips and one script call (every listener's state in one reply),
-and the database in two queries.
+and the database in two queries (and three reads per listener being offered a contact, to flag callers in
+danger being rung).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from routing.engine.live import LiveContact, LiveState, to_us
+from routing.engine.live import LiveContact, LiveListener, LiveState, to_us
 from routing.engine.policy import US
 from schemas.tables import AssociationLanguage, Listener, ListenerLanguage
 
@@ -27,6 +28,7 @@ class LanguageBoard:
     calls_waiting: int = 0
     texts_waiting: int = 0
     crisis_waiting: int = 0
+    crisis_ringing: int = 0  # callers in danger whose offers are ringing (not waiting, not yet answered)
     callbacks_pending: int = 0
     longest_wait_seconds: int = 0
     listeners: dict[str, int] = field(default_factory=dict)  # state -> how many speak the language
@@ -47,7 +49,8 @@ class Board:
 
     def fingerprint(self) -> str:
         """What a viewer would see change (waits in whole seconds), to push an update only when it does."""
-        return repr([(b.code, b.calls_waiting, b.texts_waiting, b.crisis_waiting, b.callbacks_pending,
+        return repr([(b.code, b.calls_waiting, b.texts_waiting, b.crisis_waiting, b.crisis_ringing,
+                      b.callbacks_pending,
                       b.longest_wait_seconds, sorted(b.listeners.items())) for b in self.languages])  # fmt: skip
 
 
@@ -64,8 +67,40 @@ def read_board(
     for contact in waiting:
         contacts[contact.language].append(contact)
     now_us = to_us(now)
-    boards = [_language(code, contacts[code], speakers.get(code, []), states, now_us) for code in shown]
+    ringing = crisis_being_rung(live, states)
+    boards = [
+        replace(
+            _language(code, contacts[code], speakers.get(code, []), states, now_us),
+            crisis_ringing=sum(1 for language in ringing.values() if language == code),
+        )
+        for code in shown
+    ]
     return Board(association_id, now, boards)
+
+
+def crisis_being_rung(live: LiveState, states: dict[int, str]) -> dict[str, str]:
+    """Callers in danger whose offers ring now (contact -> language), found through the listeners offered:
+    the board flags them though they no longer wait in a queue."""
+    found: dict[str, str] = {}
+    for listener_id, state in states.items():
+        contact = offered_contact(live, live.listener(listener_id)) if state == "offered" else None
+        if contact is not None and contact.priority == "crisis":
+            found[contact.contact_id] = contact.language
+    return found
+
+
+def is_rung_for_crisis(live: LiveState, listener_id: int) -> bool:
+    """Whether the listener's phone rings now for a caller in danger (their page says it is urgent)."""
+    contact = offered_contact(live, live.listener(listener_id))
+    return contact is not None and contact.priority == "crisis"
+
+
+def offered_contact(live: LiveState, listener: LiveListener | None) -> LiveContact | None:
+    """The contact a listener's ringing offer is for, if any."""
+    if listener is None or listener.state != "offered" or not listener.offer_id:
+        return None
+    offer = live.offer(listener.offer_id)
+    return live.contact(offer.contact_id) if offer is not None else None
 
 
 def _language(

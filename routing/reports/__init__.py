@@ -6,18 +6,22 @@ imports it. May import: ``routing.roster``, ``routing.configuration``, ``routing
 """
 
 from routing.reports.coverage import CoverageGap, find_coverage_gaps
+from routing.reports.digest import Digest, digests_due, prepare_digest
 from routing.reports.figures import Report, ReportRow, build_report
 from routing.reports.periods import Period, ReportRange
 from routing.reports.plan import StaffingHour, plan_staffing
 
 __all__ = [
     "CoverageGap",
+    "Digest",
     "Period",
     "Report",
     "ReportRange",
     "ReportRow",
     "StaffingHour",
     "build_report",
+    "digests_due",
     "find_coverage_gaps",
     "plan_staffing",
+    "prepare_digest",
 ]

@@ -30,6 +30,7 @@ class TextOutcome:
     relays: list[int] = field(default_factory=list)
     closed: list[int] = field(default_factory=list)
     association_id: int | None = None
+    roster_changed: bool = False  # a listener's answer opened or took a shift: plan the roster's messages
 
 
 DEFAULT_LIMITS = Limits(

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from locales import messages
 from locales.crisis import is_crisis_message
 from locales.keywords import match_keyword
-from routing import engine, safety
+from routing import engine, roster, safety
 from routing.events import MessageReceived
 from routing.language_detection import detect_language
 from routing.text import conversations as store
@@ -38,6 +38,7 @@ from schemas.tables import (
     Conversation,
     ConversationStatus,
     HelplineNumber,
+    Listener,
     MessageDirection,
 )
 
@@ -63,7 +64,7 @@ def handle_text(ctx: TextContext, message: MessageReceived) -> TextOutcome:
     listener_hash = ctx.vault.listener_key(helpline.association_id, message.sender)
     listener = store.find_listener(ctx.session, helpline.association_id, listener_hash)
     if listener is not None:
-        outcome = handle_listener_text(ctx, listener, message)
+        outcome = _roster_answer(ctx, listener, message) or handle_listener_text(ctx, listener, message)
     else:
         outcome = handle_caller_text(ctx, helpline, message)
     outcome.association_id = helpline.association_id
@@ -71,6 +72,19 @@ def handle_text(ctx: TextContext, message: MessageReceived) -> TextOutcome:
         ctx.session, message.message_sid, helpline.association_id, outcome.replies, ctx.now
     )
     return outcome
+
+
+def _roster_answer(ctx: TextContext, listener: Listener, message: MessageReceived) -> TextOutcome | None:
+    """YES or NO to a shift reminder or invitation; a plain word from a listener in a conversation is theirs
+    to relay, and only a tapped button counts then."""
+    assert listener.id is not None
+    busy = bool(store.listener_conversations(ctx.session, listener.id))
+    answer = roster.take_reply(
+        ctx.session, listener, message.body, message.button_payload, ctx.now, busy=busy
+    )
+    if answer is None:
+        return None
+    return TextOutcome(answer.reason, answer.replies, roster_changed=answer.changed)
 
 
 # ---- callers ----

@@ -20,6 +20,28 @@ if TYPE_CHECKING:
 WHATSAPP = "whatsapp:"
 
 
+@dataclass(frozen=True)
+class QuickReply:
+    """One button of a ``twilio/quick-reply`` content template: what it says and the id it answers with."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class ContentTemplate:
+    """A content template on the account: a body with ``{{1}}``… and its quick-reply buttons."""
+
+    body: str
+    buttons: tuple[QuickReply, ...] = ()
+
+    def render(self, variables: dict[str, str]) -> str:
+        body = self.body
+        for name, value in variables.items():
+            body = body.replace("{{" + name + "}}", value)
+        return body
+
+
 @dataclass
 class SimMessage:
     sid: str
@@ -31,6 +53,8 @@ class SimMessage:
     media_urls: list[str] = field(default_factory=list)
     status: str = "delivered"
     status_callback: str | None = None
+    content_sid: str | None = None
+    buttons: list[QuickReply] = field(default_factory=list)  # a content template's quick replies
 
     @property
     def channel(self) -> str:
@@ -41,13 +65,33 @@ class Messaging:
     def __init__(self, sim: Simulator) -> None:
         self._sim = sim
         self.messages: list[SimMessage] = []
+        self.templates: dict[str, ContentTemplate] = {}
         self._deliveries: dict[str, tuple[TwilioNumber, list[tuple[str, str]]]] = {}
 
     def sent_to(self, address: str) -> list[SimMessage]:
         """Messages our account sent to `address` (a number, or whatsapp:+...), by TwiML reply or REST."""
         return [m for m in self.messages if m.direction != "inbound" and m.to == address]
 
-    def receive(self, phone: Phone, to: str, body: str, *, whatsapp: bool = False) -> list[SimMessage]:
+    def add_template(self, sid: str, template: ContentTemplate) -> None:
+        self.templates[sid] = template
+
+    def tap(self, phone: Phone, message: SimMessage, title: str) -> list[SimMessage]:
+        """The phone taps a quick reply of a template message it got: WhatsApp sends the button's title as
+        the body, and Twilio adds ``ButtonText`` and ``ButtonPayload``."""
+        button = next(b for b in message.buttons if b.title == title)
+        extra = [("ButtonText", button.title), ("ButtonPayload", button.payload),
+                 ("OriginalRepliedMessageSid", message.sid), ("MessageType", "button")]  # fmt: skip
+        return self.receive(phone, message.from_, button.title, whatsapp=True, extra=extra)
+
+    def receive(
+        self,
+        phone: Phone,
+        to: str,
+        body: str,
+        *,
+        whatsapp: bool = False,
+        extra: list[tuple[str, str]] | None = None,
+    ) -> list[SimMessage]:
         """A phone texts one of our numbers; returns Samvaad's replies (also put in the phone's inbox)."""
         sim = self._sim
         number = sim.numbers.get(to.removeprefix(WHATSAPP))
@@ -63,7 +107,7 @@ class Messaging:
             sim.clock.seconds,
         )
         self.messages.append(message)
-        params = self._inbound_params(message, phone)
+        params = self._inbound_params(message, phone) + (extra or [])
         self._deliveries[message.sid] = (number, params)
         return self._post(message, number, params)
 
@@ -147,9 +191,16 @@ class Messaging:
             phone.inbox.append(message)
 
     def send(
-        self, from_: str, to: str, body: str, media: list[str], status_callback: str | None
+        self,
+        from_: str,
+        to: str,
+        body: str,
+        media: list[str],
+        status_callback: str | None,
+        content: tuple[str, ContentTemplate, dict[str, str]] | None = None,
     ) -> SimMessage:
-        """Messages.json: accepted as queued; delivered (and its status callbacks sent) by the scheduler."""
+        """Messages.json: accepted as queued; delivered (and its status callbacks sent) by the scheduler. A
+        content template's body is rendered as the phone shows it, with its buttons."""
         sim = self._sim
         message = SimMessage(
             sim.sids.new("SM"),
@@ -162,6 +213,10 @@ class Messaging:
             status="queued",
             status_callback=status_callback,
         )
+        if content is not None:
+            sid, template, variables = content
+            message.body, message.content_sid = template.render(variables), sid
+            message.buttons = list(template.buttons)
         with sim.lock:
             self.messages.append(message)
             sim.scheduler.call_later(1.0, lambda: self._progress(message, "sent"))

@@ -116,6 +116,10 @@ class Phone:
         """Text one of the account's numbers; returns the replies Samvaad's TwiML sent back."""
         return self._sim.messaging.receive(self, to, body, whatsapp=whatsapp)
 
+    def tap(self, message: SimMessage, title: str) -> list[SimMessage]:
+        """Tap the quick-reply button ``title`` of a WhatsApp template message in the inbox."""
+        return self._sim.messaging.tap(self, message, title)
+
     # --- what the simulator does to it --------------------------------------------------------------
     def hear(self, heard: Heard) -> None:
         self.transcript.append(heard)

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from telephony.simulator.messaging import ContentTemplate
 from telephony.simulator.model import API_VERSION, SimCall, SimQueue
 
 if TYPE_CHECKING:
@@ -184,11 +185,12 @@ class RestApi:
     def create_message(self, form: Form) -> tuple[int, dict[str, Any]]:
         to, from_, body = _first(form, "To"), _first(form, "From"), _first(form, "Body")
         media = form.get("MediaUrl", [])
+        content = self._content(form)
         if not to:
             raise RestError(400, 21604, "A 'To' phone number is required.")
         if not from_:
             raise RestError(400, 21603, "A 'From' phone number is required.")
-        if not body and not media:
+        if not body and not media and content is None:
             raise RestError(400, 21602, "Message body is required.")
         if from_.removeprefix("whatsapp:") not in self.sim.numbers:
             raise RestError(
@@ -198,8 +200,25 @@ class RestApi:
             raise RestError(400, 63007, "Twilio could not find a Channel with the specified From address")
         if len(body) > 1600:
             raise RestError(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
-        message = self.sim.messaging.send(from_, to, body, media, _first(form, "StatusCallback") or None)
+        message = self.sim.messaging.send(
+            from_, to, body, media, _first(form, "StatusCallback") or None, content
+        )
         return 201, self._message_json(message)
+
+    def _content(self, form: Form) -> tuple[str, ContentTemplate, dict[str, str]] | None:
+        sid = _first(form, "ContentSid")
+        if not sid:
+            return None
+        template = self.sim.messaging.templates.get(sid)
+        if template is None:
+            raise RestError(400, 21655, "The ContentSid is Invalid.")
+        try:
+            variables = json.loads(_first(form, "ContentVariables") or "{}")
+        except ValueError:
+            raise RestError(400, 21656, "The ContentVariables Parameter is invalid.") from None
+        if not isinstance(variables, dict):
+            raise RestError(400, 21656, "The ContentVariables Parameter is invalid.")
+        return sid, template, {str(k): str(v) for k, v in variables.items()}
 
     def _message_json(self, message: SimMessage) -> dict[str, Any]:
         return {

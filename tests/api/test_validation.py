@@ -42,6 +42,10 @@ def errors_at(answer: Any) -> dict[tuple[Any, ...], str]:
         ("", {"timezone": "Mars/Olympus_Mons"}, ("body", "timezone"), "unknown IANA time zone"),
         ("", {"name": None}, ("body", "name"), "may not be null"),
         ("", {"ring_seconds": 10**30}, ("body", "ring_seconds"), "less than or equal to 120"),
+        ("", {"crisis_policy": "hang_up"}, ("body", "crisis_policy"), "Input should be 'queue_first' or 'crisis_line'"),
+        ("", {"crisis_max_wait_seconds": 5}, ("body", "crisis_max_wait_seconds"), "greater than or equal to 10"),
+        ("", {"crisis_ring_together": 0}, ("body", "crisis_ring_together"), "greater than or equal to 1"),
+        ("", {"crisis_ring_together": None}, ("body", "crisis_ring_together"), "may not be null"),
         ("/policies/hi", {"steps": [{"kind": "callback"}]}, ("body",), "first step must offer"),
         ("/policies/hi", {"steps": [{"kind": "listeners", "languages": ["qq"], "seconds": 30}]},
          ("body", "steps", 0, "languages"), "unknown language code"),
@@ -127,3 +131,19 @@ def test_malformed_bodies_answer_4xx_json(client: TestClient, platform: dict, co
 def test_only_platform_keys_create_associations(client: TestClient, admin: dict) -> None:
     answer = client.post(f"{API}/associations", json={"name": "Mine"}, headers=admin)
     assert answer.status_code == 403 and "platform" in answer.json()["detail"]
+
+
+def test_the_crisis_policy_is_data_per_association(
+    client: TestClient, association: dict, admin: dict
+) -> None:
+    """Issue 11: front of the queue first (the default) or straight to the crisis line, and the wait limit."""
+    read = client.get(base(association), headers=admin).json()
+    assert (read["crisis_policy"], read["crisis_max_wait_seconds"], read["crisis_ring_together"]) == (
+        "queue_first", None, 3,
+    )  # fmt: skip
+    body = {"crisis_policy": "crisis_line", "crisis_max_wait_seconds": 60, "crisis_ring_together": 2}
+    changed = client.patch(base(association), json=body, headers=admin)
+    assert changed.status_code == 200, changed.text
+    assert {k: changed.json()[k] for k in body} == body
+    back = client.patch(base(association), json={"crisis_max_wait_seconds": None}, headers=admin)
+    assert back.json()["crisis_max_wait_seconds"] is None

@@ -47,6 +47,12 @@ SAMPLE_VALUES = {
     "tag": "#A7",
     "crisis_line": "CRISISLINE",
     "emergency_number": "EMERGENCYNO",
+    "when": "WHENTIME",
+    "languages": "LANGLIST",
+    "listener": "LISTENERNAME",
+    "days": "14",
+    "count": "5",
+    "gaps": "GAPLIST",
     "seconds": "95",
 }
 KEYWORDS = ("CALL", "END", "STOP", "START")

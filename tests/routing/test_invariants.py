@@ -160,13 +160,7 @@ class LiveMachine(RuleBasedStateMachine):
             return
         contact = data.draw(st.sampled_from(waiting))
         choice = step_at(POLICIES.policy_for(contact.language), (self.now - contact.arrival) / US)
-        # who should win: eligible, available, longest idle (ties: lowest id)
-        candidates = {
-            listener_id: idle
-            for suffix in choice.pools
-            for listener_id, idle in self.live.pool_members(ASSOCIATION, contact.kind, suffix).items()
-            if listener_id not in contact.skip and not self._cooling(contact, listener_id)
-        }
+        candidates = self._candidates(contact, choice.pools)
         offer_id = self._new_id("o")
         got = self.live.claim(
             contact.contact_id, choice.pools, self.now, self.now + RING, offer_id, choice.index
@@ -192,12 +186,7 @@ class LiveMachine(RuleBasedStateMachine):
             return
         contact = data.draw(st.sampled_from(offered))
         choice = step_at(POLICIES.policy_for(contact.language), (self.now - contact.arrival) / US)
-        candidates = {
-            listener_id: idle
-            for suffix in choice.pools
-            for listener_id, idle in self.live.pool_members(ASSOCIATION, contact.kind, suffix).items()
-            if listener_id not in contact.skip and not self._cooling(contact, listener_id)
-        }
+        candidates = self._candidates(contact, choice.pools)
         ringing = len(self._ring_of(contact.contact_id))
         offer_id = self._new_id("o")
         got = self.live.claim_alongside(
@@ -208,6 +197,16 @@ class LiveMachine(RuleBasedStateMachine):
             return
         assert got == min(candidates, key=lambda i: (candidates[i], i))
         self._check_offer(offer_id, contact, got)
+
+    def _candidates(self, contact: Contact, pools: tuple[str, ...]) -> dict[int, int]:
+        """Who may win a claim: eligible and available (listener -> idle since); the longest idle wins,
+        ties to the lowest id."""
+        return {
+            listener_id: idle
+            for suffix in pools
+            for listener_id, idle in self.live.pool_members(ASSOCIATION, contact.kind, suffix).items()
+            if listener_id not in contact.skip and not self._cooling(contact, listener_id)
+        }
 
     def _ring_of(self, contact_id: str) -> list[str]:
         """The contact's live offers."""

@@ -127,3 +127,27 @@ def test_a_language_name_switches_language(helpline: TextHelpline) -> None:
     waiting = [c for c in helpline.rows(Contact) if c.ended_at is None]
     assert [c.language for c in waiting] == ["hi"]
     assert helpline.rows(CallerProfile)[0].language == "hi"
+
+
+def test_a_crisis_text_is_told_what_a_caller_who_pressed_0_hears(helpline: TextHelpline) -> None:
+    """Issue 11: the text acknowledgement says what the voice one says, in the texter's language: a doctor
+    is being found now, the crisis line if nobody within the wait limit, the emergency number; numbers
+    from the settings."""
+    settings = helpline.services.settings
+    caller = helpline.caller("in danger")
+
+    replies = helpline.text(caller, "எனக்கு தற்கொலை எண்ணம் வருகிறது")
+
+    said = say("ta", messages.TEXT_CRISIS, **helpline.crisis_values)
+    assert replies[0] == said
+    for number in (str(settings.crisis_max_wait_seconds), settings.crisis_line, settings.emergency_number):
+        assert number in said
+    assert said != messages.TEXT_CRISIS % helpline.crisis_values  # Tamil, not the English fallback
+    voice = say(
+        "ta",
+        messages.CRISIS_ACKNOWLEDGED,
+        crisis_line=settings.crisis_line,
+        emergency_number=settings.emergency_number,
+        seconds=settings.crisis_max_wait_seconds,
+    )
+    assert said.split(".")[0] == voice.split(".")[0]  # the same opening: a doctor is being found now

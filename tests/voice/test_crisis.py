@@ -12,14 +12,19 @@ HI = {"hi": Proficiency.native}
 LIMIT = 120  # SAMVAAD_CRISIS_MAX_WAIT_SECONDS by default
 
 
-def _crisis_transfer(voice: VoiceHelpline) -> str:
+def _in_hindi(voice: VoiceHelpline, message: str, **values: object) -> str:
+    """A crisis message as a Hindi caller hears it, with the numbers from the settings."""
     settings = voice.services.settings
-    return words(
-        messages.CRISIS_TRANSFER,
-        "hi",
-        crisis_line=settings.crisis_line,
-        emergency_number=settings.emergency_number,
-    )
+    numbers = {"crisis_line": settings.crisis_line, "emergency_number": settings.emergency_number}
+    return words(message, "hi", **numbers, **values)
+
+
+def _crisis_transfer(voice: VoiceHelpline) -> str:
+    return _in_hindi(voice, messages.CRISIS_TRANSFER)
+
+
+def _acknowledgement(voice: VoiceHelpline, seconds: int) -> str:
+    return _in_hindi(voice, messages.CRISIS_ACKNOWLEDGED, seconds=seconds)
 
 
 def _call_in_danger(voice: VoiceHelpline) -> Phone:
@@ -40,13 +45,7 @@ def _assert_helped_then_transferred(voice: VoiceHelpline, danger: Phone) -> None
     transfer = _crisis_transfer(voice)
     assert danger.has_heard(transfer), danger.speech()
     settings = voice.services.settings
-    ack = words(
-        messages.CRISIS_ACKNOWLEDGED,
-        "hi",
-        crisis_line=settings.crisis_line,
-        emergency_number=settings.emergency_number,
-        seconds=LIMIT,
-    )
+    ack = _acknowledgement(voice, LIMIT)
     heard = danger.speech()
     assert ack in heard
     after_menu = heard[heard.index(ack) :]
@@ -124,3 +123,45 @@ def test_a_caller_in_danger_rings_several_listeners_at_once_and_the_first_to_pre
         "busy", "available", "available", "available",
     ]  # fmt: skip
     voice.sim.assert_no_errors()
+
+
+def _set_crisis_policy(voice: VoiceHelpline, **fields: object) -> None:
+    from schemas.tables import Association
+
+    association = voice.session.get(Association, voice.association_id)
+    assert association is not None
+    for name, value in fields.items():
+        setattr(association, name, value)
+    voice.session.commit()
+
+
+def test_an_association_that_chose_the_crisis_line_transfers_a_caller_in_danger_at_once(
+    voice: VoiceHelpline,
+) -> None:
+    _set_crisis_policy(voice, crisis_policy="crisis_line")
+    asha = voice.listener("Asha", HI, prompt_language="hi")
+    danger = _call_in_danger(voice)
+
+    voice.sim.advance(20)
+
+    assert danger.has_heard(_crisis_transfer(voice)), danger.speech()
+    assert danger.bridged_with[-1] is voice.sim.phonebook.get(voice.services.settings.crisis_line)
+    assert rang_at_all(asha) is False  # nobody is rung: the association sends danger straight to the line
+    voice.sim.assert_no_errors()
+
+
+def rang_at_all(phone: Phone) -> bool:
+    return any(h.kind == "ring" for h in phone.transcript)
+
+
+def test_the_associations_own_wait_limit_is_said_and_kept(voice: VoiceHelpline) -> None:
+    _set_crisis_policy(voice, crisis_max_wait_seconds=60)
+    voice.listener("Asha", HI, prompt_language="hi").respond(".", press="2", once=False)
+    danger = _call_in_danger(voice)
+
+    voice.sim.advance(60 + 40)
+
+    assert danger.has_heard(_acknowledgement(voice, 60)), danger.speech()
+    transfer = _crisis_transfer(voice)
+    transferred_at = next(h.at for h in danger.spoken() if h.text == transfer)
+    assert transferred_at - _pressed_zero_at(voice) <= 60 + 15

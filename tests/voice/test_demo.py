@@ -66,6 +66,18 @@ def test_the_demo_helpline_is_an_indian_toll_free_number() -> None:
     assert phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
 
 
+def test_the_demo_says_step_by_step_what_the_crisis_call_met(tmp_path: Path) -> None:
+    """Issue 11: the crisis path is audible and explained: acknowledged, two Hindi speakers rung together,
+    the first to press 1 takes it, the other told so, and what the wait limit would have done."""
+    lines: list[str] = []
+    assert run_demo(tmp_path, out=lines.append) == 0
+    steps = lines[lines.index("  What happened, step by step:") :]
+    told = "\n".join(steps[:12])
+    assert "within 120 s" in told and "Tele-MANAS 14416" in told and "112" in told
+    assert "2 listener(s) were rung together: Dr. Asha Verma, Dr. Chitra Sen" in told
+    assert "heard that another doctor had taken the call" in told
+
+
 def test_the_exotel_demo_answers_every_caller_through_the_flow_and_prints_no_number(tmp_path: Path) -> None:
     from app.demo.exotel_calls import run_exotel_demo
 
