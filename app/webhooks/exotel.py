@@ -159,6 +159,7 @@ async def connect_listener(hook: ExotelDep) -> Response:
             hook.services.vault,
             config,
             call_sid=adapter.call_sid(hook.params),
+            crisis=_crisis(hook),
             now=hook.services.clock.now(),
         )
         follow_up(session, hook.services, outcome)

@@ -10,6 +10,7 @@ provider does not say why) and the caller keeps their place: a callback, or the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -37,6 +38,7 @@ def ring_listener(
     config: HelplineConfig,
     *,
     call_sid: str,
+    crisis: CrisisNumbers,
     now: datetime,
 ) -> Outcome:
     """Whom the provider should ring for this caller: the listener routing offered them, reserved now. A
@@ -45,7 +47,7 @@ def ring_listener(
     if call is None or call.contact_id is None:
         return Outcome(decisions.RingListener((), config.number))
     if not records.claim_effect(session, call_sid, "ring-listener", call.contact_id, now):
-        return Outcome(_reserved(session, vault, config, call))
+        return Outcome(_reserved(session, vault, config, call, crisis))
     contact = records.find_contact(session, call.contact_id)
     offers: list[engine.Offer] = []
     if contact is not None and contact.status == ContactStatus.waiting:
@@ -60,16 +62,20 @@ def ring_listener(
         return Outcome(decisions.RingListener((), config.number), voice_offers(offers, result.offers))
     records.set_offer_outcome(session, offer, RESERVED, PROVIDER_DIALS + call_sid)
     others = [o for o in offers if o.offer_id != offer_id]
-    return Outcome(_reserved(session, vault, config, call), voice_offers(others))
+    return Outcome(_reserved(session, vault, config, call, crisis), voice_offers(others))
 
 
 def _reserved(
-    session: Session, vault: PhoneVault, config: HelplineConfig, call: VoiceCall
+    session: Session, vault: PhoneVault, config: HelplineConfig, call: VoiceCall, crisis: CrisisNumbers
 ) -> decisions.Decision:
     offer = records.get_offer_by_call(session, PROVIDER_DIALS + call.call_sid)
     listener = records.find_listener(session, offer.listener_id) if offer is not None else None
     if offer is None or listener is None or offer.contact_id != call.contact_id:
         return decisions.RingListener((), config.number)
+    contact = records.find_contact(session, call.contact_id) if call.contact_id else None
+    ring = config.ring_seconds
+    if contact is not None and contact.priority == Priority.crisis:
+        ring = crisis_ring_seconds(config, crisis)
     line = decisions.say(
         "listener_connected",
         messages.CONTINUE_IN_LANGUAGE,
@@ -77,7 +83,14 @@ def _reserved(
         names={"language": call.language},
     )
     number = vault.decrypt(listener.phone_encrypted)
-    return decisions.RingListener((number,), config.number, (line,), config.ring_seconds)
+    return decisions.RingListener((number,), config.number, (line,), ring)
+
+
+def crisis_ring_seconds(config: HelplineConfig, crisis: CrisisNumbers) -> int:
+    """How long a caller in danger waits on this kind of provider: the one listener rings for their ring
+    time, cut to the association's crisis wait limit (the settings' when it has none), then the crisis line.
+    The provider's Connect rings the numbers it is given one after another, so only one is given."""
+    return max(1, min(config.ring_seconds, config.crisis_max_wait_seconds or crisis.wait_seconds))
 
 
 def not_connected(
@@ -151,8 +164,9 @@ def spoken_now(
     if call.exit_reason:
         return waiting.crisis_transfer(call.language, crisis).crisis_lines
     contact = records.find_contact(session, call.contact_id) if call.contact_id else None
-    if contact is not None and contact.priority == Priority.crisis:
-        return (waiting.crisis_acknowledgement(call.language, crisis),)
+    if contact is not None and contact.priority == Priority.crisis:  # the wait it names is the one it gets
+        honest = replace(crisis, wait_seconds=crisis_ring_seconds(config, crisis))
+        return (waiting.crisis_acknowledgement(call.language, honest),)
     return (decisions.say("stay", messages.PLEASE_STAY, call.language),)
 
 

@@ -13,7 +13,15 @@ from sqlmodel import Session, select
 
 from app.services import Services
 from locales import messages
-from schemas.tables import Callback, CallbackStatus, Contact, ContactStatus, Proficiency, WebhookEffect
+from schemas.tables import (
+    Association,
+    Callback,
+    CallbackStatus,
+    Contact,
+    ContactStatus,
+    Proficiency,
+    WebhookEffect,
+)
 from tests.voice.conftest import words
 from tests.voice.exotel_helpline import EXOPHONE, ExotelHelpline, exotel_helpline
 
@@ -140,3 +148,52 @@ def test_forged_or_malformed_requests(exotel: ExotelHelpline, live_app: Any) -> 
         status = exotel.sim.local(exotel.urls["status_callback"])
         assert http.post(status, data={"Status": "completed"}).status_code == 200
     assert contacts(exotel.services) == []
+
+
+def _crisis_caller(exotel: ExotelHelpline) -> Any:
+    crisis_line = exotel.sim.phone("+9114416", "Tele-MANAS")
+    exotel.services.settings = exotel.services.settings.model_copy(update={"crisis_line": crisis_line.number})
+    caller = exotel.sim.phone(CALLER, "caller")
+    caller.respond(".", press="0")
+    return caller
+
+
+def _acknowledged(seconds: int) -> str:
+    return words(
+        messages.CRISIS_ACKNOWLEDGED, "hi", crisis_line="+9114416", emergency_number="112", seconds=seconds
+    )
+
+
+def test_a_caller_in_danger_hears_the_wait_exotel_gives_them(exotel: ExotelHelpline) -> None:
+    """One listener rung for their ring time (90 s here, under the 120 s limit), then the crisis line: the
+    acknowledgement names that wait, not the queue's limit a Twilio caller gets."""
+    exotel.listener("Meena", {"hi": NATIVE}, answer_after=None)
+    caller = _crisis_caller(exotel)
+    limit = exotel.services.settings.crisis_max_wait_seconds
+    assert limit > 90
+
+    call = exotel.sim.call(caller, EXOPHONE)
+
+    assert call.outcome == "transfer", (call.path, exotel.sim.errors)
+    assert caller.has_heard(_acknowledged(90)), caller.heard
+    assert not caller.has_heard(_acknowledged(limit))
+
+
+def test_a_caller_in_danger_waits_no_longer_than_the_associations_crisis_limit(
+    exotel: ExotelHelpline,
+) -> None:
+    """The association's limit (45 s) is shorter than the ring time (90 s): the listener rings 45 s only, so
+    one who would answer after 60 s is not put through; the caller reaches the crisis line, as told."""
+    association = exotel.session.get(Association, exotel.association_id)
+    assert association is not None
+    association.crisis_max_wait_seconds = 45
+    exotel.session.commit()
+    exotel.services.helplines.clear()
+    meena = exotel.listener("Meena", {"hi": NATIVE}, answer_after=60)
+    caller = _crisis_caller(exotel)
+
+    call = exotel.sim.call(caller, EXOPHONE)
+
+    assert call.outcome == "transfer", (call.path, exotel.sim.errors)
+    assert caller.bridged_with == ["Tele-MANAS"] and meena.bridged_with == []
+    assert caller.has_heard(_acknowledged(45)), caller.heard
