@@ -50,11 +50,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services
     install_error_handlers(app)
-    app.include_router(api_router)
-    app.include_router(messaging.router)
+    # Routes are matched in order, router by router: the webhooks, which a caller waits on, come first.
     app.include_router(voice_webhooks.router)
+    app.include_router(messaging.router)
     app.include_router(exotel_webhooks.router)
     app.include_router(health.router)
+    app.include_router(api_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

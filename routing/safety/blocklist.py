@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
 from routing.configuration.audit import Actor, Subject, flush_changes, record_change
@@ -23,17 +24,22 @@ def contact_of(session: Session, association_id: int, contact_id: str) -> Contac
     return contact
 
 
+# Every call and text asks this, and almost always finds nothing: plain SQL for the id skips the ORM's
+# per-query work (building the statement alone cost a third of the incoming-call webhook's time); the row is
+# loaded only for a caller who is blocked.
+_ACTIVE_BLOCK = text(
+    "SELECT id FROM blocked_callers WHERE association_id = :association AND caller_hash = :hash"
+    " AND lifted_at IS NULL AND expires_at > :at LIMIT 1"
+).bindparams(bindparam("at", type_=BlockedCaller.__table__.c.expires_at.type))  # stored as the column stores it
+
+
 def active_block(
     session: Session, association_id: int, caller_hash: str, at: datetime
 ) -> BlockedCaller | None:
-    return session.exec(
-        select(BlockedCaller).where(
-            BlockedCaller.association_id == association_id,
-            BlockedCaller.caller_hash == caller_hash,
-            col(BlockedCaller.lifted_at).is_(None),
-            col(BlockedCaller.expires_at) > at,
-        )
-    ).first()
+    found = session.connection().execute(
+        _ACTIVE_BLOCK, {"association": association_id, "hash": caller_hash, "at": at}
+    ).scalar()
+    return None if found is None else session.get(BlockedCaller, found)
 
 
 def block_contact(
