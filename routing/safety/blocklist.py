@@ -30,15 +30,19 @@ def contact_of(session: Session, association_id: int, contact_id: str) -> Contac
 _ACTIVE_BLOCK = text(
     "SELECT id FROM blocked_callers WHERE association_id = :association AND caller_hash = :hash"
     " AND lifted_at IS NULL AND expires_at > :at LIMIT 1"
-).bindparams(bindparam("at", type_=BlockedCaller.__table__.c.expires_at.type))  # stored as the column stores it
+).bindparams(
+    bindparam("at", type_=BlockedCaller.__table__.c.expires_at.type)
+)  # stored as the column stores it
 
 
 def active_block(
     session: Session, association_id: int, caller_hash: str, at: datetime
 ) -> BlockedCaller | None:
-    found = session.connection().execute(
-        _ACTIVE_BLOCK, {"association": association_id, "hash": caller_hash, "at": at}
-    ).scalar()
+    found = (
+        session.connection()
+        .execute(_ACTIVE_BLOCK, {"association": association_id, "hash": caller_hash, "at": at})
+        .scalar()
+    )
     return None if found is None else session.get(BlockedCaller, found)
 
 
