@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import DateTime, bindparam, text
 from sqlmodel import Session, col, select
 
 from routing.configuration.audit import Actor, Subject, flush_changes, record_change
@@ -30,9 +30,7 @@ def contact_of(session: Session, association_id: int, contact_id: str) -> Contac
 _ACTIVE_BLOCK = text(
     "SELECT id FROM blocked_callers WHERE association_id = :association AND caller_hash = :hash"
     " AND lifted_at IS NULL AND expires_at > :at LIMIT 1"
-).bindparams(
-    bindparam("at", type_=BlockedCaller.__table__.c.expires_at.type)
-)  # stored as the column stores it
+).bindparams(bindparam("at", type_=DateTime(timezone=True)))  # bound as the column is stored
 
 
 def active_block(
