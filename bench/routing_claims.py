@@ -120,8 +120,8 @@ def enqueue_batch(live: LiveState, prefix: str, count: int, rng: random.Random) 
     for n in range(count):
         language = rng.choice(LANGUAGES)
         contact_id = f"{prefix}-{n}"
-        live._enqueue(  # one pipelined round trip for the set-up, not measured
-            args=[contact_id, ASSOCIATION, "voice", language, "normal", now + n], client=pipe
+        live._run(  # one pipelined round trip for the set-up, not measured
+            "enqueue", [contact_id, ASSOCIATION, "voice", language, "normal", now + n], client=pipe
         )
         contacts.append((contact_id, language))
     pipe.execute()
@@ -422,11 +422,9 @@ def report(url: str, sizes: list[int], levels: list[int], rate: float, processes
         )
         goals = {
             "exactly one round trip per claim": abs(script.round_trips - 1.0) < 0.01,
-            f"<= 50 µs Redis time per claim ({top} claimers: {script.server_us:.1f}; CPU {script.cpu_us:.1f})": (
-                script.server_us <= 50
+            f"<= 40 µs Redis time per claim ({top} claimers: {script.server_us:.1f}; CPU {script.cpu_us:.1f})": (
+                script.server_us <= 40
             ),
-            f"client p99 <= 1 ms, {top} claimers closed-loop ({script.p99_us / 1000:.2f} ms)": script.p99_us
-            <= 1000,
             f"client p99 <= 1 ms, {top} claimers at {rate:.0f} claims/s ({paced.p99_us / 1000:.2f} ms)": (
                 paced.p99_us <= 1000
             ),
@@ -434,6 +432,10 @@ def report(url: str, sizes: list[int], levels: list[int], rate: float, processes
         }
         for goal, met in goals.items():
             print(f"  {'met    ' if met else 'NOT MET'} {goal}")
+        print(  # Little's law: each claim waits for the others in flight; a queueing figure, not a goal
+            f"  (information) client p99 {top} claimers closed-loop: {script.p99_us / 1000:.2f} ms, "
+            f"= about {top} claims in flight / {script.per_second:.0f} claims/s"
+        )
     if len(sizes) > 1:
         small, large = row(sizes[0], "script", top), row(sizes[-1], "script", top)
         growth = large.server_us / small.server_us
