@@ -26,6 +26,10 @@ GREETINGS = frozenset(
 _NOT_WORDS = re.compile(r"\b(?:https?://|www\.)\S*|\S+@\S+\.\S+|[@#]\w+")
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[.!?]")
 _SENTENCE_ENDS = frozenset(".!?")
+# English clitics ("I'm", "don't", "Kerala's") are English grammar whatever the word they lean on: each
+# counts as the function word it stands for, and the word before it as typed ("I'm" is "I" + "am").
+CLITICS = {"m": "am", "re": "are", "ve": "have", "ll": "will", "d": "would", "s": "is", "t": "not"}
+_NEGATED = {"can": "can", "won": "will", "don": "do", "didn": "did", "doesn": "does", "isn": "is"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def words_of(text: str) -> list[Word]:
     A capitalised word inside a sentence is name-like, unless the writer capitalises three
     words in four ("Mera Naam Priya Hai"); so is a word in capitals, unless most words are.
     """
-    tokens = _TOKEN.findall(_NOT_WORDS.sub(" ", text))
+    tokens = _TOKEN.findall(_NOT_WORDS.sub(" ", text.replace("\u2019", "'")))
     words = _with_sentence_starts(tokens)
     inside = [token for token, start in words if not start]
     capitals_mark_names = sum(_is_titled(w) for w in inside) * 4 < len(inside) * 3
@@ -54,6 +58,7 @@ def words_of(text: str) -> list[Word]:
     known_names = names()
     weighed: list[Word] = []
     for token, start in words:
+        token, clitic = _clitic(token)
         looks_named = (capitals_mark_names and not start and _is_titled(token)) or (
             not shouting and _is_shouted(token)
         )
@@ -62,7 +67,21 @@ def words_of(text: str) -> list[Word]:
                 continue
             is_name = looks_named or folded in known_names or _is_initial(folded)
             weighed.append(Word(folded, NAME_WEIGHT if is_name else 1.0, folded == token.lower()))
+        if clitic:
+            weighed.append(Word(clitic, 1.0))
     return weighed
+
+
+def _clitic(token: str) -> tuple[str, str | None]:
+    """The word and the English function word its clitic stands for: "I'm" -> ("I", "am")."""
+    base, apostrophe, ending = token.partition("'")
+    if not apostrophe or ending.lower() not in CLITICS:
+        return token, None
+    if ending.lower() == "t":
+        if not base.lower().endswith("n"):
+            return token, None
+        base = _NEGATED.get(base.lower(), base[:-1])
+    return base, CLITICS[ending.lower()]
 
 
 def _with_sentence_starts(tokens: list[str]) -> list[tuple[str, bool]]:

@@ -34,3 +34,24 @@ def test_unlisted_indian_names_never_turn_english_indian(template: str, name: st
         template.format(name=name.title(), place=place.title()),
     ):
         assert detect_language(text).language == "en", text
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    template=st.sampled_from(["I'm {name} from {place}", "{place}'s {name} here, I can't sleep", "it’s {name}"]),
+    name=unlisted_names,
+    place=unlisted_names,
+)
+def test_english_clitics_count_as_english_words(template: str, name: str, place: str) -> None:
+    """ "I'm", "can't" and "Kerala's" are English grammar: "I'm" is "I" and "am", not "i" and an initial."""
+    models = load_models()
+    assume(not any(models.is_listed(w.text) for w in words_of(f"{name} {place}")))
+    text = template.format(name=name.title(), place=place.title())
+    assert detect_language(text).language == "en", text
+
+
+def test_a_clitic_splits_into_the_word_and_its_function_word() -> None:
+    assert [w.text for w in words_of("I'm sure it’s fine, don't worry")] == [
+        "i", "am", "sure", "it", "is", "fine", "do", "not", "wory",
+    ]  # fmt: skip
+    assert [w.text for w in words_of("rock'n'roll")] == ["rock", "n", "rol"]  # no clitic: split as before
