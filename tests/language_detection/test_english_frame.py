@@ -38,7 +38,9 @@ def test_unlisted_indian_names_never_turn_english_indian(template: str, name: st
 
 @settings(max_examples=100, deadline=None)
 @given(
-    template=st.sampled_from(["I'm {name} from {place}", "{place}'s {name} here, I can't sleep", "it’s {name}"]),
+    template=st.sampled_from(
+        ["I'm {name} from {place}", "{place}'s {name} here, I can't sleep", "it’s {name}"]
+    ),
     name=unlisted_names,
     place=unlisted_names,
 )
