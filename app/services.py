@@ -77,9 +77,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
 
 def pool_options(settings: Settings) -> dict[str, object]:
     """The main engine's pool on PostgreSQL, sized by the settings; each connection is checked before use
-    (pool_pre_ping), so a database restarted since is reconnected to rather than failing the next query."""
+    (pool_pre_ping), so a database restarted since is reconnected to rather than failing the next query.
+    On SQLite (a local file) one connection per request thread, opened once."""
     if not settings.resolved_database_url.startswith("postgresql"):
-        return {}
+        # SQLite's default pool keeps 5 connections: under load the request threads' others were opened
+        # (and tuned) for one query and closed again, a fifth of a webhook's time. Keep one per thread.
+        return {"pool_size": REQUEST_THREADS, "max_overflow": settings.database_max_overflow}
     return {
         "pool_size": settings.database_pool_size,
         "max_overflow": settings.database_max_overflow,

@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from sqlmodel import Session
 
 from app.services import Services
-from app.webhooks.twilio_auth import TwilioHook
+from app.webhooks.twilio_auth import TwilioHook, signed_twilio_request
 from routing.crisis_numbers import CrisisNumbers
 from routing.phones import mask
 from routing.voice import decisions, waiting
@@ -138,7 +138,7 @@ class _AlwaysTwiML(APIRoute):
     on_failure: Callable[[Request], Coroutine[Any, Any, Response]] = staticmethod(degraded_for_caller)
 
     def get_route_handler(self) -> Endpoint:
-        handler = super().get_route_handler()
+        handler = self._hook_only_handler() or super().get_route_handler()
         on_failure = type(self).on_failure
 
         async def answer(request: Request) -> Response:
@@ -155,6 +155,31 @@ class _AlwaysTwiML(APIRoute):
                 return await on_failure(request)
 
         return answer
+
+    def _hook_only_handler(self) -> Endpoint | None:
+        """A webhook whose one parameter is the signed hook is called with it directly: FastAPI's parameter
+        solving (query, headers and cookies parsed for each dependency, twice) was a quarter of the
+        incoming call's time. The check, its 403 and 413, and the endpoint's own Response are unchanged."""
+        dependant = self.dependant
+        extra = (dependant.path_params, dependant.query_params, dependant.header_params)
+        if (
+            len(dependant.dependencies) != 1
+            or dependant.dependencies[0].call is not signed_twilio_request
+            or any(extra)
+            or dependant.cookie_params
+            or dependant.body_params
+            or dependant.request_param_name
+        ):
+            return None
+        name, endpoint = dependant.dependencies[0].name, self.endpoint
+
+        async def handler(request: Request) -> Response:
+            response = await endpoint(**{str(name): await signed_twilio_request(request)})
+            if not isinstance(response, Response):
+                raise TypeError(f"{self.path} must return a Response")
+            return response
+
+        return handler
 
 
 class CallerRoute(_AlwaysTwiML):
