@@ -178,7 +178,7 @@ def prepare_send(
     text = messages.SHIFT_INVITATION if send.kind == "invitation" else messages.SHIFT_FILLED
     body = say(locale, text, **describe_open(session, row, locale))
     message = address(session, vault, row.association_id, listener.phone_encrypted, listener.text_channel, body,
-                      options, asks=send.kind == "invitation")  # fmt: skip
+                      options, asks_in=locale if send.kind == "invitation" else None)  # fmt: skip
     if message is None or not claim(session, row.association_id, send.key, send.kind, now, listener_id=listener.id,
                                     open_shift_id=row.id, shift_id=row.shift_id,
                                     starts_at_epoch=row.starts_at_epoch):  # fmt: skip

@@ -71,16 +71,3 @@ def test_a_shift_planned_late_gets_one_reminder_not_two(roster: Roster) -> None:
     assert len(roster_messages(phone)) == 1  # the 24-hour one is past: only the latest due is sent
     roster.run_until(roster.clock.now() + 2 * HOUR + timedelta(minutes=2))
     assert len(roster_messages(phone)) == 2  # the 1-hour one
-
-
-def test_a_reminder_twilio_refuses_is_retried_and_still_sent_once(roster: Roster) -> None:
-    phone, _ = roster.listener("Ravi", ("hi",))
-    roster.line.sim.fail_next_rest_request(
-        "/Messages.json"
-    )  # a 503 at Twilio: the claim rolls back with the job
-    roster.jump(TOMORROW - 24 * HOUR)
-    assert roster_messages(phone) == [] and roster.line.rows(RosterNotice) == []
-    roster.run_until(TOMORROW - 24 * HOUR + timedelta(seconds=30))  # RQ's retry, 10 s later
-    assert len(roster_messages(phone)) == 1 and len(roster.line.rows(RosterNotice)) == 1
-    roster.run_until(TOMORROW - 24 * HOUR + timedelta(minutes=5))
-    assert len(roster_messages(phone)) == 1
