@@ -26,7 +26,7 @@ def test_tapping_confirm_confirms_the_shift_in_the_listeners_language(roster: Ro
     phone, listener_id = roster.listener("Meena", ("ta",), prompt_language="ta")
     roster.jump(REMINDED)
     [reminder] = roster_messages(phone)
-    answers = [r.body for r in phone.tap(reminder, "Confirm")]
+    answers = [r.body for r in phone.tap(reminder, "உறுதிசெய்")]  # Confirm, in Tamil
     roster.settle()
     assert answers == [answers[0]] and answers[0].startswith("நன்றி.")
     [row] = roster.line.rows(ShiftConfirmation, listener_id=listener_id)
@@ -57,7 +57,8 @@ def test_no_opens_the_shift_invites_the_eligible_and_the_first_yes_takes_it(rost
     [priya_invite] = roster_messages(priya)
     assert priya_invite.body.startswith("Samvaad roster: A helpline shift is open on Thu 26 Nov, 17:30")
     [arjun_invite] = roster_messages(arjun)
-    assert arjun_invite.body.startswith("Samvaad roster: हेल्पलाइन पर")
+    assert arjun_invite.body.startswith("संवाद रोस्टर: हेल्पलाइन पर")
+    assert [b.title for b in arjun_invite.buttons] == ["पुष्टि करें", "आना संभव नहीं"]
     assert roster_messages(unverified) == roster_messages(tamil_only) == []
     assert len(roster_messages(on_shift)) == 1  # their own reminder, no invitation
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from schemas.tables import Channel, RosterNotice
-from tests.roster.conftest import TEMPLATE_SID, TOMORROW, Roster, roster_messages
+from tests.roster.conftest import TOMORROW, Roster, roster_messages
 from tests.text.conftest import SMS_NUMBER, WHATSAPP_NUMBER
 
 HOUR = timedelta(hours=1)
@@ -24,9 +24,9 @@ def test_reminders_go_24_hours_and_1_hour_before_in_the_listeners_language_on_wh
     roster.run_until(TOMORROW - 24 * HOUR + timedelta(minutes=1))
     [first] = roster_messages(phone)
     assert first.from_ == "whatsapp:" + WHATSAPP_NUMBER and first.to == "whatsapp:" + phone.number
-    assert first.content_sid == TEMPLATE_SID
-    assert [b.title for b in first.buttons] == ["Confirm", "Can't come"]
-    assert first.body.startswith("Samvaad roster: நினைவூட்டல்")
+    assert first.content_sid == roster.templates["ta"]
+    assert [b.title for b in first.buttons] == ["உறுதிசெய்", "வர இயலாது"]  # Confirm, Can't come
+    assert first.body.startswith("சம்வாத் பணிப்பட்டியல்: நினைவூட்டல்")
     assert "17:30" in first.body and "தமிழ்" in first.body and "YES" in first.body
 
     roster.jump(TOMORROW - HOUR - timedelta(minutes=5))

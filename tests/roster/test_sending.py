@@ -62,7 +62,10 @@ def test_a_provider_failure_is_one_line_in_the_log_and_rqs_retry_sends_it_once(
 
     [line] = warnings_and_worse(caplog)
     status = "status=503 code=20503" if failure == "the simulator refuses" else "status=0 code=None"
-    assert line.getMessage().startswith("job failed: provider error job_id=reminder-") and status in line.getMessage()
+    assert (
+        line.getMessage().startswith("job failed: provider error job_id=reminder-")
+        and status in line.getMessage()
+    )
     assert line.exc_info is None and "Traceback" not in caplog.text
     assert phone.number not in caplog.text and phone.number[3:] not in caplog.text
     assert roster_messages(phone) == [] and roster.line.rows(RosterNotice) == []  # the claim rolled back
