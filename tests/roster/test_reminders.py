@@ -71,3 +71,37 @@ def test_a_shift_planned_late_gets_one_reminder_not_two(roster: Roster) -> None:
     assert len(roster_messages(phone)) == 1  # the 24-hour one is past: only the latest due is sent
     roster.run_until(roster.clock.now() + 2 * HOUR + timedelta(minutes=2))
     assert len(roster_messages(phone)) == 2  # the 1-hour one
+
+
+def test_every_locales_template_has_its_own_buttons_that_answer_yes_and_no() -> None:
+    """WhatsApp approves a template in one language, its buttons' words fixed: one per locale, from the
+    catalogs, each title within WhatsApp's 20 characters, the body not starting or ending with its variable."""
+    from locales import supported_locales
+    from locales.replies import match_button
+    from telephony.content import reminder_templates
+
+    templates = reminder_templates()
+    assert set(templates) == set(supported_locales())
+    for locale, definition in templates.items():
+        reply = definition["types"]["twilio/quick-reply"]
+        titles = [action["title"] for action in reply["actions"]]
+        assert [match_button(action["id"]) for action in reply["actions"]] == ["YES", "NO"]
+        assert all(0 < len(title) <= 20 for title in titles)
+        assert (titles == ["Confirm", "Can't come"]) == (locale == "en"), locale
+        body = reply["body"]
+        assert body.count("{{1}}") == 1 and not body.startswith("{{1}}") and not body.endswith("{{1}}")
+
+
+def test_a_listener_whose_language_has_no_template_is_asked_in_plain_text_not_under_english_buttons(
+    roster: Roster,
+) -> None:
+    services = roster.line.services
+    only_english = {"en": roster.templates["en"]}
+    services.settings = services.settings.model_copy(update={"reminder_content_sids": only_english})
+    tamil, _ = roster.listener("Meena", ("ta",), prompt_language="ta")
+    english, _ = roster.listener("Sam", ("ta", "en"))
+    roster.jump(TOMORROW - 24 * HOUR)
+    [plain] = roster_messages(tamil)
+    assert plain.content_sid is None and plain.buttons == [] and plain.body.startswith("நினைவூட்டல்")
+    [with_buttons] = roster_messages(english)
+    assert [b.title for b in with_buttons.buttons] == ["Confirm", "Can't come"]
