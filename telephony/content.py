@@ -7,13 +7,16 @@ prints them for an operator to create, and the simulator registers the same defi
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from locales import messages, supported_locales, translator_for
+from locales.dates import short_moment
+from locales.language_names import spoken_name
 from locales.replies import button_answers
 
 TITLES = {"YES": messages.BUTTON_CONFIRM, "NO": messages.BUTTON_CANT_COME}
-SAMPLE = {"when": "Thu 3 Dec, 09:00", "languages": "Hindi, English"}
+SAMPLE_START = datetime(2026, 12, 3, 3, 30, tzinfo=UTC)  # WhatsApp asks for a sample of {{1}}
 
 
 def reminder_template(locale: str) -> dict[str, Any]:
@@ -26,8 +29,16 @@ def reminder_template(locale: str) -> dict[str, Any]:
     return {
         "friendly_name": f"samvaad_roster_{locale.lower()}",
         "language": locale.split("_")[0],
-        "variables": {"1": translate(messages.SHIFT_REMINDER) % SAMPLE},
+        "variables": {"1": translate(messages.SHIFT_REMINDER) % sample(locale)},
         "types": {"twilio/quick-reply": {"body": body, "actions": actions}, "twilio/text": {"body": body}},
+    }
+
+
+def sample(locale: str) -> dict[str, str]:
+    """A reminder's values in the locale's words, as the reader would get them."""
+    return {
+        "when": short_moment(SAMPLE_START, "Asia/Kolkata", locale),
+        "languages": ", ".join(spoken_name(code, locale) for code in ("hi", "en")),
     }
 
 
