@@ -143,7 +143,10 @@ class Settings(BaseSettings):
     def has_provider_account(self) -> bool:
         """A Twilio account is set, or the REST base URL points at a Twilio-compatible fake (the simulator):
         the placeholder account on Twilio's own API can only fail."""
-        return self.twilio_account_sid != PLACEHOLDER_ACCOUNT_SID or self.twilio_api_base_url.rstrip("/") != TWILIO_API
+        return (
+            self.twilio_account_sid != PLACEHOLDER_ACCOUNT_SID
+            or self.twilio_api_base_url.rstrip("/") != TWILIO_API
+        )
 
     @property
     def logs_roster_messages(self) -> bool:
