@@ -42,7 +42,7 @@ from schemas.tables import (
 class Send:
     """One message about an open shift to one person (a listener, or a staff member for ``open``)."""
 
-    kind: str  # invitation, filled (to listeners); open, taken (to coordinators)
+    kind: str  # invitation, filled (to listeners); open, took (to coordinators: who took it)
     open_shift_id: int
     recipient_id: int
 
@@ -129,7 +129,7 @@ def sends_due(session: Session, association: Association, now: datetime) -> list
             wanted = [Send("filled", row.id, n.listener_id) for n in invited
                       if n.listener_id is not None and n.listener_id != row.taken_by and n.answer == ""]  # fmt: skip
             wanted += [
-                Send("taken", row.id, staff.id) for staff in coordinators(session, association.id) if staff.id
+                Send("took", row.id, staff.id) for staff in coordinators(session, association.id) if staff.id
             ]
         else:
             wanted = [
@@ -169,7 +169,7 @@ def prepare_send(
     row = session.get(OpenShift, send.open_shift_id)
     if row is None or _start(row) <= now:
         return None
-    if send.kind in ("open", "taken"):
+    if send.kind in ("open", "took"):
         return _coordinator_notice(session, vault, options, row, send, now)
     listener = session.get(Listener, send.recipient_id)
     if listener is None or not listener.active:
@@ -194,7 +194,7 @@ def prepare_send(
 
 def _coordinator_notice(session: Session, vault: PhoneVault, options: RosterOptions, row: OpenShift,
                         send: Send, now: datetime) -> RosterMessage | None:  # fmt: skip
-    """``open``: who will not come, while nobody has taken it; ``taken``: who took it."""
+    """``open``: who will not come, while nobody has taken it; ``took``: who took it."""
     staff = session.get(StaffMember, send.recipient_id)
     opening = send.kind == "open"
     if opening != (row.taken_by is None):

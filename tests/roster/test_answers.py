@@ -70,7 +70,7 @@ def test_no_opens_the_shift_invites_the_eligible_and_the_first_yes_takes_it(rost
     assert filled.body.startswith("धन्यवाद: गुरु 26 नव॰, 17:30 की खाली शिफ़्ट")
     [_, taken_told] = roster_messages(coordinator)  # the coordinator hears who took it, in Hindi
     assert taken_told.body == "गुरु 26 नव॰, 17:30 (हिन्दी) की खाली शिफ़्ट Priya ने ले ली है।"
-    assert [e.changes["about"] for e in roster.audit("notify")] == ["open", "taken"]
+    assert [e.changes["about"] for e in roster.audit("notify")] == ["open", "took"]
     assert reply(roster, arjun, "haan") == [filled.body]  # too late: told it is filled, nothing changes
     assert roster.line.rows(OpenShift)[0].taken_by == priya_id
     assert [m.body for m in roster_messages(priya)] == [
