@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     detect.set_defaults(run=detect_language_command)
 
+    templates = commands.add_parser(
+        "reminder-templates",
+        help="print the WhatsApp quick-reply templates of shift reminders, one per locale, as JSON for"
+        " Twilio's Content API (then set SAMVAAD_REMINDER_CONTENT_SIDS to their SIDs)",
+    )
+    templates.set_defaults(run=reminder_templates_command)
+
     api_key = commands.add_parser("create-api-key", help="make an API key and print it (only once)")
     api_key.add_argument("--role", required=True, choices=[role.value for role in Role])
     api_key.add_argument("--association", type=int, default=None, help="association id (admin, coordinator)")
@@ -180,6 +187,15 @@ def detect_language_command(args: argparse.Namespace) -> int:
 
     for code in detect_lines(line.rstrip("\n") for line in sys.stdin):
         print(code, flush=True)
+    return 0
+
+
+def reminder_templates_command(args: argparse.Namespace) -> int:
+    import json
+
+    from telephony.content import reminder_templates
+
+    print(json.dumps(reminder_templates(), ensure_ascii=False, indent=2))
     return 0
 
 

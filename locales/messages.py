@@ -192,6 +192,15 @@ COORDINATOR_SHIFT_OPEN = N_(
     "Open shift on %(when)s (%(languages)s): %(listener)s will not come or did not confirm. "
     "Other listeners have been invited."
 )
+# TRANSLATORS: to a coordinator; %(listener)s is the name of the listener who took the open shift.
+COORDINATOR_SHIFT_TAKEN = N_("The open shift on %(when)s (%(languages)s) has been taken by %(listener)s.")
+# TRANSLATORS: the two quick-reply buttons under a WhatsApp shift reminder or invitation: at most 20
+# characters each (WhatsApp's limit), a listener's answer for themself.
+BUTTON_CONFIRM = N_("Confirm")
+BUTTON_CANT_COME = N_("Can't come")
+# TRANSLATORS: the body of the WhatsApp template with those buttons; %(message)s is the reminder or the
+# invitation. WhatsApp refuses a template that ends with its variable: keep words after it.
+ROSTER_TEMPLATE_BODY = N_("Samvaad roster: %(message)s Thank you for volunteering.")
 # TRANSLATORS: to a coordinator, once a day; %(gaps)s lists languages and hours, e.g. "ta 3 Dec 09:00-12:00".
 COVERAGE_DIGEST = N_("Coverage for the next %(days)s days: %(count)s hours with too few listeners. %(gaps)s")
 COVERAGE_DIGEST_NONE = N_("Coverage for the next %(days)s days: every hour has enough listeners.")

@@ -33,6 +33,10 @@ class SettingsError(ValueError):
     """Configuration that Samvaad refuses to start with; the message names the setting."""
 
 
+PLACEHOLDER_ACCOUNT_SID = "AC" + "0" * 32
+TWILIO_API = "https://api.twilio.com"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAMVAAD_", extra="ignore")
 
@@ -49,9 +53,9 @@ class Settings(BaseSettings):
     public_base_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL Twilio uses to reach Samvaad (what it signs)"
     )
-    twilio_account_sid: str = Field("AC" + "0" * 32, description="Twilio account SID")
+    twilio_account_sid: str = Field(PLACEHOLDER_ACCOUNT_SID, description="Twilio account SID")
     twilio_auth_token: str | None = Field(None, description="Twilio auth token (signs webhooks)")
-    twilio_api_base_url: str = Field("https://api.twilio.com", description="Twilio REST base URL")
+    twilio_api_base_url: str = Field(TWILIO_API, description="Twilio REST base URL")
     exotel_api_base_url: str = Field(
         "", description="Exotel REST base URL; empty: https:// + the account's subdomain (api.in.exotel.com)"
     )
@@ -66,8 +70,13 @@ class Settings(BaseSettings):
     )
     reminder_content_sid: str = Field(
         "",
-        description="Twilio content template (HX…, quick replies Confirm/Can't come) for WhatsApp shift"
-        " reminders and invitations; empty: plain text",
+        description="Twilio content template (HX…) of English shift reminders and invitations on WhatsApp;"
+        " shorthand for reminder_content_sids' en",
+    )
+    reminder_content_sids: dict[str, str] = Field(
+        default_factory=dict,
+        description='Per locale (JSON, {"hi": "HX…", "ta": "HX…"}), the quick-reply template whose buttons'
+        " are in that language (`samvaad reminder-templates`); a locale without one: plain text",
     )
     sms_replies_in_india: bool = Field(
         False, description="The SMS provider takes replies from Indian numbers (Twilio does not)"
@@ -129,6 +138,27 @@ class Settings(BaseSettings):
         if self.signin_codes_in_log is not None:
             return self.signin_codes_in_log
         return self.database_url is None and self.redis_url is None
+
+    @property
+    def has_provider_account(self) -> bool:
+        """A Twilio account is set, or the REST base URL points at a Twilio-compatible fake (the simulator):
+        the placeholder account on Twilio's own API can only fail."""
+        return (
+            self.twilio_account_sid != PLACEHOLDER_ACCOUNT_SID
+            or self.twilio_api_base_url.rstrip("/") != TWILIO_API
+        )
+
+    @property
+    def logs_roster_messages(self) -> bool:
+        """With no provider account (the embedded default), roster messages are written to the log and count as
+        sent, as sign-in codes are; never in production, where a missing account is a failure to see."""
+        return not self.is_production and not self.has_provider_account
+
+    @property
+    def reminder_templates(self) -> dict[str, str]:
+        """Locale -> the quick-reply content template in that language."""
+        extra = {"en": self.reminder_content_sid} if self.reminder_content_sid else {}
+        return {**extra, **self.reminder_content_sids}
 
     @property
     def secure_cookies(self) -> bool:

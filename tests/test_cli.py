@@ -136,3 +136,18 @@ def test_stopping_serve_stops_its_embedded_redis(tmp_path: Path) -> None:
             server.kill()
         for pid in embedded_servers_in(tmp_path / "data"):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_reminder_templates_prints_a_content_api_definition_per_locale(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from locales import supported_locales
+
+    assert main(["reminder-templates"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert list(printed) == list(supported_locales())
+    hindi = printed["hi"]["types"]["twilio/quick-reply"]
+    assert [a["title"] for a in hindi["actions"]] == ["पुष्टि करें", "आना संभव नहीं"]
+    assert printed["hi"]["language"] == "hi" and "हिन्दी" in printed["hi"]["variables"]["1"]

@@ -5,7 +5,9 @@ The cron tick ``plan_roster_work`` (every minute) asks routing what falls due in
 hands each item to RQ's scheduler for its moment (``enqueue_in``) under an id of its own
 (``reminder-<shift>-<start>-<hours>``, ...), so ticks that overlap schedule it once. Each job then claims
 its message in the database before sending (``routing.roster.notices``): however many workers run it,
-it goes out once. A send that fails rolls the claim back and RQ retries.
+it goes out once. A send that fails rolls the claim back and RQ retries (the worker logs the provider's
+failure in one line, ``workers.runner``). With no provider account configured (the embedded default) the
+message is written to the log instead, the number masked, and counts as sent.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import redis
 from rq import Queue, Retry
 
 from routing import reports, roster
+from routing.phones import mask
 from routing.roster import Due, RosterMessage, RosterOptions
 from schemas.settings import Settings
 from workers.queueing import enqueue_once, schedule_once
@@ -36,7 +39,7 @@ def roster_queue(connection: redis.Redis) -> Queue:
 
 
 def options_of(settings: Settings) -> RosterOptions:
-    return RosterOptions(settings.reminder_content_sid, settings.sms_replies_in_india)
+    return RosterOptions(settings.reminder_templates, settings.sms_replies_in_india)
 
 
 def plan_roster_work() -> None:
@@ -125,8 +128,15 @@ def _send_prepared(prepare: Callable[[JobScope, RosterOptions], RosterMessage | 
 
 
 def send(settings: Settings, outgoing: Sequence[RosterMessage]) -> None:
-    """Send within the job's transaction: a failure rolls the claims back, and RQ retries."""
+    """Send within the job's transaction: a failure rolls the claims back, and RQ retries. With no provider
+    account (the embedded default) each message is written to the log instead, and counts as sent."""
     if not outgoing:
+        return
+    if settings.logs_roster_messages:
+        for message in outgoing:
+            channel = "whatsapp" if message.to.startswith("whatsapp:") else "sms"
+            logger.warning("roster message to %s on %s (no provider account: shown here, not sent): %s",
+                           mask(message.to), channel, message.body)  # fmt: skip
         return
     with rest_client(settings) as client:
         for message in outgoing:

@@ -20,10 +20,13 @@ import redis
 from rq import Queue, SimpleWorker, Worker
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
+from rq.job import Job
+from rq.job_lifecycle import call_exception_handlers
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 from rq.worker import BaseWorker
 
+from telephony.errors import TelephonyError
 from workers.heartbeat import beat
 from workers.resilience import (
     MAX_DELAY,
@@ -287,7 +290,8 @@ class ThreadCronScheduler(CronScheduler):
 
 
 class HeartbeatWorker(BaseWorker):
-    """RQ's worker heartbeat, noted as the jobs part's heartbeat too, and often enough to mean something."""
+    """RQ's worker heartbeat, noted as the jobs part's heartbeat too, and often enough to mean something; a
+    provider's failure logged in one line."""
 
     max_connection_wait_time = MAX_DELAY
 
@@ -299,6 +303,17 @@ class HeartbeatWorker(BaseWorker):
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
         super().heartbeat(timeout, pipeline)
         beat(pipeline if pipeline is not None else self.connection, "jobs", time.time())
+
+    def handle_exception(self, job: Job, *exc_info: Any) -> None:
+        """A provider that fails now and then is expected, and RQ's Retry answers it: one line with the job,
+        the status and the provider's code, not a traceback (which says nothing more, from our side)."""
+        error = exc_info[1]
+        if not isinstance(error, TelephonyError):
+            super().handle_exception(job, *exc_info)
+            return
+        logger.warning("job failed: provider error job_id=%s func=%s status=%d code=%s retries_left=%s",
+                       job.id, job.func_name, error.status, error.code, job.retries_left)  # fmt: skip
+        call_exception_handlers(self._exc_handlers, job, *exc_info)
 
 
 class JobsWorker(HeartbeatWorker, Worker):

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from app.demo.crisis import explain_crisis
 from app.demo.helpline import HelplineBuilder, ShiftTimes
+from app.demo.reminders import WHATSAPP, add_reminder_templates, play_roster, seed_roster
 from app.main import create_app
 from app.services import Services, build_services
 from routing import engine
@@ -38,6 +39,7 @@ from workers.runner import InlineJobs
 HELPLINE = "+9118001234567"  # an Indian toll-free number (1800 123 4567)
 PUBLIC_BASE_URL = "https://demo.samvaad.invalid"
 START = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 11:30 in India
+ROSTER_SHIFT = START + timedelta(hours=24, minutes=15)  # tomorrow 11:45 in India: reminded once the calls end
 MENU = (("hi", 1), ("en", 2), ("ta", 3), ("bn", 4), ("mr", 5))  # keys in order
 LISTENERS = (
     ("Dr. Asha Verma", {"hi": Proficiency.native, "en": Proficiency.fluent}, "en"),
@@ -74,7 +76,7 @@ def seed(services: Services) -> int:
         association_id = build.association(
             "Demo Doctors' Helpline",
             [code for code, _digit in MENU],
-            [(HELPLINE, Channel.voice)],
+            [(HELPLINE, Channel.voice), (WHATSAPP, Channel.whatsapp)],
             default_language="hi",
             ring_seconds=40,
             backup_numbers=["+914023000099"],
@@ -83,6 +85,7 @@ def seed(services: Services) -> int:
             shift = ShiftTimes(START, 480)
             number = listener_number(index)
             build.listener(association_id, name, number, languages, [shift], prompt_language=prompt_language)
+        seed_roster(session, build, association_id, ROSTER_SHIFT)
         session.commit()
         engine.rebuild(session, LiveState(services.redis), START)
         session.commit()
@@ -116,7 +119,10 @@ def running(settings: Settings) -> Iterator[tuple[Services, Simulator]]:
             timeout=120,  # real seconds per run_until: only a safety net, nothing waits for real time
         ) as sim,
     ):
-        services.settings = settings.model_copy(update={"twilio_api_base_url": sim.rest_base_url})
+        templates = add_reminder_templates(sim)
+        services.settings = settings.model_copy(
+            update={"twilio_api_base_url": sim.rest_base_url, "reminder_content_sids": templates}
+        )
         services.clock = sim.clock
         sim.add_number(
             HELPLINE,
@@ -124,6 +130,7 @@ def running(settings: Settings) -> Iterator[tuple[Services, Simulator]]:
             voice_fallback_url="/twilio/voice/fallback",
             status_callback="/twilio/voice/call-status",
         )
+        sim.add_number(WHATSAPP, sms_url="/messaging/incoming")
         sim.on_idle = InlineJobs(services)
         yield services, sim
 
@@ -179,6 +186,7 @@ def play(sim: Simulator, out: OUT, crisis: CrisisNumbers | None = None) -> int:
         failures += report(out, number, caller, phone, listeners)
         if caller.press_zero:
             explain_crisis(out, phone, listeners, crisis or CrisisNumbers("14416", "112"))
+    failures += play_roster(sim, out, listeners, LISTENERS[0][0], ROSTER_SHIFT)
     out(f"Simulator errors: {len(sim.errors)}")
     return 1 if failures or sim.errors else 0
 

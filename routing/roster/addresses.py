@@ -48,14 +48,15 @@ def address(
     body: str,
     options: RosterOptions,
     *,
-    asks: bool = False,
+    asks_in: str | None = None,
 ) -> RosterMessage | None:
-    """The message to one person; a question on WhatsApp goes as the quick-reply template when one is set."""
+    """The message to one person; a question (``asks_in`` the reader's locale) on WhatsApp goes as that
+    locale's quick-reply template when one is set."""
     numbers = text_numbers(session, association_id)
     number = vault.decrypt(phone_encrypted)
     channel = choose_channel(number, preferred, set(numbers), options.sms_replies_in_india)
     if channel is None:
         return None
     prefix = "whatsapp:" if channel == Channel.whatsapp else ""
-    template = options.content_sid if asks and channel == Channel.whatsapp and options.content_sid else None
+    template = options.template_for(asks_in) if asks_in and channel == Channel.whatsapp else None
     return RosterMessage(prefix + number, prefix + numbers[channel], body, template)

@@ -42,7 +42,7 @@ from schemas.tables import (
 class Send:
     """One message about an open shift to one person (a listener, or a staff member for ``open``)."""
 
-    kind: str  # invitation, filled, open
+    kind: str  # invitation, filled (to listeners); open, took (to coordinators: who took it)
     open_shift_id: int
     recipient_id: int
 
@@ -116,7 +116,8 @@ def coordinators(session: Session, association_id: int) -> list[StaffMember]:
 
 def sends_due(session: Session, association: Association, now: datetime) -> list[Send]:
     """For every open shift of the association: coordinators not told yet, invitations due (all eligible at
-    once, or the next one in turn), and "filled" notices owed once it is taken."""
+        once, or the next one in turn); once it is taken, "filled" notices to the invitees who did not answer, and
+    the coordinators told who took it."""
     assert association.id is not None
     due: list[Send] = []
     for row in open_shifts(session, association.id, now):
@@ -124,9 +125,12 @@ def sends_due(session: Session, association: Association, now: datetime) -> list
         notices = notices_about(session, row.id)
         sent = {n.key for n in notices}
         invited = [n for n in notices if n.kind == "invitation"]
-        if row.taken_by is not None:
+        if row.taken_by is not None:  # an invitee who answered was told at once, in the reply
             wanted = [Send("filled", row.id, n.listener_id) for n in invited
-                      if n.listener_id is not None and n.listener_id != row.taken_by and n.answer != "NO"]  # fmt: skip
+                      if n.listener_id is not None and n.listener_id != row.taken_by and n.answer == ""]  # fmt: skip
+            wanted += [
+                Send("took", row.id, staff.id) for staff in coordinators(session, association.id) if staff.id
+            ]
         else:
             wanted = [
                 Send("open", row.id, staff.id) for staff in coordinators(session, association.id) if staff.id
@@ -165,8 +169,8 @@ def prepare_send(
     row = session.get(OpenShift, send.open_shift_id)
     if row is None or _start(row) <= now:
         return None
-    if send.kind == "open":
-        return _coordinator_notice(session, vault, options, row, send.recipient_id, now)
+    if send.kind in ("open", "took"):
+        return _coordinator_notice(session, vault, options, row, send, now)
     listener = session.get(Listener, send.recipient_id)
     if listener is None or not listener.active:
         return None
@@ -178,7 +182,7 @@ def prepare_send(
     text = messages.SHIFT_INVITATION if send.kind == "invitation" else messages.SHIFT_FILLED
     body = say(locale, text, **describe_open(session, row, locale))
     message = address(session, vault, row.association_id, listener.phone_encrypted, listener.text_channel, body,
-                      options, asks=send.kind == "invitation")  # fmt: skip
+                      options, asks_in=locale if send.kind == "invitation" else None)  # fmt: skip
     if message is None or not claim(session, row.association_id, send.key, send.kind, now, listener_id=listener.id,
                                     open_shift_id=row.id, shift_id=row.shift_id,
                                     starts_at_epoch=row.starts_at_epoch):  # fmt: skip
@@ -189,23 +193,27 @@ def prepare_send(
 
 
 def _coordinator_notice(session: Session, vault: PhoneVault, options: RosterOptions, row: OpenShift,
-                        staff_id: int, now: datetime) -> RosterMessage | None:  # fmt: skip
-    staff = session.get(StaffMember, staff_id)
-    gave_up = session.get(Listener, row.given_up_by)
-    if staff is None or not staff.active or row.taken_by is not None or gave_up is None:
+                        send: Send, now: datetime) -> RosterMessage | None:  # fmt: skip
+    """``open``: who will not come, while nobody has taken it; ``took``: who took it."""
+    staff = session.get(StaffMember, send.recipient_id)
+    opening = send.kind == "open"
+    if opening != (row.taken_by is None):
+        return None
+    about = session.get(Listener, row.given_up_by if opening else row.taken_by)
+    if staff is None or not staff.active or about is None:
         return None
     locale = staff.app_language
-    body = say(
-        locale, messages.COORDINATOR_SHIFT_OPEN, listener=gave_up.name, **describe_open(session, row, locale)
-    )
+    text = messages.COORDINATOR_SHIFT_OPEN if opening else messages.COORDINATOR_SHIFT_TAKEN
+    body = say(locale, text, listener=about.name, **describe_open(session, row, locale))
     message = address(
         session, vault, row.association_id, staff.phone_encrypted, staff.code_channel, body, options
     )
-    key = f"open:{row.id}:{staff.id}"
-    if message is None or not claim(session, row.association_id, key, "open", now, staff_id=staff.id,
+    if message is None or not claim(session, row.association_id, send.key, send.kind, now, staff_id=staff.id,
                                     open_shift_id=row.id):  # fmt: skip
         return None
-    audit(session, row.association_id, "notify", "open_shift", row.id, now, staff_id=staff.id)
+    audit(
+        session, row.association_id, "notify", "open_shift", row.id, now, staff_id=staff.id, about=send.kind
+    )
     return message
 
 

@@ -6,7 +6,7 @@ invitations are questions; their row keeps the answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,11 +32,15 @@ class RosterMessage:
 
 @dataclass(frozen=True)
 class RosterOptions:
-    """What the process's settings say about sending: the WhatsApp template, and whether SMS replies from
-    India reach us (Twilio's do not)."""
+    """What the process's settings say about sending: the WhatsApp quick-reply template of each locale (its
+    buttons are in that language, so a locale without one asks in plain text rather than with English
+    buttons), and whether SMS replies from India reach us (Twilio's do not)."""
 
-    content_sid: str = ""
+    content_sids: dict[str, str] = field(default_factory=dict)
     sms_replies_in_india: bool = False
+
+    def template_for(self, locale: str) -> str | None:
+        return self.content_sids.get(locale) or None
 
 
 def claim(session: Session, association_id: int, key: str, kind: str, now: datetime, **ids: Any) -> bool:

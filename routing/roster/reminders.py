@@ -177,7 +177,7 @@ def prepare_reminder(
     locale = listener.prompt_language
     body = say(locale, messages.SHIFT_REMINDER, **describe_slot(session, slot, locale))
     message = address(session, vault, listener.association_id, listener.phone_encrypted,
-                      listener.text_channel, body, options, asks=True)  # fmt: skip
+                      listener.text_channel, body, options, asks_in=locale)  # fmt: skip
     if message is None or not claim(session, listener.association_id, reminder_key(due), "reminder", now,
                                     listener_id=listener.id, shift_id=due.shift_id,
                                     starts_at_epoch=due.starts_at_epoch):  # fmt: skip

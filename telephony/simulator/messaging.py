@@ -7,7 +7,7 @@ reads it: each <Message> is one reply. Every message that reaches a phone lands 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
 
 from telephony.simulator.documents import MESSAGING_VERBS, DocumentError, text_of
@@ -34,6 +34,12 @@ class ContentTemplate:
 
     body: str
     buttons: tuple[QuickReply, ...] = ()
+
+    @classmethod
+    def from_definition(cls, definition: dict[str, Any]) -> ContentTemplate:
+        """The template a Content API create request (``twilio/quick-reply``) makes."""
+        reply = definition["types"]["twilio/quick-reply"]
+        return cls(reply["body"], tuple(QuickReply(a["title"], a["id"]) for a in reply["actions"]))
 
     def render(self, variables: dict[str, str]) -> str:
         body = self.body

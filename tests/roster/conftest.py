@@ -1,6 +1,6 @@
 """The roster's automation driven end to end: the text helpline of ``tests/text`` (Samvaad over real HTTP,
-the Twilio simulator's phones, a real database and Redis), with a WhatsApp quick-reply template on the
-simulated account, and the worker's jobs run by ``InlineJobs`` on the test's stepped clock: cron at its
+the Twilio simulator's phones, a real database and Redis), with every locale's WhatsApp quick-reply
+template on the simulated account (``telephony.content``, as `samvaad reminder-templates` defines them), and the worker's jobs run by ``InlineJobs`` on the test's stepped clock: cron at its
 interval, RQ's delayed jobs when their moment comes on that clock."""
 
 from __future__ import annotations
@@ -13,21 +13,18 @@ from typing import Any
 import pytest
 
 from app.demo.helpline import ShiftTimes
+from app.demo.reminders import add_reminder_templates
 from routing import engine
 from routing.engine.live import LiveState
 from routing.roster.notices import ACTOR
 from schemas.tables import AuditEntry, Channel, Proficiency, StaffMember
-from telephony.simulator.messaging import ContentTemplate, QuickReply, SimMessage
+from telephony.simulator.messaging import SimMessage
 from telephony.simulator.phones import Phone
 from tests.text.conftest import NOW, TextHelpline, builder, helpline  # noqa: F401  (the fixture)
 from workers.roster_jobs import PLAN_SECONDS, plan_roster_work
 from workers.runner import InlineJobs
 from workers.schedules import Schedule
 
-TEMPLATE_SID = "HX" + "ab" * 16
-TEMPLATE = ContentTemplate(
-    "Samvaad roster: {{1}}", (QuickReply("Confirm", "CONFIRM"), QuickReply("Can't come", "CANT_COME"))
-)
 # A shift tomorrow, 17:30-21:30 in Kolkata: its 24-hour reminder falls due six hours after NOW.
 TOMORROW = NOW + timedelta(hours=30)
 
@@ -36,6 +33,7 @@ TOMORROW = NOW + timedelta(hours=30)
 class Roster:
     line: TextHelpline
     jobs: InlineJobs
+    templates: dict[str, str]
     numbers: int = 0
 
     @property
@@ -109,8 +107,8 @@ def roster_messages(phone: Phone) -> list[SimMessage]:
 
 @pytest.fixture
 def roster(helpline: TextHelpline) -> Iterator[Roster]:  # noqa: F811
-    helpline.sim.messaging.add_template(TEMPLATE_SID, TEMPLATE)
     services = helpline.services
-    services.settings = services.settings.model_copy(update={"reminder_content_sid": TEMPLATE_SID})
+    templates = add_reminder_templates(helpline.sim)
+    services.settings = services.settings.model_copy(update={"reminder_content_sids": templates})
     jobs = InlineJobs(services, periodic=[Schedule(plan_roster_work, PLAN_SECONDS)])
-    yield Roster(helpline, jobs)
+    yield Roster(helpline, jobs, templates)

@@ -5,9 +5,10 @@ others are told it is filled; every step is in the audit log."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
-from schemas.tables import ConfirmationStatus, Conversation, OpenShift, ShiftConfirmation
+from schemas.tables import ConfirmationStatus, Conversation, OpenShift, RosterNotice, Shift, ShiftConfirmation
 from telephony.simulator.phones import Phone
 from tests.roster.conftest import TOMORROW, Roster, roster_messages
 from tests.text.conftest import WHATSAPP_NUMBER
@@ -26,7 +27,7 @@ def test_tapping_confirm_confirms_the_shift_in_the_listeners_language(roster: Ro
     phone, listener_id = roster.listener("Meena", ("ta",), prompt_language="ta")
     roster.jump(REMINDED)
     [reminder] = roster_messages(phone)
-    answers = [r.body for r in phone.tap(reminder, "Confirm")]
+    answers = [r.body for r in phone.tap(reminder, "உறுதிசெய்")]  # Confirm, in Tamil
     roster.settle()
     assert answers == [answers[0]] and answers[0].startswith("நன்றி.")
     [row] = roster.line.rows(ShiftConfirmation, listener_id=listener_id)
@@ -57,7 +58,8 @@ def test_no_opens_the_shift_invites_the_eligible_and_the_first_yes_takes_it(rost
     [priya_invite] = roster_messages(priya)
     assert priya_invite.body.startswith("Samvaad roster: A helpline shift is open on Thu 26 Nov, 17:30")
     [arjun_invite] = roster_messages(arjun)
-    assert arjun_invite.body.startswith("Samvaad roster: हेल्पलाइन पर")
+    assert arjun_invite.body.startswith("संवाद रोस्टर: हेल्पलाइन पर")
+    assert [b.title for b in arjun_invite.buttons] == ["पुष्टि करें", "आना संभव नहीं"]
     assert roster_messages(unverified) == roster_messages(tamil_only) == []
     assert len(roster_messages(on_shift)) == 1  # their own reminder, no invitation
 
@@ -66,6 +68,9 @@ def test_no_opens_the_shift_invites_the_eligible_and_the_first_yes_takes_it(rost
     assert taken.taken_by == priya_id and taken.taken_shift_id is not None
     [filled] = roster_messages(arjun)[1:]
     assert filled.body.startswith("धन्यवाद: गुरु 26 नव॰, 17:30 की खाली शिफ़्ट")
+    [_, taken_told] = roster_messages(coordinator)  # the coordinator hears who took it, in Hindi
+    assert taken_told.body == "गुरु 26 नव॰, 17:30 (हिन्दी) की खाली शिफ़्ट Priya ने ले ली है।"
+    assert [e.changes["about"] for e in roster.audit("notify")] == ["open", "took"]
     assert reply(roster, arjun, "haan") == [filled.body]  # too late: told it is filled, nothing changes
     assert roster.line.rows(OpenShift)[0].taken_by == priya_id
     assert [m.body for m in roster_messages(priya)] == [
@@ -133,3 +138,45 @@ def test_a_callers_yes_is_a_callers_message_and_a_busy_listeners_yes_is_relayed(
 
     listener.tap(reminder, "Confirm")  # a button is unambiguous
     assert roster.line.rows(ShiftConfirmation)[0].status == ConfirmationStatus.confirmed
+
+
+def test_two_listeners_answering_yes_at_the_same_moment_one_takes_it_the_other_hears_it_is_filled(
+    roster: Roster,
+) -> None:
+    """Two signed webhooks in flight together, each in its own request thread of the app: the claim on the
+    take decides, whichever commits first."""
+    leaving, _ = roster.listener("Leaving", ("ta",))
+    first, first_id = roster.listener("First", ("ta",), starts=None)
+    second, second_id = roster.listener("Second", ("ta",), starts=None)
+    roster.jump(REMINDED)
+    reply(roster, leaving, "no")
+    invitations = {"First": roster_messages(first), "Second": roster_messages(second)}
+    assert [len(sent) for sent in invitations.values()] == [1, 1]
+
+    together = threading.Barrier(2)
+    answers: dict[str, list[str]] = {}
+
+    def say_yes(name: str, phone: Phone) -> None:
+        together.wait()
+        answers[name] = [r.body for r in phone.send_message(WHATSAPP_NUMBER, "YES", whatsapp=True)]
+
+    threads = [threading.Thread(target=say_yes, args=pair) for pair in (("First", first), ("Second", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    roster.settle()
+
+    [opened] = roster.line.rows(OpenShift)
+    assert opened.taken_by in (first_id, second_id)
+    winner, loser = ("First", "Second") if opened.taken_by == first_id else ("Second", "First")
+    assert answers[winner] == ["Thank you. The shift on Thu 26 Nov, 17:30 is yours."]
+    assert answers[loser] == [
+        "Thank you: the open shift on Thu 26 Nov, 17:30 has been taken by another doctor."
+    ]
+    assert len(roster.line.rows(RosterNotice, kind="taken")) == len(roster.audit("take")) == 1
+    taken_shifts = [s for s in roster.line.rows(Shift) if s.listener_id in (first_id, second_id)]
+    assert [s.listener_id for s in taken_shifts] == [opened.taken_by]
+    phones = {"First": first, "Second": second}
+    assert roster_messages(phones[loser]) == invitations[loser]  # told in the reply, not a second time
+    assert roster.line.sim.errors == []

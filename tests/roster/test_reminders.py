@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from schemas.tables import Channel, RosterNotice
-from tests.roster.conftest import TEMPLATE_SID, TOMORROW, Roster, roster_messages
+from tests.roster.conftest import TOMORROW, Roster, roster_messages
 from tests.text.conftest import SMS_NUMBER, WHATSAPP_NUMBER
 
 HOUR = timedelta(hours=1)
@@ -24,9 +24,9 @@ def test_reminders_go_24_hours_and_1_hour_before_in_the_listeners_language_on_wh
     roster.run_until(TOMORROW - 24 * HOUR + timedelta(minutes=1))
     [first] = roster_messages(phone)
     assert first.from_ == "whatsapp:" + WHATSAPP_NUMBER and first.to == "whatsapp:" + phone.number
-    assert first.content_sid == TEMPLATE_SID
-    assert [b.title for b in first.buttons] == ["Confirm", "Can't come"]
-    assert first.body.startswith("Samvaad roster: நினைவூட்டல்")
+    assert first.content_sid == roster.templates["ta"]
+    assert [b.title for b in first.buttons] == ["உறுதிசெய்", "வர இயலாது"]  # Confirm, Can't come
+    assert first.body.startswith("சம்வாத் பணிப்பட்டியல்: நினைவூட்டல்")
     assert "17:30" in first.body and "தமிழ்" in first.body and "YES" in first.body
 
     roster.jump(TOMORROW - HOUR - timedelta(minutes=5))
@@ -73,14 +73,35 @@ def test_a_shift_planned_late_gets_one_reminder_not_two(roster: Roster) -> None:
     assert len(roster_messages(phone)) == 2  # the 1-hour one
 
 
-def test_a_reminder_twilio_refuses_is_retried_and_still_sent_once(roster: Roster) -> None:
-    phone, _ = roster.listener("Ravi", ("hi",))
-    roster.line.sim.fail_next_rest_request(
-        "/Messages.json"
-    )  # a 503 at Twilio: the claim rolls back with the job
+def test_every_locales_template_has_its_own_buttons_that_answer_yes_and_no() -> None:
+    """WhatsApp approves a template in one language, its buttons' words fixed: one per locale, from the
+    catalogs, each title within WhatsApp's 20 characters, the body not starting or ending with its variable."""
+    from locales import supported_locales
+    from locales.replies import match_button
+    from telephony.content import reminder_templates
+
+    templates = reminder_templates()
+    assert set(templates) == set(supported_locales())
+    for locale, definition in templates.items():
+        reply = definition["types"]["twilio/quick-reply"]
+        titles = [action["title"] for action in reply["actions"]]
+        assert [match_button(action["id"]) for action in reply["actions"]] == ["YES", "NO"]
+        assert all(0 < len(title) <= 20 for title in titles)
+        assert (titles == ["Confirm", "Can't come"]) == (locale == "en"), locale
+        body = reply["body"]
+        assert body.count("{{1}}") == 1 and not body.startswith("{{1}}") and not body.endswith("{{1}}")
+
+
+def test_a_listener_whose_language_has_no_template_is_asked_in_plain_text_not_under_english_buttons(
+    roster: Roster,
+) -> None:
+    services = roster.line.services
+    only_english = {"en": roster.templates["en"]}
+    services.settings = services.settings.model_copy(update={"reminder_content_sids": only_english})
+    tamil, _ = roster.listener("Meena", ("ta",), prompt_language="ta")
+    english, _ = roster.listener("Sam", ("ta", "en"))
     roster.jump(TOMORROW - 24 * HOUR)
-    assert roster_messages(phone) == [] and roster.line.rows(RosterNotice) == []
-    roster.run_until(TOMORROW - 24 * HOUR + timedelta(seconds=30))  # RQ's retry, 10 s later
-    assert len(roster_messages(phone)) == 1 and len(roster.line.rows(RosterNotice)) == 1
-    roster.run_until(TOMORROW - 24 * HOUR + timedelta(minutes=5))
-    assert len(roster_messages(phone)) == 1
+    [plain] = roster_messages(tamil)
+    assert plain.content_sid is None and plain.buttons == [] and plain.body.startswith("நினைவூட்டல்")
+    [with_buttons] = roster_messages(english)
+    assert [b.title for b in with_buttons.buttons] == ["Confirm", "Can't come"]

@@ -89,3 +89,39 @@ def test_the_exotel_demo_answers_every_caller_through_the_flow_and_prints_no_num
     assert all(caller.number not in printed and caller.number[3:] not in printed for caller in CALLERS)
     assert "+91984500" not in printed and "984500" not in printed
     assert "-> unanswered -> greeting" in printed  # the fourth: nobody picked up, a callback booked
+
+
+def test_the_demos_roster_act_reminds_in_hindi_reopens_on_no_and_the_first_yes_takes_it(
+    tmp_path: Path,
+) -> None:
+    """Issue 10: the reminder arrives on WhatsApp in the listener's language with buttons in it; her Hindi NO
+    opens the shift; the coordinator is told; the Hindi speakers are invited, one YES takes it, the other
+    invitee hears it is filled and the coordinator hears who took it. Names only, never a number."""
+    lines: list[str] = []
+    assert run_demo(tmp_path, out=lines.append) == 0
+    act = lines[lines.index(next(line for line in lines if line.startswith("Roster: "))) :]
+    steps = [line for line in act if line.startswith("  ") and not line.startswith("    ")]
+    assert steps[0] == "  The reminder comes due:"
+    reminder = act[act.index(steps[0]) + 1]
+    assert reminder.startswith("    Dr. Meera Joshi's WhatsApp: \"संवाद रोस्टर: याद दिलाना:")
+    assert reminder.endswith("[पुष्टि करें] [आना संभव नहीं]")  # Confirm, Can't come: in Hindi
+    assert steps[1].startswith('  Dr. Meera Joshi replies "नहीं"; Samvaad answers: "बताने के लिए धन्यवाद।')
+    invited = act[act.index(steps[2]) + 1 : act.index(steps[3])]
+    assert [line.split("'s WhatsApp")[0].strip() for line in invited] == [
+        "Dr. Asha Verma", "Dr. Chitra Sen", "Dr. Rekha Nair (coordinator)"
+    ]  # fmt: skip
+    assert invited[1].endswith("[নিশ্চিত করুন] [আসতে পারব না]")  # Dr. Chitra Sen reads Bengali
+    assert "Dr. Meera Joshi will not come" in invited[2]
+    assert (
+        steps[3]
+        == '  Dr. Asha Verma taps "Confirm"; Samvaad answers: "Thank you. The shift on Thu 26 Nov, 11:45 is yours."'
+    )
+    told = act[act.index(steps[4]) + 1 :]
+    assert told[0] == (
+        '    Dr. Chitra Sen\'s WhatsApp: "ধন্যবাদ: বৃহস্পতি 26 নভে, 11:45-এর খালি শিফটটি অন্য একজন ডাক্তার নিয়েছেন।"'
+    )
+    assert told[1].endswith(
+        '"The open shift on Thu 26 Nov, 11:45 (Hindi, Marathi) has been taken by Dr. Asha Verma."'
+    )
+    assert told[2] == "Simulator errors: 0"
+    assert "+91" not in "\n".join(act) and "98450" not in "\n".join(act)
