@@ -19,7 +19,7 @@ from routing.clock import SteppedClock
 from routing.configuration import Actor, providers
 from schemas.api import ExotelAccountWrite
 from schemas.migrate import upgrade_database
-from schemas.tables import HelplineNumber, Provider
+from schemas.tables import Channel, HelplineNumber, Provider
 from telephony.exotel.urls import webhook_urls
 from telephony.simulator.asgi_server import serve
 from telephony.simulator.exotel import ExotelSimulator, Handset
@@ -35,7 +35,7 @@ def use_exotel(
     exophone: str = EXOPHONE,
     account_data: ExotelAccountWrite = ACCOUNT,
 ) -> dict[str, str]:
-    """The association's (one) number moved to Exotel as ``exophone``, with its account set through the
+    """The association's (one) voice number moved to Exotel as ``exophone``, with its account set through the
     API's own function; the flow's URLs. The demo and the end-to-end tests share it."""
     with Session(services.engine) as session:
         actor = Actor(label="command line (demo)", at=START)
@@ -43,7 +43,9 @@ def use_exotel(
             session, services.vault, association_id, account_data, actor, START
         )
         number = session.exec(
-            select(HelplineNumber).where(HelplineNumber.association_id == association_id)
+            select(HelplineNumber).where(
+                HelplineNumber.association_id == association_id, HelplineNumber.channel == Channel.voice
+            )
         ).one()
         number.number, number.provider = exophone, Provider.exotel
         session.add(number)
