@@ -2,7 +2,7 @@
 
 A real ``samvaad serve`` process answers signed voice and text webhooks (``probe``) while the fault lasts.
 Each answer is judged as Twilio and the caller would judge it: valid TwiML (HTTP 200, an XML
-``<Response>``), and useful: the call goes on (the language menu), or the caller hears where to turn
+``<Response>``), and useful: the call goes on (the language menu, the queue), or the caller hears where to turn
 (the association's backup number, Tele-MANAS 14416, 112), or the texter reads the crisis line.
 
 The database is cut through ``Proxy``, a TCP forwarder between the web process and PostgreSQL: a cut closes
@@ -140,11 +140,11 @@ def judge(kind: str, status: int | None, raw: bytes) -> tuple[bool, bool]:
     if root.tag != "Response":
         return False, False
     if kind == "text":
-        said = " ".join(m.text or "" for m in root.iter("Message"))
+        said = " ".join("".join(m.itertext()) for m in root.iter("Message"))
         return True, CRISIS_LINE in said or EMERGENCY in said
     dialled = {n.text for n in root.iter("Number")} | {d.text for d in root.iter("Dial") if d.text}
-    menu = any(True for _ in root.iter("Gather"))
-    return True, menu or bool(dialled & {BACKUP, CRISIS_LINE, EMERGENCY})
+    goes_on = any(True for _ in root.iter("Gather")) or any(True for _ in root.iter("Enqueue"))
+    return True, goes_on or bool(dialled & {BACKUP, CRISIS_LINE, EMERGENCY})
 
 
 def requests_for(count: int) -> Iterator[tuple[str, str, list[tuple[str, str]]]]:
