@@ -53,6 +53,10 @@ def lose_state(rig: Rig, fault: str) -> None:
 def measure_rerouting(rig: Rig, fault: str, listeners: int) -> Rerouted:
     sim, live = rig.group.sim, LiveState(rig.services.redis)
     wait_until(live.is_built, 30, "the live state built before the fault")
+    sim.add_number(
+        HELPLINE, voice_url="/twilio/voice/incoming", voice_fallback_url="/twilio/voice/fallback",
+        status_callback="/twilio/voice/call-status",
+    )  # fmt: skip
     phones = [sim.phone(listener_number(index), f"listener {index}") for index in range(listeners)]
     caller = sim.phone("+919800099999", "caller")
     caller.call(HELPLINE)
