@@ -120,8 +120,8 @@ class Probe:
         chosen = self.count(kind)
         return 100.0 * sum(getattr(a, attribute) for a in chosen) / len(chosen) if chosen else float("nan")
 
-    def percentile(self, q: float) -> float:
-        ordered = sorted(a.ms for a in self.answers)
+    def percentile(self, q: float, kind: str | None = None) -> float:
+        ordered = sorted(a.ms for a in self.count(kind))
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
     @property
@@ -180,14 +180,17 @@ def probe(fault: str, port: int, public_base_url: str, auth_token: str, count: i
     return result
 
 
-def line(result: Probe) -> str:
+def line(result: Probe, *, judged: bool = True) -> str:
+    """``judged=False`` for information (a new process's first answers are slow), shown with no verdict."""
     voice, text = len(result.count("voice")), len(result.count("text"))
+    verdict = f"goal 100% valid and useful within {GOAL_MS:.0f} ms: {'met' if result.met else 'NOT MET'}"
     return (
         f"{result.fault:<22} requests {len(result.answers)} ({voice} voice, {text} text)  "
         f"valid TwiML {result.share('valid'):5.1f}%  useful {result.share('useful'):5.1f}% "
         f"(voice {result.share('useful', 'voice'):5.1f}%, text {result.share('useful', 'text'):5.1f}%)  "
-        f"p99 {result.percentile(0.99):6.1f} ms  max {result.percentile(1.0):6.1f} ms  "
-        f"goal 100% valid and useful within {GOAL_MS:.0f} ms: {'met' if result.met else 'NOT MET'}"
+        f"p99 {result.percentile(0.99):6.1f} ms (voice {result.percentile(0.99, 'voice'):6.1f}, text "
+        f"{result.percentile(0.99, 'text'):6.1f})  max {result.percentile(1.0):6.1f} ms  "
+        + (verdict if judged else "information")
     )
 
 

@@ -76,7 +76,7 @@ def webhook_fault(folder: Path, fault: str, postgres: str | None, sizes: Sizes, 
              env=PRODUCTION_DEADLINE) as setup:  # fmt: skip
         run = lambda name, count: probe(name, setup.web_port, PUBLIC_BASE_URL, AUTH_TOKEN, count)  # noqa: E731
         warm = run("(before, healthy)", 30)  # information: the first answers of a new process are slow
-        print(f"  {line(warm)}", flush=True)
+        print(f"  {line(warm, judged=False)}", flush=True)
         cause_fault(setup, fault)
         try:
             result: Probe = run(fault, sizes.webhooks)
