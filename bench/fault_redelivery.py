@@ -104,4 +104,3 @@ def measure_redelivery(rig: Rig, redeliver: Redeliver, calls: int, texts: int, l
     if redeliver.failed:
         broken.append(f"{redeliver.failed} copies got no answer")
     return Effects(webhooks, deliveries, contacts, calls + texts, offers, rings, relayed, texts, broken)
-

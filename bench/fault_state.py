@@ -93,5 +93,7 @@ def _offered_to_hindi_speaker(rig: Rig) -> bool:
 
     with Session(rig.services.engine) as session:
         offers = session.exec(select(VoiceOffer)).all()
-        speakers = set(session.exec(select(ListenerLanguage.listener_id).where(ListenerLanguage.code == "hi")))
+        speakers = set(
+            session.exec(select(ListenerLanguage.listener_id).where(ListenerLanguage.code == "hi"))
+        )
     return bool(offers) and all(offer.listener_id in speakers for offer in offers)
