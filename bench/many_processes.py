@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -201,18 +201,28 @@ class Cluster:
 
 
 @contextmanager
-def cluster(services: Services, folder: Path, web: int = 2, workers: int = 2) -> Iterator[Cluster]:
-    """The simulator, then ``web`` web processes and ``workers`` workers pointed at it; all stopped after."""
+def cluster(
+    services: Services,
+    folder: Path,
+    web: int = 2,
+    workers: int = 2,
+    *,
+    wrap: Callable[[httpx.BaseTransport], httpx.BaseTransport] | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[Cluster]:
+    """The simulator, then ``web`` web processes and ``workers`` workers pointed at it; all stopped after.
+    ``wrap`` stands between the simulator and the web processes (``bench.faults`` delivers webhooks more
+    than once there); ``env`` overrides the processes' environment."""
     settings = services.settings
     router = RoundRobin()
     with (
-        httpx.Client(base_url="http://127.0.0.1", transport=router, timeout=60) as http,
+        httpx.Client(base_url="http://127.0.0.1", transport=wrap(router) if wrap else router, timeout=60) as http,
         Simulator(
             http, public_base_url=settings.public_base_url, auth_token=settings.twilio_auth_token or "",
             account_sid=settings.twilio_account_sid, pace=PACE, start=services.clock.now(), timeout=float(os.environ.get("MANY_TIMEOUT", 240)),
         ) as sim,
     ):  # fmt: skip
-        processes = Processes(process_env(services, sim.start_rest_api()), folder)
+        processes = Processes({**process_env(services, sim.start_rest_api()), **(env or {})}, folder)
         try:
             processes.start(web, workers)
             router.route_to(processes.web_ports)
