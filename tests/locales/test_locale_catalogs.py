@@ -38,6 +38,7 @@ SCRIPTS = {
 }
 EXPECTED_LOCALES = tuple(SCRIPTS)
 SAMPLE_VALUES = {
+    "message": "MESSAGETEXT",
     "language": "LANGNAME",
     "digit": "7",
     "position": "3",
