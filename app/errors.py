@@ -29,7 +29,17 @@ from telephony import twiml
 logger = logging.getLogger(__name__)
 
 MESSAGING_WEBHOOK = "/messaging/"
-NOT_PAGES = ("/api/", "/twilio/", "/messaging/", "/healthz", "/openapi.json", "/static/")
+NOT_PAGES = (
+    "/api/",
+    "/twilio/",
+    "/messaging/",
+    "/healthz",
+    "/livez",
+    "/readyz",
+    "/metrics",
+    "/openapi.json",
+    "/static/",
+)
 STATUS_FOR: dict[type[RoutingError], int] = {
     NotFoundError: 404,
     ConflictError: 409,

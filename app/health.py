@@ -1,65 +1,65 @@
-"""Is Samvaad working: /healthz (the web process answers), /readyz and /metrics (the worker's parts beat).
+"""Is Samvaad working: /livez and /healthz (this web process answers), /readyz (its dependencies answer and
+the worker's parts beat), /metrics (Prometheus, app/metrics.py).
 
-/readyz answers 200 while every part of the worker (jobs, cron, scheduler) has noted a heartbeat in Redis
-within ``SAMVAAD_WORKER_STALE_SECONDS``, and 503 naming the stale parts otherwise (or when Redis does not
-answer). It reports on the background work, not on this web process: webhooks keep answering while a part
-is stale, so point alerting and the worker's supervisor at it, not the load balancer. /metrics gives the
-same ages in Prometheus's text format; its only label is the part.
+/livez checks nothing outside the process, so a supervisor restarts the process only when the process itself
+is stuck, never because Redis or the database is down (restarting would not bring them back, and webhooks
+keep answering the degraded TwiML meanwhile). /readyz answers 200 when the database and Redis answer and
+every part of the worker (jobs, cron, scheduler) noted a heartbeat within ``SAMVAAD_WORKER_STALE_SECONDS``;
+otherwise 503, with ``down`` naming each dependency that failed. Point alerting at it, not the load balancer.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import redis
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.deps import ServicesDep
+from app.metrics import CONTENT_TYPE
+from app.services import Services
 from workers.heartbeat import PARTS, heartbeat_ages, stale_parts
 
 router = APIRouter(include_in_schema=False)
 
 
+@router.get("/livez")
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+def livez() -> dict[str, str]:
     return {"status": "ok"}
 
 
 @router.get("/readyz")
 def readyz(services: ServicesDep) -> JSONResponse:
+    checks: dict[str, Any] = {"database": database_check(services), "redis": "ok"}
     try:
         ages = heartbeat_ages(services.fast_redis, time.time())
-    except redis.exceptions.RedisError:
-        return JSONResponse({"status": "not ready", "redis": "unreachable", "stale": list(PARTS)}, 503)
+    except redis.exceptions.RedisError as exc:
+        checks["redis"] = f"unreachable ({type(exc).__name__})"
+        ages = dict.fromkeys(PARTS, float("inf"))
     stale = stale_parts(ages, services.settings.worker_stale_seconds)
-    body = {"status": "not ready" if stale else "ready", "stale": stale, "ages": _rounded(ages)}
-    return JSONResponse(body, 503 if stale else 200)
+    down = [name for name, state in checks.items() if state != "ok"] + [f"worker.{part}" for part in stale]
+    body = {"status": "not ready" if down else "ready", "down": down, **checks, "stale": stale,
+            "ages": _rounded(ages)}  # fmt: skip
+    return JSONResponse(body, 503 if down else 200)
 
 
 @router.get("/metrics")
-def metrics(services: ServicesDep) -> PlainTextResponse:
+def metrics(request: Request) -> Response:
+    return Response(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE)
+
+
+def database_check(services: Services) -> str:
     try:
-        ages = heartbeat_ages(services.fast_redis, time.time())
-    except redis.exceptions.RedisError:
-        ages = dict.fromkeys(PARTS, float("inf"))
-    limit = services.settings.worker_stale_seconds
-    lines = [
-        "# HELP samvaad_worker_heartbeat_age_seconds Seconds since each worker part last went round its loop.",
-        "# TYPE samvaad_worker_heartbeat_age_seconds gauge",
-        *(
-            f'samvaad_worker_heartbeat_age_seconds{{part="{part}"}} {_number(age)}'
-            for part, age in ages.items()
-        ),
-        "# HELP samvaad_worker_part_up 1 while the part's heartbeat is fresher than SAMVAAD_WORKER_STALE_SECONDS.",
-        "# TYPE samvaad_worker_part_up gauge",
-        *(f'samvaad_worker_part_up{{part="{part}"}} {int(age <= limit)}' for part, age in ages.items()),
-    ]
-    return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
-
-
-def _number(age: float) -> str:
-    return "+Inf" if age == float("inf") else f"{age:.3f}"
+        with services.fast_engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        return f"unreachable ({type(exc).__name__})"
+    return "ok"
 
 
 def _rounded(ages: dict[str, float]) -> dict[str, float | None]:

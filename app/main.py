@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from app import health
 from app.api import api_router
 from app.errors import install_error_handlers
+from app.logs import configure_logging
+from app.metrics import install_metrics
 from app.services import Services, build_services
 from app.web import web_router
 from app.webhooks import exotel as exotel_webhooks
@@ -29,6 +31,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     """Build the app; tests pass their own Services (a real database and Redis of their own), which they
     close themselves; Services the app built are closed when it shuts down."""
     owned = services is None
+    if not logging.getLogger().handlers:  # a web process uvicorn started (--workers): log as `samvaad` does
+        configure_logging()
     services = services or build_services(settings or load_settings())
 
     @asynccontextmanager
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services
     install_error_handlers(app)
+    install_metrics(app, services)
     # Routes are matched in order, router by router: the webhooks, which a caller waits on, come first.
     app.include_router(voice_webhooks.router)
     app.include_router(messaging.router)

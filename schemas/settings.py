@@ -16,7 +16,7 @@ import secrets
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     hold_music_url: str = Field("", description="Audio played between wait announcements; empty: silence")
     worker_stale_seconds: int = Field(
         30, ge=5, description="/readyz answers 503 when a worker part's heartbeat is older than this"
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as plain text, or as JSON lines naming the call, message or job"
     )
     crisis_max_wait_seconds: int = Field(
         120, ge=10, description="A caller who pressed 0 goes to the crisis line after this wait at most"

@@ -26,6 +26,7 @@ from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 from rq.worker import BaseWorker
 
+from routing import engine
 from telephony.errors import TelephonyError
 from workers.heartbeat import beat
 from workers.resilience import (
@@ -303,6 +304,12 @@ class HeartbeatWorker(BaseWorker):
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
         super().heartbeat(timeout, pipeline)
         beat(pipeline if pipeline is not None else self.connection, "jobs", time.time())
+
+    def handle_job_failure(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:
+        """Counted for /metrics (``samvaad_job_failures_total``): by job, and whether RQ tries it again."""
+        outcome = "retried" if job.should_retry else "failed"
+        super().handle_job_failure(job, queue, *args, **kwargs)
+        engine.count_now(self.connection, "job_failures", (job.func_name or "").rsplit(".", 1)[-1], outcome)
 
     def handle_exception(self, job: Job, *exc_info: Any) -> None:
         """A provider that fails now and then is expected, and RQ's Retry answers it: one line with the job,

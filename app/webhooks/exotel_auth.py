@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
+from app.logs import note_about
 from app.services import Services
 from app.webhooks.twilio_auth import capped_body
 from routing.configuration import providers
@@ -51,6 +52,7 @@ async def exotel_request(request: Request, token: str) -> ExotelHook:
             "exotel webhook refused: unknown token path_kind=%s", request.url.path.rsplit("/", 1)[-1]
         )
         raise HTTPException(status_code=403, detail="unknown webhook token")
+    note_about(call=params.get("CallSid", ""), message=params.get("SmsSid", ""))
     return ExotelHook(services, params, request.url.path, account.association_id)
 
 

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import Depends, HTTPException, Request
 
+from app.logs import note_about
 from app.services import Services
 from telephony.signature import is_signed
 
@@ -57,7 +58,9 @@ async def signed_twilio_request(request: Request) -> TwilioHook:
     ):
         logger.warning("webhook refused: bad signature path=%s", request.url.path)
         raise HTTPException(status_code=403, detail="invalid Twilio signature")
-    return TwilioHook(services, dict(pairs), dict(request.query_params), request.url.path)
+    params = dict(pairs)
+    note_about(call=params.get("CallSid", ""), message=params.get("MessageSid", ""))
+    return TwilioHook(services, params, dict(request.query_params), request.url.path)
 
 
 async def capped_body(request: Request) -> bytes:

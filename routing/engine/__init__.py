@@ -46,10 +46,13 @@ from routing.engine.presence import (
 from routing.engine.preview import Preview, preview
 from routing.engine.recovery import ensure_live, rebuild
 from routing.engine.snapshot import association_ids
+from routing.engine.tally import CONTACT_OUTCOMES, OFFER_OUTCOMES, count_now, read_tally
 
 __all__ = [
+    "CONTACT_OUTCOMES",
     "KINDS",
     "LISTENER_STATES",
+    "OFFER_OUTCOMES",
     "WHISPER_SECONDS",
     "AcceptOutcome",
     "Board",
@@ -63,6 +66,7 @@ __all__ = [
     "accept_offer",
     "association_ids",
     "cancel_contact",
+    "count_now",
     "decline_offer",
     "dispatch",
     "dispatch_order",
@@ -80,6 +84,7 @@ __all__ = [
     "preview",
     "queue_position",
     "read_board",
+    "read_tally",
     "rebuild",
     "request_callback",
     "set_available",

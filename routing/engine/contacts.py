@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from routing import transaction
-from routing.engine import records
+from routing.engine import records, tally
 from routing.engine.live import LiveContact, LiveState, kind_of, new_id, to_us
 from routing.engine.offers import Offer, dispatch, waited
 from routing.engine.policy import step_at
@@ -133,7 +133,9 @@ def _end(session: Session, live: LiveState, contact_id: str, now: datetime, stat
     )
     if contact.status in records.ACTIVE:
         final = ContactStatus.ended if contact.status == ContactStatus.connected else status
-        records.record_finished(session, contact_id, final, now)
+        if records.record_finished(session, contact_id, final, now) and final == ContactStatus.abandoned:
+            labels = (contact.association_id, contact.language, kind_of(contact.channel), "abandoned")
+            tally.count(session, live.client, "contacts", *labels)
     next_offer = None
     if finished.listener_id is not None and finished.listener_state == "available":
         next_offer = listener_freed(session, live, finished.listener_id, now)

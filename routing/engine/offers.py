@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from routing import transaction
-from routing.engine import records
-from routing.engine.live import KINDS, Dropped, LiveContact, LiveState, new_id, to_us
+from routing.engine import records, tally
+from routing.engine.live import KINDS, Dropped, LiveContact, LiveState, kind_of, new_id, to_us
 from routing.engine.policy import US, StepChoice, step_at
 from routing.engine.recovery import with_rebuild
 from routing.engine.selection import QueueLoad, hardest_first
 from routing.engine.snapshot import RoutingConfig, load_config, load_policies
-from schemas.tables import ContactStatus
+from schemas.tables import Contact, ContactStatus
 
 DECLINE_COOLDOWN_SECONDS = 300
 """A listener who declined a contact is not offered that same contact again for this long (per listener and
@@ -68,7 +68,10 @@ def dispatch(session: Session, live: LiveState, association_id: int, now: dateti
 
 
 def _dispatch(session: Session, live: LiveState, association_id: int, now: datetime) -> list[Offer]:
-    record_dropped(session, live.expire_due(to_us(now)), now)
+    expired = live.expire_due(to_us(now))
+    record_dropped(session, expired, now)
+    for item in expired:  # rung to the end of its offer time unanswered
+        count_offer_of(session, live, item.contact_id, "missed")
     waiting = live.waiting(association_id)
     if not waiting:
         return []
@@ -124,6 +127,7 @@ def ring_alongside(
             live.drop_offer(offer_id, to_us(now), "cancelled")
             break
         transaction.undo_unless_committed(session, _take_back(live, offer_id, to_us(now)))
+        count_offer(session, live, contact.association_id, contact.language, contact.kind, "made")
         offers.append(_offer(offer_id, contact, listener_id, deadline, choice.index))
     return offers
 
@@ -189,6 +193,7 @@ def _claim(
         return None
     if not record_offer(session, live, contact.contact_id, listener_id, offer_id, now, deadline):
         return None
+    count_offer(session, live, contact.association_id, contact.language, contact.kind, "made")
     return _offer(offer_id, contact, listener_id, deadline, choice.index)
 
 
@@ -232,7 +237,8 @@ def accept_offer(session: Session, live: LiveState, offer_id: str, now: datetime
     whisper can tell the listener ("the caller has already been connected" / "the caller hung up")."""
     result = with_rebuild(session, live, now, lambda: live.accept(offer_id, to_us(now)))
     if result.ok and result.contact_id is not None and result.listener_id is not None:
-        records.record_connected(session, result.contact_id, result.listener_id, now)
+        if records.record_connected(session, result.contact_id, result.listener_id, now):
+            count_contact(session, live, records.get_contact(session, result.contact_id), "accepted")
         records.forget_ring_offers(session, result.contact_id)
         return AcceptOutcome(True, "", result.contact_id, taken=tuple(t.offer_id for t in result.taken))
     offers: list[Offer] = []
@@ -273,6 +279,7 @@ def _drop(
         return []
     record_dropped(session, [dropped], now)
     contact = records.get_contact(session, dropped.contact_id)
+    count_offer(session, live, contact.association_id, contact.language, kind_of(contact.channel), why)
     return dispatch(session, live, contact.association_id, now)
 
 
@@ -287,6 +294,27 @@ def record_dropped(session: Session, dropped: list[Dropped], now: datetime) -> N
             records.set_pause(session, item.listener_id, True, records.AUTOMATIC_PAUSE, now)
             by = "routing: offers missed in a row"
             records.record_presence_change(session, item.listener_id, True, records.AUTOMATIC_PAUSE, by, now)
+
+
+def count_offer(
+    session: Session, live: LiveState, association_id: int, language: str, kind: str, outcome: str
+) -> None:
+    tally.count(session, live.client, "offers", association_id, language, kind, outcome)
+
+
+def count_offer_of(session: Session, live: LiveState, contact_id: str, outcome: str) -> None:
+    contact = records.find_contact(session, contact_id)
+    if contact is not None:
+        count_offer(
+            session, live, contact.association_id, contact.language, kind_of(contact.channel), outcome
+        )
+
+
+def count_contact(session: Session, live: LiveState, contact: Contact, offer_outcome: str) -> None:
+    """An offer accepted: the contact answered."""
+    kind = kind_of(contact.channel)
+    count_offer(session, live, contact.association_id, contact.language, kind, offer_outcome)
+    tally.count(session, live.client, "contacts", contact.association_id, contact.language, kind, "answered")
 
 
 def waited(contact: LiveContact, now: datetime) -> float:

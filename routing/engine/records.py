@@ -161,11 +161,10 @@ def record_connected(session: Session, contact_id: str, listener_id: int, at: da
     return _move(session, contact_id, ContactStatus.connected, values)
 
 
-def record_finished(session: Session, contact_id: str, status: ContactStatus, at: datetime) -> Contact:
-    """Ends an active contact once; the first end wins (a second one changes nothing)."""
+def record_finished(session: Session, contact_id: str, status: ContactStatus, at: datetime) -> bool:
+    """Ends an active contact once; the first end wins (a second one changes nothing and returns False)."""
     values = {"ended_at": at, "ended_us": to_us(at), "offer_id": None, "offer_deadline_us": None}
-    _move(session, contact_id, status, values)
-    return get_contact(session, contact_id)
+    return _move(session, contact_id, status, values)
 
 
 def record_callback(session: Session, contact_id: str) -> None:

@@ -58,5 +58,42 @@ def test_metrics_give_each_part_its_age_labelled_by_part_only(client: TestClient
 
     samples = re.findall(r"^(samvaad_worker_\w+)\{(.*)\} (\S+)$", text, re.MULTILINE)
     assert {labels for _, labels, _ in samples} == {'part="jobs"', 'part="cron"', 'part="scheduler"'}
-    up = {labels: value for name, labels, value in samples if name == "samvaad_worker_part_up"}
-    assert up == {'part="jobs"': "1", 'part="cron"': "0", 'part="scheduler"': "0"}
+    up = {labels: float(value) for name, labels, value in samples if name == "samvaad_worker_part_up"}
+    assert up == {'part="jobs"': 1, 'part="cron"': 0, 'part="scheduler"': 0}
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # closed again when the block ends: nothing listens there
+
+
+def test_readiness_names_a_database_and_a_redis_that_do_not_answer_and_liveness_stays_up(
+    client: TestClient, services: Services
+) -> None:
+    import redis
+    from sqlalchemy import create_engine
+
+    saved = services.request_engine, services.request_redis
+    dead_database = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test")
+    services.request_engine = dead_database
+    services.request_redis = redis.Redis(port=closed_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        ready = client.get("/readyz")
+        live = client.get("/livez")
+        scraped = client.get("/metrics")
+    finally:
+        services.request_redis.close()
+        services.request_engine, services.request_redis = saved
+        dead_database.dispose()
+
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["down"][:2] == ["database", "redis"]
+    assert body["database"].startswith("unreachable") and body["redis"].startswith("unreachable")
+    assert live.status_code == 200
+    assert scraped.status_code == 200
+    assert 'samvaad_dependency_up{dependency="redis"} 0.0' in scraped.text
+    assert 'samvaad_dependency_up{dependency="database"} 0.0' in scraped.text

@@ -13,6 +13,7 @@ back, and the Redis effects it made are undone with the transaction (``routing.t
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -83,7 +84,8 @@ async def within_deadline(hook: Hook, work: Callable[[Session], T], on_failure: 
     """Run ``work`` in the request pool; past the deadline or on any error, answer ``on_failure()``."""
     services, turn = hook.services, Turn()
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(services.request_pool, run_step, services, turn, work)
+    step = contextvars.copy_context()  # the thread's log lines name the call, like the request's own
+    future = loop.run_in_executor(services.request_pool, step.run, run_step, services, turn, work)
     try:
         return await asyncio.wait_for(asyncio.shield(future), services.settings.voice_deadline_ms / 1000)
     except TimeoutError:

@@ -19,6 +19,8 @@ PRIORITIES = ("crisis", "normal")
 FREE_STATES = frozenset({"available", "paused", "offline"})
 STATES = FREE_STATES | {"offered", "busy", "wrapup"}
 KINDS = ("voice", "text")
+# The running totals /metrics exposes (routing/engine/tally.py): outside ``sv:``, so a rebuild keeps them.
+TALLY = "samvaad:tally"
 
 
 def kind_of(channel: Channel) -> str:
