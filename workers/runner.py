@@ -305,6 +305,23 @@ class HeartbeatWorker(BaseWorker):
         super().heartbeat(timeout, pipeline)
         beat(pipeline if pipeline is not None else self.connection, "jobs", time.time())
 
+    def unsubscribe(self) -> None:
+        """RQ's own order (unsubscribe, then stop the pubsub thread) races with redis-py 8, whose stop() waits
+        for the thread without limit: when the thread has already read the unsubscribe reply, it is back in a
+        60-second read (or in a read that never returns while Redis hangs), and every burst of jobs, every
+        stop of the worker, waited for it. The thread is told to stop first, woken by the reply, and waited
+        for one second at most."""
+        thread, pubsub = self.pubsub_thread, self.pubsub
+        if thread is None or pubsub is None:
+            return
+        thread.stop(timeout=0)  # clears its flag only: the reply below ends its read, and it exits
+        with contextlib.suppress(*REDIS_ERRORS):
+            pubsub.unsubscribe()
+        thread.join(timeout=1)
+        with contextlib.suppress(*REDIS_ERRORS):
+            pubsub.close()
+        self.pubsub_thread = None
+
     def handle_job_failure(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:
         """Counted for /metrics (``samvaad_job_failures_total``): by job, and whether RQ tries it again."""
         outcome = "retried" if job.should_retry else "failed"
