@@ -74,12 +74,15 @@ def test_readiness_names_a_database_and_a_redis_that_do_not_answer_and_liveness_
     client: TestClient, services: Services
 ) -> None:
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
     from sqlalchemy import create_engine
 
     saved = services.request_engine, services.request_redis
     dead_database = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test")
     services.request_engine = dead_database
-    services.request_redis = redis.Redis(port=closed_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
+    no_retry = Retry(NoBackoff(), 0)  # as the request path's own client: a failure answers at once
+    services.request_redis = redis.Redis(port=closed_port(), socket_connect_timeout=0.5, retry=no_retry)
     try:
         ready = client.get("/readyz")
         live = client.get("/livez")
