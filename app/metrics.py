@@ -110,6 +110,11 @@ class LineCollector(Collector):
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    def describe(self) -> list[Metric]:
+        """Nothing to check for clashes: without this the registry would collect (read Redis and the
+        database) when the app is built."""
+        return []
+
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("samvaad_dependency_up", "1 when the dependency answered this scrape.",
                                labels=("dependency",))  # fmt: skip

@@ -164,6 +164,12 @@ TEXT_TOO_MANY_MESSAGES = N_(
     "You have sent many messages in a short time. Please wait a minute before writing again. "
     "If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s."
 )
+# TRANSLATORS: the reply when Samvaad itself could not take a message in (its database or Redis is down);
+# the message was not kept, so the texter is asked to send it again.
+TEXT_NOT_RECEIVED = N_(
+    "We could not receive your message just now. Please send it again in a few minutes. "
+    "If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s."
+)
 # TRANSLATORS: the one reply to a number the helpline no longer answers; neutral, it gives no reason.
 TEXT_NOT_ANSWERED = N_(
     "This helpline cannot answer messages from this number. "

@@ -4,7 +4,9 @@ Thin: the signature is checked, Twilio's parameters become a ``routing.events.Me
 channel decides (``routing.text.inbound.handle_text``), replies to the sender go back in the MessagingResponse, and anything for someone
 else (relays, offers, closing notices) goes to jobs. Whatever arrives, the answer is valid TwiML: if Redis
 fails at the hand-off, what was decided is committed already (one transaction, committed before the hand-off), and the text sweeps (``workers/schedules.py``)
-hand the work over again.
+hand the work over again. If the message cannot be taken in at all (the database or Redis down), the texter
+is told so, in the language they wrote in, with the crisis line: never silence. Redis is the request path's
+client (``Services.fast_redis``): a hung Redis costs one short timeout, not the job client's retries.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Response
+from redis import Redis
 
-from app.deps import ClockDep, RedisDep, SessionDep, SettingsDep, VaultDep
+from app.deps import ClockDep, ServicesDep, SessionDep, SettingsDep, VaultDep
 from app.webhooks.twilio_auth import SignedHook
 from routing.crisis_numbers import CrisisNumbers
 from routing.engine.live import LiveState
 from routing.phones import mask
 from routing.safety import Limits
-from routing.text import TextContext, TextOutcome, handle_text
+from routing.text import TextContext, TextOutcome, handle_text, not_received
 from telephony import twiml
 from telephony.errors import WebhookFormError
 from telephony.webhooks import parse_message
@@ -41,7 +44,7 @@ def _xml(body: str) -> Response:
 def incoming_message(
     hook: SignedHook,
     session: SessionDep,
-    redis: RedisDep,
+    services: ServicesDep,
     vault: VaultDep,
     clock: ClockDep,
     settings: SettingsDep,
@@ -51,15 +54,17 @@ def incoming_message(
     except (WebhookFormError, ValueError):
         logger.warning("message webhook without the parameters it must carry")
         return _xml(twiml.render_messages())
+    redis = services.fast_redis
+    crisis = CrisisNumbers.from_settings(settings)
+    fallback = tuple(code.strip() for code in settings.fallback_languages.split(",") if code.strip())
     ctx = TextContext(
         session,
         LiveState(redis),
         vault,
         clock.now(),
-        CrisisNumbers.from_settings(settings),
+        crisis,
         settings.text_reply_minutes,
-        tuple(code.strip() for code in settings.fallback_languages.split(",") if code.strip())
-        or ("hi", "en"),
+        fallback or ("hi", "en"),
         Limits.of(settings),
     )
     try:
@@ -68,7 +73,8 @@ def incoming_message(
     except Exception:  # a webhook always answers TwiML; the failure is logged, never shown
         session.rollback()
         logger.exception("text message not handled message_sid=%s", message.message_sid)
-        return _xml(twiml.render_messages())
+        sorry = not_received(message.body, crisis, fallback or ("hi", "en"))
+        return _xml(twiml.render_messages(twiml.Message(sorry)))
     try:
         _hand_to_jobs(redis, outcome)
     except Exception as exc:  # committed already: the sweeps hand the work over again once Redis is back
@@ -84,7 +90,7 @@ def incoming_message(
     return _xml(twiml.render_messages(*(twiml.Message(body[:REPLY_LIMIT]) for body in outcome.replies)))
 
 
-def _hand_to_jobs(redis: RedisDep, outcome: TextOutcome) -> None:
+def _hand_to_jobs(redis: Redis, outcome: TextOutcome) -> None:
     queue = text_queue(redis)
     deliver_offers(queue, outcome.offers)
     enqueue_offer_calls(queue, outcome.offers)  # a texter's CALL: the voice callback's first offer

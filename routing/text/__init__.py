@@ -25,6 +25,7 @@ from routing.text.delivery import (
     take_offer,
 )
 from routing.text.inbound import handle_text
+from routing.text.language import not_received
 from routing.text.records import messages_to_relay
 from routing.text.waiting import confirm_waiting_notice, waiting_notices
 
@@ -41,6 +42,7 @@ __all__ = [
     "handle_text",
     "introduce_offer",
     "messages_to_relay",
+    "not_received",
     "offers_not_taken",
     "purge_kept_bodies",
     "relay_parts",

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from locales import messages, translator_for
 from locales.language_names import spoken_name
-from routing.language_detection import Detection, clarifying_options
+from routing.crisis_numbers import CrisisNumbers
+from routing.language_detection import LANGUAGES, Detection, clarifying_options, detect_language
 
 LATIN = "Latn"
 ROMANIZED_CATALOGS = frozenset({"hi"})  # languages with a <code>_Latn catalog
@@ -68,3 +69,14 @@ def say(locale: str, message: str, **values: object) -> str:
     """One message in ``locale``, its placeholders filled."""
     text = translator_for(locale).gettext(message)
     return text % values if values else text
+
+
+def not_received(body: str, crisis: CrisisNumbers, fallback: Sequence[str]) -> str:
+    """What a texter reads when the message could not be taken in: in the language it is written in, as far
+    as the in-process detector tells (no database, no Redis), else the first fallback language."""
+    detection = detect_language(body)
+    if detection.language is not None and detection.language in LANGUAGES:
+        locale = reply_locale(detection.language, detection.script)
+    else:
+        locale = next(iter(fallback), "en")
+    return say(locale, messages.TEXT_NOT_RECEIVED, **crisis.placeholders())

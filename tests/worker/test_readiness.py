@@ -16,6 +16,7 @@ with warnings.catch_warnings():
 from app.main import create_app
 from app.services import Services
 from bench.outage import wait_until
+from tests.voice.test_degraded import closed_port
 from workers.heartbeat import HEARTBEAT_KEY
 from workers.runner import start_worker_threads
 
@@ -60,14 +61,6 @@ def test_metrics_give_each_part_its_age_labelled_by_part_only(client: TestClient
     assert {labels for _, labels, _ in samples} == {'part="jobs"', 'part="cron"', 'part="scheduler"'}
     up = {labels: float(value) for name, labels, value in samples if name == "samvaad_worker_part_up"}
     assert up == {'part="jobs"': 1, 'part="cron"': 0, 'part="scheduler"': 0}
-
-
-def closed_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])  # closed again when the block ends: nothing listens there
 
 
 def test_readiness_names_a_database_and_a_redis_that_do_not_answer_and_liveness_stays_up(
