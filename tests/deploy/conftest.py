@@ -108,3 +108,25 @@ def image(docker_engine: None, say: Say) -> str:
     run_streamed(build, say, keep=("Step ", "#", "Successfully"))
     say(f"built {IMAGE} in {time.monotonic() - started:.0f} s")
     return IMAGE
+
+
+def compose_command() -> list[str]:
+    """Compose v2 (the docker plugin) or v1 (Debian's docker-compose); skip when neither is installed."""
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    pytest.skip("neither `docker compose` nor `docker-compose` is installed (apt-get install docker-compose)")
+
+
+@pytest.fixture(scope="module")
+def compose_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """docker-compose.yml and what it reads, with a samvaad.env copied from the example."""
+    folder = tmp_path_factory.mktemp("compose")
+    shutil.copy(ROOT / "docker-compose.yml", folder)
+    shutil.copytree(ROOT / "deploy", folder / "deploy")
+    shutil.copy(ROOT / "samvaad.env.example", folder / "samvaad.env")
+    return folder

@@ -5,7 +5,7 @@ Compose only reads the file here (``config``): no image is pulled, so Docker Hub
 
 from __future__ import annotations
 
-import shutil
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -14,33 +14,18 @@ import pytest
 import yaml
 
 from schemas.redis_address import parse_sentinel_url
+from tests.deploy.conftest import compose_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMVAAD_SERVICES = {"migrate", "web-1", "web-2", "worker"}
 
 
-def compose_command() -> list[str]:
-    """Compose v2 (the docker plugin) or v1 (Debian's docker-compose); skip when neither is installed."""
-    if (
-        shutil.which("docker")
-        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
-    ):
-        return ["docker", "compose"]
-    if shutil.which("docker-compose"):
-        return ["docker-compose"]
-    pytest.skip("neither `docker compose` nor `docker-compose` is installed (apt-get install docker-compose)")
-
-
 @pytest.fixture(scope="module")
-def compose(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The file as Compose resolves it, next to a samvaad.env copied from the example."""
-    folder = tmp_path_factory.mktemp("compose")
-    shutil.copy(ROOT / "docker-compose.yml", folder)
-    shutil.copytree(ROOT / "deploy", folder / "deploy")
-    shutil.copy(ROOT / "samvaad.env.example", folder / "samvaad.env")
+def compose(compose_folder: Path) -> dict[str, Any]:
+    """The file as Compose resolves it."""
     done = subprocess.run(
-        [*compose_command(), "config"], cwd=folder, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin:/usr/local/bin", "POSTGRES_PASSWORD": "test-password"},
+        [*compose_command(), "config"], cwd=compose_folder, capture_output=True, text=True, timeout=60,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "POSTGRES_PASSWORD": "test-password"},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return dict(yaml.safe_load(done.stdout))

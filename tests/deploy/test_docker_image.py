@@ -7,9 +7,7 @@ removed afterwards, whatever happened.
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 
@@ -18,6 +16,7 @@ import psycopg
 import pytest
 
 from tests.conftest import POSTGRES
+from tests.deploy.containers import docker_run, free_port, wait_for
 
 pytestmark = pytest.mark.timeout(1800)  # the first build downloads Debian and every wheel: minutes
 
@@ -41,12 +40,6 @@ def containers() -> Iterator[list[str]]:
         subprocess.run(["docker", "rm", "--force", name], capture_output=True, timeout=60)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def environment(database: str, redis_url: str | None) -> list[str]:
     base = POSTGRES.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
     settings = {
@@ -56,31 +49,6 @@ def environment(database: str, redis_url: str | None) -> list[str]:
         "SAMVAAD_WORKER_STALE_SECONDS": "10",
     }
     return [part for key, value in settings.items() for part in ("--env", f"{key}={value}")]
-
-
-def docker_run(image: str, env: list[str], *command: str, name: str | None = None) -> str:
-    """Run a command of the image on the host's network: detached when named, else to its end."""
-    detach = ["--detach", "--name", name] if name else ["--rm"]
-    args = ["docker", "run", *detach, "--network", "host", *env, image, *command]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout + done.stderr
-
-
-def wait_for(url: str, status: int, container: str, seconds: float = 60) -> httpx.Response:
-    deadline = time.monotonic() + seconds
-    answer = None
-    while time.monotonic() < deadline:
-        try:
-            answer = httpx.get(url, timeout=2)
-            if answer.status_code == status:
-                return answer
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    logs = subprocess.run(["docker", "logs", container], capture_output=True, text=True).stderr
-    seen = answer and f"{answer.status_code} {answer.text}"
-    pytest.fail(f"{url} did not answer {status} in {seconds:.0f} s (last: {seen}); logs:\n{logs[-2000:]}")
 
 
 def test_the_image_migrates_serves_and_runs_the_worker(
