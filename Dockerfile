@@ -11,14 +11,18 @@ FROM ${BASE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python3 -m venv /opt/samvaad
 WORKDIR /src
-COPY pyproject.toml README.md alembic.ini ./
+# The dependencies first, in a layer of their own: a change to Samvaad's code reinstalls only Samvaad.
+COPY pyproject.toml ./
+RUN /opt/samvaad/bin/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > requirements.txt \
+ && /opt/samvaad/bin/pip install -r requirements.txt
+COPY README.md alembic.ini ./
 COPY app ./app
 COPY routing ./routing
 COPY telephony ./telephony
 COPY locales ./locales
 COPY schemas ./schemas
 COPY workers ./workers
-RUN /opt/samvaad/bin/pip install . \
+RUN /opt/samvaad/bin/pip install --no-deps . \
  && /opt/samvaad/bin/python -c "import locales; compile = getattr(locales, 'compile_catalogs', None); compile and compile(force=True)"
 
 FROM ${BASE}

@@ -45,9 +45,12 @@ def is_engine_up() -> bool:
 
 
 def install_docker(say: Say) -> None:
-    say("installing Debian's docker.io (apt-get)")
+    say("installing Debian's docker.io and docker-compose (apt-get)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "docker.io"]):
+    for command in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "docker.io", "docker-compose"],
+    ):
         done = subprocess.run([*SUDO, *command], capture_output=True, text=True, env=env, timeout=600)
         if done.returncode != 0:
             pytest.skip(f"could not install docker.io: {' '.join(command)}: {done.stderr.strip()[-400:]}")
@@ -71,7 +74,7 @@ def start_dockerd(log: Path) -> subprocess.Popen[bytes]:
 @pytest.fixture(scope="session")
 def docker_engine(say: Say, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     if not SERVERS:
-        pytest.skip("the Docker test runs once, in the servers run (SAMVAAD_TEST_SERVERS=1)")
+        pytest.skip("the Docker tests run once, in the servers run (SAMVAAD_TEST_SERVERS=1)")
     if shutil.which("docker") is None:
         install_docker(say)
     started = None
