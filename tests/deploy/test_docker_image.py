@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import httpx
 import psycopg
 import pytest
+import redis
 
 from tests.conftest import POSTGRES
 from tests.deploy.containers import docker_run, free_port, wait_for
@@ -32,12 +33,15 @@ def database() -> Iterator[str]:
 
 
 @pytest.fixture
-def containers() -> Iterator[list[str]]:
-    """Names of the containers started; each is removed at the end, running or not."""
+def containers(redis_url: str | None) -> Iterator[list[str]]:
+    """Names of the containers started; each is removed at the end, running or not, and the run's Redis
+    database emptied of their heartbeats and queues, which the next test would otherwise find."""
     names: list[str] = []
     yield names
     for name in names:
         subprocess.run(["docker", "rm", "--force", name], capture_output=True, timeout=60)
+    with redis.Redis.from_url(str(redis_url)) as leased:
+        leased.flushdb()
 
 
 def environment(database: str, redis_url: str | None) -> list[str]:
