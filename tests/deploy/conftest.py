@@ -11,6 +11,7 @@ PostgreSQL and Redis, and the image is built once, not once per back-end.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -97,7 +98,7 @@ def run_streamed(command: list[str], say: Say, *, keep: tuple[str, ...]) -> None
         for line in p.stdout:
             tail = [*tail[-40:], line.rstrip()]
             if line.startswith(keep):
-                say(line.rstrip()[:160])
+                say(re.sub(r"^\[[\d:]+\] ", "", line.rstrip())[:160])  # scripts/docker-base's own time
     assert p.returncode == 0, f"{' '.join(command)} failed:\n" + "\n".join(tail)
 
 
