@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rq import SimpleWorker
-
 from app.services import Services
 from workers.probe import record_probe
-from workers.runner import CRON_LEASE_KEY, build_cron, job_queue, start_worker_threads
+from workers.runner import CRON_LEASE_KEY, ThreadWorker, build_cron, job_queue, start_worker_threads
 from workers.scope import install
 
 DUE = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # a delayed job's time, long past
@@ -23,7 +21,7 @@ def ran(services: Services, token: str, seconds: float = 10) -> bool:
 def test_a_job_runs_in_process(services: Services) -> None:
     install(services)
     job_queue(services.redis).enqueue(record_probe, "now")
-    SimpleWorker([job_queue(services.redis)], connection=services.redis).work(burst=True)
+    ThreadWorker([job_queue(services.redis)], connection=services.redis).work(burst=True)
     assert services.redis.get("samvaad:probe:now") == b"done"
 
 

@@ -1,7 +1,7 @@
 """What a job needs, looked up from the ids it was given: the process's connections and a session.
 
 The worker entry point installs its Services once (``install``); tests install theirs the same way and run
-jobs in-process with ``SimpleWorker([queue], connection=redis).work(burst=True)``.
+jobs in-process with ``ThreadWorker([queue], connection=redis).work(burst=True)`` (``workers.runner``).
 """
 
 from __future__ import annotations

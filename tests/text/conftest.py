@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from rq import SimpleWorker
 from sqlmodel import Session, SQLModel, select
 
 from app.demo.helpline import HelplineBuilder, ShiftTimes
@@ -34,6 +33,7 @@ from telephony.simulator.asgi_server import serve
 from telephony.simulator.messaging import SimMessage
 from telephony.simulator.phones import Phone
 from workers.routing_jobs import routing_tick
+from workers.runner import ThreadWorker
 from workers.scope import install
 from workers.text_jobs import sweep_text_offers, text_queue
 
@@ -106,7 +106,7 @@ class TextHelpline:
     def run_jobs(self) -> None:
         """Every job due, in this process, then long enough for the simulator to deliver REST messages."""
         queue = text_queue(self.services.redis)
-        SimpleWorker([queue], connection=self.services.redis).work(burst=True)
+        ThreadWorker([queue], connection=self.services.redis).work(burst=True)
         self.sim.advance(3)
 
     def offer_waiting(self) -> None:
