@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 
 SETTLED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+ABANDONED_AFTER = timedelta(seconds=30)
+"""A started job whose worker has not noted it alive for this long was abandoned (its worker was SIGKILLed,
+its machine lost): RQ's own clean-up would find it only at its next maintenance, minutes later, so the
+sweeps hand its work over again. Forking workers note a running job every 5 s (JOB_MONITORING_SECONDS)."""
 
 
 def enqueue_once(queue: Queue, job_id: str, func: Callable[..., Any], *args: Any, retry: Retry) -> bool:
@@ -22,11 +26,22 @@ def enqueue_once(queue: Queue, job_id: str, func: Callable[..., Any], *args: Any
             return True
         except DuplicateJobError:
             existing = queue.fetch_job(job_id)
-            if existing is not None and existing.get_status(refresh=False) not in SETTLED:
+            if existing is not None and not (is_settled(existing) or is_abandoned(existing)):
                 return False
             if existing is not None:
                 existing.delete()
     return False
+
+
+def is_settled(job: Job) -> bool:
+    return job.get_status(refresh=False) in SETTLED
+
+
+def is_abandoned(job: Job, now: datetime | None = None) -> bool:
+    if job.get_status(refresh=False) != JobStatus.STARTED or job.last_heartbeat is None:
+        return False
+    beat = job.last_heartbeat if job.last_heartbeat.tzinfo else job.last_heartbeat.replace(tzinfo=UTC)
+    return (now or datetime.now(UTC)) - beat > ABANDONED_AFTER
 
 
 def schedule_once(
