@@ -21,6 +21,9 @@ from schemas.settings import Settings
 # The request path of a voice webhook must answer within its deadline: Redis and PostgreSQL answer in
 # milliseconds or not at all, and nothing is retried there.
 REQUEST_REDIS_TIMEOUT = 0.1
+# A text webhook has 15 s before Twilio gives up, and a message it cannot take in is lost (the texter is asked
+# to send it again): a Redis slowed by load must not cost a message, a hung one costs at most this.
+TEXT_REDIS_TIMEOUT = 1.0
 REQUEST_STATEMENT_TIMEOUT_MS = 200
 REQUEST_THREADS = 32
 
@@ -33,6 +36,7 @@ class Services:
     vault: PhoneVault
     clock: Clock = field(default_factory=SystemClock)
     request_redis: Redis | None = None
+    text_request_redis: Redis | None = None
     request_engine: Engine | None = None
     helplines: HelplineCache = field(default_factory=HelplineCache)
     request_pool: ThreadPoolExecutor = field(
@@ -43,6 +47,11 @@ class Services:
     def fast_redis(self) -> Redis:
         """The request path's Redis: short timeouts, no retries (the main client is for jobs)."""
         return self.request_redis or self.redis
+
+    @property
+    def text_redis(self) -> Redis:
+        """The messaging webhook's Redis: no retries, and a timeout of ``TEXT_REDIS_TIMEOUT``."""
+        return self.text_request_redis or self.fast_redis
 
     @property
     def fast_engine(self) -> Engine:
@@ -56,8 +65,9 @@ class Services:
         if self.request_engine is not None and self.request_engine is not self.engine:
             self.request_engine.dispose()
         self.engine.dispose()
-        if self.request_redis is not None and self.request_redis is not self.redis:
-            self.request_redis.close()
+        for client in (self.request_redis, self.text_request_redis):
+            if client is not None and client is not self.redis:
+                client.close()
         close_redis(self.redis)
 
 
@@ -71,6 +81,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         vault=PhoneVault(settings.phone_hash_secret or "", settings.encryption_key or ""),
         clock=clock or SystemClock(),
         request_redis=open_request_redis(settings, main_redis),
+        text_request_redis=open_request_redis(settings, main_redis, TEXT_REDIS_TIMEOUT),
         request_engine=open_request_engine(settings, engine),
     )
 
@@ -91,11 +102,13 @@ def pool_options(settings: Settings) -> dict[str, object]:
     }
 
 
-def open_request_redis(settings: Settings, main: redis.Redis) -> redis.Redis:
+def open_request_redis(
+    settings: Settings, main: redis.Redis, timeout: float = REQUEST_REDIS_TIMEOUT
+) -> redis.Redis:
     """A second client to the same Redis that fails fast: a slow or dead Redis costs one short timeout."""
     options = {
-        "socket_timeout": REQUEST_REDIS_TIMEOUT,
-        "socket_connect_timeout": REQUEST_REDIS_TIMEOUT,
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
         "retry": Retry(NoBackoff(), 0),
         "health_check_interval": 0,
     }

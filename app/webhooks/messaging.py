@@ -6,7 +6,8 @@ else (relays, offers, closing notices) goes to jobs. Whatever arrives, the answe
 fails at the hand-off, what was decided is committed already (one transaction, committed before the hand-off), and the text sweeps (``workers/schedules.py``)
 hand the work over again. If the message cannot be taken in at all (the database or Redis down), the texter
 is told so, in the language they wrote in, with the crisis line: never silence. Redis is the request path's
-client (``Services.fast_redis``): a hung Redis costs one short timeout, not the job client's retries.
+client for texts (``Services.text_redis``, no retries, 1 s): a hung Redis costs one timeout, not the job
+client's retries, and a Redis slowed by load does not cost a message.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def incoming_message(
     except (WebhookFormError, ValueError):
         logger.warning("message webhook without the parameters it must carry")
         return _xml(twiml.render_messages())
-    redis = services.fast_redis
+    redis = services.text_redis
     crisis = CrisisNumbers.from_settings(settings)
     fallback = tuple(code.strip() for code in settings.fallback_languages.split(",") if code.strip())
     ctx = TextContext(

@@ -77,7 +77,9 @@ def test_redis_down_after_a_reply_was_kept_still_answers_twiml_and_the_sweep_rel
     caller = helpline.caller()
     helpline.text(caller, "எனக்கு பேச வேண்டும்")
     dead = unreachable_redis()
-    without_redis = dataclasses.replace(helpline.services, redis=dead, request_redis=dead)
+    without_redis = dataclasses.replace(
+        helpline.services, redis=dead, request_redis=dead, text_request_redis=dead
+    )
 
     with app_with(without_redis) as client:
         status, content_type, body = signed_post(client, helpline, listener, "சொல்லுங்கள், கேட்கிறேன்")

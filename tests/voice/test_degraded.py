@@ -84,7 +84,7 @@ def degraded_services() -> Iterator[Callable[..., Services]]:
     yield build
     for services in made:
         services.request_pool.shutdown(wait=False)
-        for client in (services.redis, services.request_redis):
+        for client in (services.redis, services.request_redis, services.text_request_redis):
             if client is not None:
                 client.connection_pool.disconnect()
 
