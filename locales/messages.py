@@ -170,6 +170,12 @@ TEXT_NOT_RECEIVED = N_(
     "We could not receive your message just now. Please send it again in a few minutes. "
     "If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s."
 )
+# TRANSLATORS: the reply when Samvaad kept a message it could not pass on at once (Redis was down); it is
+# passed on within moments of Redis coming back.
+TEXT_KEPT = N_(
+    "We have your message and will pass it to a doctor in a moment. "
+    "If you are in danger, call Tele-MANAS %(crisis_line)s or %(emergency_number)s."
+)
 # TRANSLATORS: the one reply to a number the helpline no longer answers; neutral, it gives no reason.
 TEXT_NOT_ANSWERED = N_(
     "This helpline cannot answer messages from this number. "

@@ -438,6 +438,25 @@ class MessageDirection(StrEnum):
     from_listener = "from_listener"
 
 
+class PendingText(SQLModel, table=True):
+    """A message the webhook could not take in (Redis or a step failed): kept, sender and body encrypted, for
+    the sweep to handle once it can; the row is deleted as soon as it is handled. The webhook told the
+    texter it has the message, so nothing a doctor writes is lost to an outage."""
+
+    __tablename__ = "pending_texts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_sid: str = Field(max_length=64, unique=True)
+    channel: Channel = Field(sa_type=enum_type(Channel))
+    recipient: str = Field(max_length=32)  # the helpline's own number
+    sender_encrypted: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    body_encrypted: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    num_media: int = Field(default=0)
+    button_payload: str | None = Field(default=None, max_length=64)
+    received_at: datetime = utc_column()
+    attempts: int = Field(default=0)
+
+
 class TextMessage(SQLModel, table=True):
     """Metadata of one relayed message. The body is held encrypted only until it is relayed, unless the
     association opted in to keeping bodies (then until ``purge_after``)."""

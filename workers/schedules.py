@@ -18,6 +18,7 @@ def schedules() -> list[Schedule]:
     from workers.retention_jobs import RETENTION_SECONDS, purge_expired_records
     from workers.roster_jobs import PLAN_SECONDS, plan_roster_work
     from workers.routing_jobs import TICK_SECONDS, routing_tick
+    from workers.text_inbox import PENDING_SWEEP_SECONDS, handle_pending_texts
     from workers.text_jobs import (
         IDLE_SWEEP_SECONDS,
         PURGE_SECONDS,
@@ -39,6 +40,7 @@ def schedules() -> list[Schedule]:
         Schedule(close_idle_conversations, IDLE_SWEEP_SECONDS),
         Schedule(purge_message_bodies, PURGE_SECONDS),
         Schedule(sweep_unrelayed_messages, RELAY_SWEEP_SECONDS),
+        Schedule(handle_pending_texts, PENDING_SWEEP_SECONDS),
         Schedule(notify_waiting_texters, WAITING_SWEEP_SECONDS),
         Schedule(purge_expired_records, RETENTION_SECONDS),
         Schedule(plan_roster_work, PLAN_SECONDS),

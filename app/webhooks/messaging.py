@@ -4,10 +4,12 @@ Thin: the signature is checked, Twilio's parameters become a ``routing.events.Me
 channel decides (``routing.text.inbound.handle_text``), replies to the sender go back in the MessagingResponse, and anything for someone
 else (relays, offers, closing notices) goes to jobs. Whatever arrives, the answer is valid TwiML: if Redis
 fails at the hand-off, what was decided is committed already (one transaction, committed before the hand-off), and the text sweeps (``workers/schedules.py``)
-hand the work over again. If the message cannot be taken in at all (the database or Redis down), the texter
-is told so, in the language they wrote in, with the crisis line: never silence. Redis is the request path's
-client for texts (``Services.text_redis``, no retries, 1 s): a hung Redis costs one timeout, not the job
-client's retries, and a Redis slowed by load does not cost a message.
+hand the work over again. If the message cannot be handled (Redis down or hung, a step failed), it is kept,
+encrypted, for a sweep that handles it once it can (``workers/text_inbox.py``), and the texter is told so in
+the language they wrote in, with the crisis line; only if the database is down too are they asked to send it
+again. Never silence. Redis is the request path's
+client for texts (``Services.text_redis``, no retries, 0.2 s): a hung Redis costs one timeout, not the
+job client's retries.
 """
 
 from __future__ import annotations
@@ -15,21 +17,20 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Response
-from redis import Redis
+from sqlmodel import Session
 
 from app.deps import ClockDep, ServicesDep, SessionDep, SettingsDep, VaultDep
 from app.webhooks.twilio_auth import SignedHook
-from routing.crisis_numbers import CrisisNumbers
+from locales.messages import TEXT_KEPT, TEXT_NOT_RECEIVED
+from routing import text
 from routing.engine.live import LiveState
+from routing.events import MessageReceived
 from routing.phones import mask
-from routing.safety import Limits
-from routing.text import TextContext, TextOutcome, handle_text, not_received
+from routing.text import TextContext, handle_text
 from telephony import twiml
 from telephony.errors import WebhookFormError
 from telephony.webhooks import parse_message
-from workers.roster_jobs import plan_now
-from workers.text_jobs import deliver_offers, enqueue_closing_notices, enqueue_relays, text_queue
-from workers.voice_jobs import enqueue_offer_calls
+from workers.text_inbox import hand_over
 
 logger = logging.getLogger(__name__)
 
@@ -56,28 +57,17 @@ def incoming_message(
         logger.warning("message webhook without the parameters it must carry")
         return _xml(twiml.render_messages())
     redis = services.text_redis
-    crisis = CrisisNumbers.from_settings(settings)
-    fallback = tuple(code.strip() for code in settings.fallback_languages.split(",") if code.strip())
-    ctx = TextContext(
-        session,
-        LiveState(redis),
-        vault,
-        clock.now(),
-        crisis,
-        settings.text_reply_minutes,
-        fallback or ("hi", "en"),
-        Limits.of(settings),
-    )
+    ctx = TextContext.of(session, LiveState(redis), vault, clock.now(), settings)
     try:
         outcome = handle_text(ctx, message)
+        text.forget_pending(session, message.message_sid)  # a redelivery got through: not handled twice
         session.commit()  # the webhook's one transaction; the jobs below are handed over only after it
     except Exception:  # a webhook always answers TwiML; the failure is logged, never shown
         session.rollback()
         logger.exception("text message not handled message_sid=%s", message.message_sid)
-        sorry = not_received(message.body, crisis, fallback or ("hi", "en"))
-        return _xml(twiml.render_messages(twiml.Message(sorry)))
+        return _xml(twiml.render_messages(twiml.Message(kept_for_later(session, ctx, message))))
     try:
-        _hand_to_jobs(redis, outcome)
+        hand_over(redis, outcome)
     except Exception as exc:  # committed already: the sweeps hand the work over again once Redis is back
         logger.error(
             "text jobs not handed over message_sid=%s error=%s", message.message_sid, type(exc).__name__
@@ -91,11 +81,15 @@ def incoming_message(
     return _xml(twiml.render_messages(*(twiml.Message(body[:REPLY_LIMIT]) for body in outcome.replies)))
 
 
-def _hand_to_jobs(redis: Redis, outcome: TextOutcome) -> None:
-    queue = text_queue(redis)
-    deliver_offers(queue, outcome.offers)
-    enqueue_offer_calls(queue, outcome.offers)  # a texter's CALL: the voice callback's first offer
-    enqueue_relays(queue, outcome.relays)
-    enqueue_closing_notices(queue, outcome.closed)
-    if outcome.roster_changed:
-        plan_now(queue)
+def kept_for_later(session: Session, ctx: TextContext, message: MessageReceived) -> str:
+    """The message is kept (encrypted) for the sweep and the texter told so; if even that fails (the
+    database is down too), they are asked to send it again. Either way, with the crisis line."""
+    said = TEXT_KEPT
+    try:
+        text.keep_for_later(session, ctx.vault, message, ctx.now)
+        session.commit()
+    except Exception as exc:
+        session.rollback()
+        logger.error("text message not kept message_sid=%s error=%s", message.message_sid, type(exc).__name__)
+        said = TEXT_NOT_RECEIVED
+    return text.said_as_written(said, message.body, ctx.crisis, ctx.fallback_languages)

@@ -25,7 +25,8 @@ from routing.text.delivery import (
     take_offer,
 )
 from routing.text.inbound import handle_text
-from routing.text.language import not_received
+from routing.text.language import said_as_written
+from routing.text.pending import forget_pending, keep_for_later, pending_texts, take_pending
 from routing.text.records import messages_to_relay
 from routing.text.waiting import confirm_waiting_notice, waiting_notices
 
@@ -39,14 +40,18 @@ __all__ = [
     "confirm_notices_sent",
     "confirm_relayed",
     "confirm_waiting_notice",
+    "forget_pending",
     "handle_text",
     "introduce_offer",
+    "keep_for_later",
     "messages_to_relay",
-    "not_received",
     "offers_not_taken",
+    "pending_texts",
     "purge_kept_bodies",
     "relay_parts",
     "release_offer",
+    "said_as_written",
     "take_offer",
+    "take_pending",
     "waiting_notices",
 ]

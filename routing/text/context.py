@@ -49,6 +49,15 @@ class TextContext:
     fallback_languages: tuple[str, ...] = ("hi", "en")  # a message to a number of no association
     limits: Limits = DEFAULT_LIMITS  # the settings'; an association's own override them
 
+    @classmethod
+    def of(
+        cls, session: Session, live: LiveState, vault: PhoneVault, now: datetime, settings: Settings
+    ) -> TextContext:
+        """The context the settings give (the webhook's, and the sweep's for messages kept for later)."""
+        fallback = tuple(code.strip() for code in settings.fallback_languages.split(",") if code.strip())
+        return cls(session, live, vault, now, CrisisNumbers.from_settings(settings), settings.text_reply_minutes,
+                   fallback or ("hi", "en"), Limits.of(settings))  # fmt: skip
+
 
 def record_inbound(
     ctx: TextContext,

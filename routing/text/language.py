@@ -71,12 +71,13 @@ def say(locale: str, message: str, **values: object) -> str:
     return text % values if values else text
 
 
-def not_received(body: str, crisis: CrisisNumbers, fallback: Sequence[str]) -> str:
-    """What a texter reads when the message could not be taken in: in the language it is written in, as far
-    as the in-process detector tells (no database, no Redis), else the first fallback language."""
+def said_as_written(message: str, body: str, crisis: CrisisNumbers, fallback: Sequence[str]) -> str:
+    """A reply when the message could not be handled (kept for later, or lost): in the language the message
+    is written in, as far as the in-process detector tells (no database, no Redis), else the first fallback
+    language."""
     detection = detect_language(body)
     if detection.language is not None and detection.language in LANGUAGES:
         locale = reply_locale(detection.language, detection.script)
     else:
         locale = next(iter(fallback), "en")
-    return say(locale, messages.TEXT_NOT_RECEIVED, **crisis.placeholders())
+    return say(locale, message, **crisis.placeholders())

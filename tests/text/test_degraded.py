@@ -1,5 +1,6 @@
-"""Redis down or silent when a doctor texts: the message cannot be taken in, and the texter reads so at once,
-in the language they wrote in, with the crisis line; never an empty answer."""
+"""Redis down or silent when a doctor texts: the message is kept for later and the texter reads so at once;
+with the database down too it cannot be kept, and the texter is asked to send it again. Either way in the
+language they wrote in, with the crisis line; never an empty answer."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import create_engine
 from sqlmodel import Session
 
 from app.services import Services
@@ -20,13 +22,16 @@ from tests.voice.test_degraded import black_hole, closed_port, degraded_services
 WRITTEN = {"ta": "எனக்கு யாரிடமாவது பேச வேண்டும்", "hi_Latn": "mujhe kisi se baat karni hai please"}
 
 
-@pytest.mark.parametrize("redis_down", ["closed", "silent"])
+@pytest.mark.parametrize(
+    ("redis_down", "database_down"), [("closed", False), ("silent", False), ("closed", True)]
+)
 @pytest.mark.parametrize("locale", sorted(WRITTEN))
-def test_a_texter_reads_in_their_language_that_the_message_was_not_taken_and_where_to_turn(
+def test_a_texter_reads_in_their_language_what_became_of_the_message_and_where_to_turn(
     services: Services,
     black_hole: int,  # noqa: F811
     degraded_services: Callable[..., Services],  # noqa: F811
     redis_down: str,
+    database_down: bool,
     locale: str,
 ) -> None:
     with Session(services.engine) as session:
@@ -37,6 +42,9 @@ def test_a_texter_reads_in_their_language_that_the_message_was_not_taken_and_whe
     port = closed_port() if redis_down == "closed" else black_hole
     broken = degraded_services(services.settings, redis_url=f"redis://127.0.0.1:{port}/0")
     broken.engine = broken.request_engine = services.engine
+    if database_down:
+        dead = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test")
+        broken.engine = broken.request_engine = dead
     params = {"MessageSid": "SM" + "4" * 32, "From": "+919800000041", "To": SMS_NUMBER,
               "Body": WRITTEN[locale], "NumMedia": "0"}  # fmt: skip
 
@@ -45,5 +53,6 @@ def test_a_texter_reads_in_their_language_that_the_message_was_not_taken_and_whe
     assert status == 200
     said = ["".join(message.itertext()) for message in ET.fromstring(raw).iter("Message")]
     crisis = CrisisNumbers.from_settings(services.settings).placeholders()
-    assert said == [say(locale, messages.TEXT_NOT_RECEIVED, **crisis)]
+    expected = messages.TEXT_NOT_RECEIVED if database_down else messages.TEXT_KEPT
+    assert said == [say(locale, expected, **crisis)]
     assert "14416" in said[0] and "+919800000041" not in said[0]

@@ -55,9 +55,11 @@ def app_with(services: Services) -> Iterator[TestClient]:
         yield client
 
 
-def signed_post(client: TestClient, helpline: TextHelpline, sender: Phone, body: str) -> tuple[int, str, str]:
+def signed_post(
+    client: TestClient, helpline: TextHelpline, sender: Phone, body: str, sid: str = ""
+) -> tuple[int, str, str]:
     form = {
-        "MessageSid": "SM" + uuid.uuid4().hex,
+        "MessageSid": sid or "SM" + uuid.uuid4().hex,
         "AccountSid": helpline.services.settings.twilio_account_sid,
         "From": sender.number,
         "To": SMS_NUMBER,
