@@ -1,14 +1,18 @@
 """A worker SIGKILLed while it relays texts: is every message relayed, once, within 2 minutes?
 
 Texters open conversations (a listener takes each), then send ``total`` messages between them, each body
-unique; the web process hands each relay to the worker (``relay-<message>`` jobs). When a third have
-reached the listeners' phones, the worker and its work horse are SIGKILLed, and a new worker started a
-second later, as a supervisor would. The figure: messages relayed (distinct bodies on the listeners'
-phones), doubles (a body that arrived twice) and the seconds from the first message to the last relay.
+unique; the web process hands each relay to the workers (``relay-<message>`` jobs). A relay waits on the
+provider's REST API (a few hundred milliseconds), and RQ's worker runs one job at a time, so the line runs
+``WORKERS`` worker processes, as a production line with this much to send would. When a third have
+reached the listeners' phones, one worker and its work horse are SIGKILLed (its job is left 'started'), and
+a new worker started a second later, as a supervisor would. The figure: messages relayed (distinct bodies on
+the listeners' phones), doubles (a body that arrived twice) and the seconds from the first message to the
+last relay.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +21,10 @@ from dataclasses import dataclass
 from bench.fault_rig import Rig
 from bench.many_processes import HINDI_TEXT, SMS_NUMBER, listener_number
 from telephony.simulator import Phone
+from telephony.simulator.core import SimulationTimeout
 
 GOAL_SECONDS = 120.0
+WORKERS = 4
 KILL_AT = 1 / 3
 RESTART_AFTER = 1.0
 SENDERS = 4
@@ -38,7 +44,7 @@ class Relayed:
 
     def line(self) -> str:
         return (
-            f"{'worker SIGKILL':<22} {self.total} relay jobs, worker killed ({self.killed} processes) at "
+            f"{'worker SIGKILL':<22} {self.total} relay jobs on {WORKERS} workers, one killed ({self.killed} processes) at "
             f"{KILL_AT:.0%} and restarted: done {self.done}/{self.total}, doubles {self.doubles}, "
             f"{self.seconds:5.1f} s  goal all once within {GOAL_SECONDS:.0f} s: "
             f"{'met' if self.met else 'NOT MET'}"
@@ -84,7 +90,7 @@ def measure_worker_kill(rig: Rig, total: int, texters_count: int, listeners_coun
         def progress() -> bool:
             done = len(relay_counts(listeners, "fault-"))
             if not killed and done >= total * KILL_AT:
-                killed.append(rig.kill_workers())
+                killed.append(rig.kill_workers(1))
                 restart_at.append(time.monotonic() + RESTART_AFTER)
             if restart_at and time.monotonic() >= restart_at[0]:
                 restart_at.clear()
@@ -92,7 +98,8 @@ def measure_worker_kill(rig: Rig, total: int, texters_count: int, listeners_coun
             return done >= total and all(f.done() for f in sent)
 
         restart_at: list[float] = []
-        sim.run_until(progress, within=24 * 3600, timeout=GOAL_SECONDS * 3)
+        with contextlib.suppress(SimulationTimeout):  # not all done in three times the goal: NOT MET, below
+            sim.run_until(progress, within=24 * 3600, timeout=GOAL_SECONDS * 3)
         for future in sent:
             future.result()
     seconds = time.monotonic() - started

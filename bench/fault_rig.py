@@ -42,12 +42,13 @@ class Rig:
     def web_port(self) -> int:
         return self.group.processes.web_ports[0]
 
-    def kill_workers(self) -> int:
-        """SIGKILL every worker process and its work horses, as a supervisor's kill of the control group
-        does; returns how many processes were killed."""
+    def kill_workers(self, count: int | None = None) -> int:
+        """SIGKILL ``count`` worker processes (all by default) and their work horses, as the kernel's OOM
+        killer or a supervisor's kill of the control group does; returns how many processes were killed."""
         killed = 0
-        for process in self.group.processes.running:
-            if "worker" in process.args and process.poll() is None:
+        workers = [p for p in self.group.processes.running if "worker" in p.args and p.poll() is None]
+        for process in workers[:count]:
+            if process.poll() is None:
                 for pid in [*children(process.pid), process.pid]:
                     try:
                         os.kill(pid, signal.SIGKILL)

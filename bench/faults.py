@@ -14,7 +14,7 @@ flush, restart-empty
     Redis loses the live state (FLUSHALL, or a restart with no data) while a caller is at the menu: a
     Hindi listener rung within 5 s. ``bench.fault_state``.
 worker-kill
-    the worker SIGKILLed a third of the way through 1,000 relay jobs, restarted a second later: all done
+    one of four workers SIGKILLed a third of the way through 1,000 relay jobs, restarted a second later: all done
     once within 2 minutes. ``bench.fault_jobs``.
 redelivery
     every webhook delivered 1-6 times, concurrently and out of order: one side effect each.
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from bench.fault_jobs import measure_worker_kill
+from bench.fault_jobs import WORKERS, measure_worker_kill
 from bench.fault_redelivery import Redeliver, measure_redelivery
 from bench.fault_rig import AUTH_TOKEN, PUBLIC_BASE_URL, Rig, rig
 from bench.fault_state import measure_rerouting
@@ -114,7 +114,7 @@ UNLIMITED_TEXTS = {"SAMVAAD_TEXTS_PER_MINUTE": "1000"}  # the most the setting a
 
 
 def worker_kill(folder: Path, postgres: str | None, sizes: Sizes) -> str:
-    with rig(folder, postgres, listeners=sizes.listeners, env=UNLIMITED_TEXTS) as setup:
+    with rig(folder, postgres, listeners=sizes.listeners, workers=WORKERS, env=UNLIMITED_TEXTS) as setup:
         return measure_worker_kill(setup, sizes.relays, sizes.texters, sizes.listeners).line()
 
 
