@@ -129,6 +129,8 @@ def serve_command(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     describe_defaults(settings)
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    logger.info("web app on this machine: http://%s:%d/sign-in", shown_host, args.port)
     if args.workers > 1:
         if settings.redis_url is None or settings.database_url is None:
             print(
