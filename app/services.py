@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import redis
 from redis import Redis
@@ -37,6 +38,7 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     request_redis: Redis | None = None
     text_request_redis: Redis | None = None
+    text_redis_failed_at: float = float("-inf")  # time.monotonic() of the text path's last Redis failure
     request_engine: Engine | None = None
     helplines: HelplineCache = field(default_factory=HelplineCache)
     request_pool: ThreadPoolExecutor = field(
@@ -86,7 +88,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     )
 
 
-def pool_options(settings: Settings) -> dict[str, object]:
+def pool_options(settings: Settings) -> dict[str, Any]:
     """The main engine's pool on PostgreSQL, sized by the settings; each connection is checked before use
     (pool_pre_ping), so a database restarted since is reconnected to rather than failing the next query.
     On SQLite (a local file) one connection per request thread, opened once."""
@@ -121,10 +123,14 @@ def open_request_redis(
 
 
 def open_request_engine(settings: Settings, main: Engine) -> Engine:
-    """On PostgreSQL, connections that give up quickly; SQLite is a local file and shares the main engine."""
+    """Connections that give up quickly. On PostgreSQL, a short connect and statement timeout. On SQLite (a
+    local file, one writer at a time), a writer waits for another's lock no longer than the voice deadline:
+    a step past its deadline answers the degraded TwiML anyway, and steps that waited 30 s each for a lock
+    held by one stuck on a hung Redis queued up behind it for seconds, holding up every other write."""
     url = settings.resolved_database_url
     if not url.startswith("postgresql"):
-        return main
+        busy = max(0.25, settings.voice_deadline_ms / 1000)
+        return make_engine(url, sqlite_busy_seconds=busy, **pool_options(settings))
     return make_engine(
         url,
         connect_args={

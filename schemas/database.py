@@ -11,13 +11,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with SQLite made safe for several threads and enforcing foreign keys."""
+def make_engine(url: str, *, sqlite_busy_seconds: float = 30.0, **kwargs: Any) -> Engine:
+    """An engine with SQLite made safe for several threads and enforcing foreign keys. On SQLite a writer
+    waits at most ``sqlite_busy_seconds`` for another's write lock."""
     if url.startswith("sqlite"):
         database = url.split("///", 1)[-1]
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        connect_args = {"check_same_thread": False, "timeout": sqlite_busy_seconds}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     kwargs.setdefault("pool_pre_ping", True)

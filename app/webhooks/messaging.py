@@ -15,8 +15,10 @@ job client's retries.
 from __future__ import annotations
 
 import logging
+import time
 
 from fastapi import APIRouter, Response
+from redis.exceptions import RedisError
 from sqlmodel import Session
 
 from app.deps import ClockDep, ServicesDep, SessionDep, SettingsDep, VaultDep
@@ -36,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/messaging", tags=["webhooks"])
 REPLY_LIMIT = 1600
+REDIS_BACK_OFF_SECONDS = 2.0
 
 
 def _xml(body: str) -> Response:
@@ -58,12 +61,18 @@ def incoming_message(
         return _xml(twiml.render_messages())
     redis = services.text_redis
     ctx = TextContext.of(session, LiveState(redis), vault, clock.now(), settings)
+    if time.monotonic() - services.text_redis_failed_at < REDIS_BACK_OFF_SECONDS:
+        # Redis failed a moment ago: keep the message at once rather than hold SQLite's write lock through
+        # another timeout (every other write would queue behind it); the sweep handles it when Redis is back
+        return _xml(twiml.render_messages(twiml.Message(kept_for_later(session, ctx, message))))
     try:
         outcome = handle_text(ctx, message)
         text.forget_pending(session, message.message_sid)  # a redelivery got through: not handled twice
         session.commit()  # the webhook's one transaction; the jobs below are handed over only after it
-    except Exception:  # a webhook always answers TwiML; the failure is logged, never shown
+    except Exception as exc:  # a webhook always answers TwiML; the failure is logged, never shown
         session.rollback()
+        if isinstance(exc, RedisError):
+            services.text_redis_failed_at = time.monotonic()
         logger.exception("text message not handled message_sid=%s", message.message_sid)
         return _xml(twiml.render_messages(twiml.Message(kept_for_later(session, ctx, message))))
     try:
