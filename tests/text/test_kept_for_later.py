@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from app.services import Services
 from locales import messages
 from routing.text.language import say
 from schemas.tables import Conversation, PendingText
@@ -17,13 +18,16 @@ from workers.text_jobs import text_queue
 WORDS = "எனக்கு யாரிடமாவது பேச வேண்டும்"
 
 
+def redis_down(helpline: TextHelpline) -> Services:
+    """The helpline's services with every Redis client pointing at a closed port."""
+    dead = unreachable_redis()
+    return dataclasses.replace(helpline.services, redis=dead, request_redis=dead, text_request_redis=dead)
+
+
 def test_a_text_kept_while_redis_was_down_reaches_a_listener_once_it_is_back(helpline: TextHelpline) -> None:
     listener = helpline.listener("Anbu", ("ta",))
     caller = helpline.caller()
-    dead = unreachable_redis()
-    without_redis = dataclasses.replace(
-        helpline.services, redis=dead, request_redis=dead, text_request_redis=dead
-    )
+    without_redis = redis_down(helpline)
 
     with app_with(without_redis) as client:
         status, _, body = signed_post(client, helpline, caller, WORDS)
@@ -50,10 +54,7 @@ def test_a_text_kept_while_redis_was_down_reaches_a_listener_once_it_is_back(hel
 def test_a_redelivery_that_gets_through_first_is_not_handled_twice(helpline: TextHelpline) -> None:
     listener = helpline.listener("Anbu", ("ta",))
     caller = helpline.caller()
-    dead = unreachable_redis()
-    without_redis = dataclasses.replace(
-        helpline.services, redis=dead, request_redis=dead, text_request_redis=dead
-    )
+    without_redis = redis_down(helpline)
     with app_with(without_redis) as client:
         signed_post(client, helpline, caller, WORDS, sid="SM" + "5" * 32)
     with app_with(helpline.services) as client:
