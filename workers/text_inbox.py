@@ -59,6 +59,9 @@ def handle_pending(pending_id: int) -> bool:
     except Exception as exc:
         logger.warning("kept text not handled yet pending=%d error=%s", pending_id, type(exc).__name__)
         return False
+    if outcome.is_duplicate:  # a redelivery got through first: its replies were given, its work handed over
+        logger.info("kept text handled already message_sid=%s", message.message_sid)
+        return True
     replies = [Outgoing(to_address(message.sender, message.channel), to_address(message.recipient, message.channel),
                         body) for body in outcome.replies]  # fmt: skip
     try:

@@ -67,7 +67,6 @@ def incoming_message(
         return _xml(twiml.render_messages(twiml.Message(kept_for_later(session, ctx, message))))
     try:
         outcome = handle_text(ctx, message)
-        text.forget_pending(session, message.message_sid)  # a redelivery got through: not handled twice
         session.commit()  # the webhook's one transaction; the jobs below are handed over only after it
     except Exception as exc:  # a webhook always answers TwiML; the failure is logged, never shown
         session.rollback()

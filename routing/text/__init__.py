@@ -26,7 +26,7 @@ from routing.text.delivery import (
 )
 from routing.text.inbound import handle_text
 from routing.text.language import said_as_written
-from routing.text.pending import forget_pending, keep_for_later, pending_texts, take_pending
+from routing.text.pending import keep_for_later, pending_texts, take_pending
 from routing.text.records import messages_to_relay
 from routing.text.waiting import confirm_waiting_notice, waiting_notices
 
@@ -40,7 +40,6 @@ __all__ = [
     "confirm_notices_sent",
     "confirm_relayed",
     "confirm_waiting_notice",
-    "forget_pending",
     "handle_text",
     "introduce_offer",
     "keep_for_later",

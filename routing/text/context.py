@@ -19,6 +19,8 @@ from routing.text.relay import count_segments
 from schemas.settings import Settings
 from schemas.tables import Conversation, MessageDirection
 
+DUPLICATE_DELIVERY = "duplicate delivery"
+
 
 @dataclass
 class TextOutcome:
@@ -31,6 +33,11 @@ class TextOutcome:
     closed: list[int] = field(default_factory=list)
     association_id: int | None = None
     roster_changed: bool = False  # a listener's answer opened or took a shift: plan the roster's messages
+
+    @property
+    def is_duplicate(self) -> bool:
+        """A message handled before (a redelivery): its replies, if any, were given then."""
+        return self.reason == DUPLICATE_DELIVERY
 
 
 DEFAULT_LIMITS = Limits(

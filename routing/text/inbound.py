@@ -23,7 +23,7 @@ from routing.language_detection import detect_language
 from routing.text import conversations as store
 from routing.text import records
 from routing.text.callbacks import call_back_by_voice
-from routing.text.context import TextContext, TextOutcome, record_inbound
+from routing.text.context import DUPLICATE_DELIVERY, TextContext, TextOutcome, record_inbound
 from routing.text.language import LATIN, choose_language, language_label, language_menu, reply_locale, say
 from routing.text.listeners import handle_listener_text
 from routing.text.queueing import (
@@ -56,11 +56,9 @@ def handle_text(ctx: TextContext, message: MessageReceived) -> TextOutcome:
         )
     earlier = records.get_delivery(ctx.session, message.message_sid)
     if earlier is not None:  # a keyword or a menu answer runs once; the sender gets the same answer
-        return TextOutcome(
-            "duplicate delivery", list(earlier.replies), association_id=helpline.association_id
-        )
+        return TextOutcome(DUPLICATE_DELIVERY, list(earlier.replies), association_id=helpline.association_id)
     if records.is_recorded(ctx.session, message.message_sid):
-        return TextOutcome("duplicate delivery", association_id=helpline.association_id)
+        return TextOutcome(DUPLICATE_DELIVERY, association_id=helpline.association_id)
     listener_hash = ctx.vault.listener_key(helpline.association_id, message.sender)
     listener = store.find_listener(ctx.session, helpline.association_id, listener_hash)
     if listener is not None:

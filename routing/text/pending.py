@@ -59,10 +59,3 @@ def take_pending(session: Session, vault: PhoneVault, pending_id: int) -> Messag
     )
     session.delete(row)
     return message
-
-
-def forget_pending(session: Session, message_sid: str) -> None:
-    """The message was handled after all (a redelivery got through): the kept copy must not be handled again."""
-    row = session.exec(select(PendingText).where(col(PendingText.message_sid) == message_sid)).first()
-    if row is not None:
-        session.delete(row)
