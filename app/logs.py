@@ -16,10 +16,10 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+
+from rq import get_current_job
 
 LOG_FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -28,9 +28,10 @@ NUMBER = re.compile(r"\+\d(?:[\s-]?\d){6,14}|(?<![\w.])(?:0|91)?[6-9]\d{9}(?![\w
 _about: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("samvaad_log_about", default={})  # noqa: B039
 
 
-def configure_logging(log_format: str | None = None) -> None:
-    """Root handler on stderr; ``log_format`` defaults to ``SAMVAAD_LOG_FORMAT`` (text or json)."""
-    chosen = (log_format or os.environ.get("SAMVAAD_LOG_FORMAT") or "text").strip().lower()
+def configure_logging() -> None:
+    """Root handler on stderr, as ``SAMVAAD_LOG_FORMAT`` says (text or json). Read from the environment, not
+    the settings: logging starts before them, so that a bad setting is itself logged."""
+    chosen = (os.environ.get("SAMVAAD_LOG_FORMAT") or "text").strip().lower()
     if chosen not in LOG_FORMATS:
         raise ValueError(f"SAMVAAD_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {chosen!r}")
     handler = logging.StreamHandler(sys.stderr)
@@ -43,18 +44,9 @@ def configure_logging(log_format: str | None = None) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-@contextmanager
-def logging_about(**ids: str) -> Iterator[None]:
-    """Lines logged inside the block (in this task and the threads it hands work to) name these ids."""
-    token = _about.set({**_about.get(), **{k: v for k, v in ids.items() if v}})
-    try:
-        yield
-    finally:
-        _about.reset(token)
-
-
 def note_about(**ids: str) -> None:
-    """Like ``logging_about`` for the rest of the current task (a request: its context ends with it)."""
+    """Lines logged for the rest of the current task (a request: its context ends with it), and in the threads
+    it hands work to with its context, name these ids."""
     _about.set({**_about.get(), **{k: v for k, v in ids.items() if v}})
 
 
@@ -84,8 +76,6 @@ class JsonFormatter(logging.Formatter):
 
 def job_ids() -> dict[str, Any]:
     """The RQ job this work horse is running, if any."""
-    from rq import get_current_job
-
     job = get_current_job()
     if job is None:
         return {}

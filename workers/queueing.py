@@ -37,11 +37,11 @@ def is_settled(job: Job) -> bool:
     return job.get_status(refresh=False) in SETTLED
 
 
-def is_abandoned(job: Job, now: datetime | None = None) -> bool:
+def is_abandoned(job: Job) -> bool:
     if job.get_status(refresh=False) != JobStatus.STARTED or job.last_heartbeat is None:
         return False
     beat = job.last_heartbeat if job.last_heartbeat.tzinfo else job.last_heartbeat.replace(tzinfo=UTC)
-    return (now or datetime.now(UTC)) - beat > ABANDONED_AFTER
+    return datetime.now(UTC) - beat > ABANDONED_AFTER
 
 
 def schedule_once(

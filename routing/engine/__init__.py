@@ -46,13 +46,11 @@ from routing.engine.presence import (
 from routing.engine.preview import Preview, preview
 from routing.engine.recovery import ensure_live, rebuild
 from routing.engine.snapshot import association_ids
-from routing.engine.tally import CONTACT_OUTCOMES, OFFER_OUTCOMES, count_now, read_tally
+from routing.engine.tally import count_now, read_tally
 
 __all__ = [
-    "CONTACT_OUTCOMES",
     "KINDS",
     "LISTENER_STATES",
-    "OFFER_OUTCOMES",
     "WHISPER_SECONDS",
     "AcceptOutcome",
     "Board",

@@ -20,8 +20,6 @@ from sqlalchemy.orm import Session
 from routing.engine.live.keys import TALLY, text_of
 from routing.transaction import after_commit, undo_unless_committed
 
-OFFER_OUTCOMES = ("made", "accepted", "declined", "missed", "withdrawn")
-CONTACT_OUTCOMES = ("answered", "abandoned")
 SEPARATOR = "|"
 _PENDING = "samvaad.tally"
 

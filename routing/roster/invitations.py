@@ -116,7 +116,7 @@ def coordinators(session: Session, association_id: int) -> list[StaffMember]:
 
 def sends_due(session: Session, association: Association, now: datetime) -> list[Send]:
     """For every open shift of the association: coordinators not told yet, invitations due (all eligible at
-        once, or the next one in turn); once it is taken, "filled" notices to the invitees who did not answer, and
+    once, or the next one in turn); once it is taken, "filled" notices to the invitees who did not answer, and
     the coordinators told who took it."""
     assert association.id is not None
     due: list[Send] = []
